@@ -1,0 +1,48 @@
+"""``digitnet evaluate MODEL``: test accuracy, confusion matrix and classification report."""
+
+from __future__ import annotations
+
+import argparse
+
+from digitnet.cli import common
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("evaluate", help="score a saved model on the test set",
+                       description="Print a saved model's test accuracy, confusion matrix and per-class report.")
+    p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    common.add_data_args(p)
+    p.set_defaults(run=run)
+
+
+def evaluation(network, images, labels) -> dict:
+    """Everything ``evaluate`` reports, as plain numbers."""
+    from digitnet.metrics import confusion_matrix, report_dict
+
+    predicted = network.predict(images)
+    num_classes = max(int(labels.max()) + 1, network.layers[-1].output_shape[0], 2)
+    cm = confusion_matrix(labels, predicted, num_classes)
+    return {"accuracy": float((predicted == labels).mean()), "n": int(len(labels)),
+            "confusion_matrix": cm.tolist(), "report": report_dict(cm)}
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from digitnet.io import load_model
+    from digitnet.metrics import format_confusion, format_report
+
+    network = load_model(args.model)
+    ds = common.load_data(args)
+    result = {"model": args.model, "dataset": ds.name, **evaluation(network, ds.test_images, ds.test_labels)}
+    if args.json:
+        common.print_json(result)
+        return 0
+    print(f"{args.model}: test accuracy {result['accuracy']:.2%} on {result['n']:,} {ds.name} test images "
+          f"({result['n'] - round(result['accuracy'] * result['n']):,} errors)\n")
+    print("confusion matrix (rows: true digit, columns: prediction)")
+    print(format_confusion(np.array(result["confusion_matrix"])))
+    print()
+    print(format_report(result["report"]))
+    return 0

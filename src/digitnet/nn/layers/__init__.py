@@ -1,0 +1,24 @@
+"""Layers: the pieces a network is stacked from. See ``base.py`` for what each one promises."""
+
+from digitnet.nn.layers.activations import (ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
+                                            activation)
+from digitnet.nn.layers.base import LAYER_TYPES, Layer, register
+from digitnet.nn.layers.dense import Dense
+from digitnet.nn.layers.dropout import Dropout
+from digitnet.nn.layers.flatten import Flatten
+
+__all__ = ["ACTIVATIONS", "LAYER_TYPES", "Dense", "Dropout", "Flatten", "Identity", "Layer", "LeakyReLU", "ReLU",
+           "Sigmoid", "Softmax", "Tanh", "activation", "layer_from_config", "register"]
+
+
+def layer_from_config(config: dict) -> Layer:
+    """Rebuild a layer from ``Layer.get_config()`` output (as stored in model files)."""
+    from digitnet.errors import DigitnetError
+
+    kind = config.get("type") if isinstance(config, dict) else None
+    if kind not in LAYER_TYPES:
+        raise DigitnetError(f"unknown layer type {kind!r}; known types: {', '.join(sorted(LAYER_TYPES))}")
+    try:
+        return LAYER_TYPES[kind].from_config(config)
+    except TypeError as err:
+        raise DigitnetError(f"bad settings for a {kind!r} layer: {err}") from None

@@ -1,0 +1,125 @@
+"""Activation functions as layers: no parameters, just f(x) forward and f'(x) * grad backward.
+
+Each one keeps what its derivative needs from the forward pass. For sigmoid and tanh the derivative is
+cheapest written in terms of the output (s' = s(1 - s), tanh' = 1 - tanh^2), so they keep the output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn import functional as F
+from digitnet.nn.layers.base import Layer, register
+
+
+@register
+class Sigmoid(Layer):
+    """s(x) = 1 / (1 + e^-x): squashes to (0, 1). Saturates for |x| >> 1, which slows learning."""
+
+    type_name = "sigmoid"
+
+    def forward(self, x, training=False):
+        self._y = F.sigmoid(x)
+        return self._y
+
+    def backward(self, grad_out, need_input_grad=True):
+        y = self._y
+        return grad_out * y * (1 - y)
+
+
+@register
+class Tanh(Layer):
+    """tanh(x) = 2 s(2x) - 1: like sigmoid but centred on 0, which suits the layer above better."""
+
+    type_name = "tanh"
+
+    def forward(self, x, training=False):
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, grad_out, need_input_grad=True):
+        y = self._y
+        return grad_out * (1 - y * y)
+
+
+@register
+class ReLU(Layer):
+    """max(0, x): gradient 1 where the unit is on and 0 where it is off. Cheap and does not saturate."""
+
+    type_name = "relu"
+
+    def forward(self, x, training=False):
+        self._y = np.maximum(x, 0)
+        return self._y
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out * (self._y > 0)
+
+
+@register
+class LeakyReLU(Layer):
+    """x for x > 0, alpha * x otherwise: a small slope keeps 'dead' units learning."""
+
+    type_name = "leaky_relu"
+
+    def __init__(self, alpha: float = 0.01):
+        super().__init__()
+        self.alpha = float(alpha)
+
+    def forward(self, x, training=False):
+        self._positive = x > 0
+        return np.where(self._positive, x, x * self.alpha)
+
+    def backward(self, grad_out, need_input_grad=True):
+        return np.where(self._positive, grad_out, grad_out * self.alpha)
+
+    def get_config(self):
+        return {"type": self.type_name, "alpha": self.alpha}
+
+
+@register
+class Identity(Layer):
+    """f(x) = x: a linear output (for regression, or for logits handed straight to a loss)."""
+
+    type_name = "identity"
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out
+
+
+@register
+class Softmax(Layer):
+    """exp(z_i) / sum_j exp(z_j) over the last axis: a probability distribution over classes.
+
+    Its Jacobian is diag(s) - s s^T, so the vector-Jacobian product is s * (g - sum(g * s)).
+    When it is the last layer and the loss is softmax cross-entropy, the network skips this layer in
+    training and the loss works on the logits directly: simpler, faster and more accurate.
+    """
+
+    type_name = "softmax"
+
+    def forward(self, x, training=False):
+        self._y = F.softmax(x)
+        return self._y
+
+    def backward(self, grad_out, need_input_grad=True):
+        s = self._y
+        return s * (grad_out - np.sum(grad_out * s, axis=-1, keepdims=True))
+
+
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU,
+               "identity": Identity, "linear": Identity, "softmax": Softmax}
+
+
+def activation(name: str) -> Layer:
+    """Build an activation layer from its name, e.g. ``activation("relu")``."""
+    try:
+        return ACTIVATIONS[name]()
+    except KeyError:
+        raise DigitnetError(
+            f"unknown activation {name!r}; choose one of {', '.join(sorted(ACTIVATIONS))}"
+        ) from None

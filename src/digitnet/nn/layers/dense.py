@@ -1,0 +1,64 @@
+"""The affine layer: y = x W + b, the part of a network that holds almost all the weights."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.initializers import get_initializer, initialize
+from digitnet.nn.layers.base import Layer, register
+
+
+@register
+class Dense(Layer):
+    """Fully connected layer. Inputs of shape (N, ...) are flattened to (N, features) first.
+
+    ``W`` has shape (in, out) so that a batch is one matrix product ``x @ W``, rows being samples.
+    The gradients follow from y = xW + b by the chain rule:
+    dL/dW = x^T g,  dL/db = sum of g over the batch,  dL/dx = g W^T.
+    """
+
+    type_name = "dense"
+    decayed = ("W",)
+
+    def __init__(self, units: int, input_dim: int | None = None, init: str = "he", bias_init: str = "zeros"):
+        super().__init__()
+        if int(units) < 1:
+            raise DigitnetError(f"a dense layer needs at least 1 unit, got {units}")
+        get_initializer(init), get_initializer(bias_init)  # fail early on a typo
+        self.units, self.input_dim, self.init, self.bias_init = int(units), input_dim, init, bias_init
+
+    def compute_output_shape(self, input_shape):
+        return (self.units,)
+
+    def build(self, input_shape, rng, dtype):
+        fan_in = math.prod(input_shape)
+        if self.input_dim is not None and self.input_dim != fan_in:
+            raise DigitnetError(
+                f"dense layer expects {self.input_dim} inputs but the layer below gives {fan_in}; fix the layer sizes"
+            )
+        self.input_dim = fan_in
+        self.params["W"] = initialize(self.init, (fan_in, self.units), fan_in, self.units, rng, dtype)
+        self.params["b"] = initialize(self.bias_init, (self.units,), fan_in, self.units, rng, dtype)
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        return super().build(input_shape, rng, dtype)
+
+    def forward(self, x, training=False):
+        self._x_shape = x.shape
+        self._x = x.reshape(len(x), -1)
+        y = self._x @ self.params["W"]
+        y += self.params["b"]
+        return y
+
+    def backward(self, grad_out, need_input_grad=True):
+        np.matmul(self._x.T, grad_out, out=self.grads["W"])
+        np.sum(grad_out, axis=0, out=self.grads["b"])
+        if not need_input_grad:
+            return None
+        return (grad_out @ self.params["W"].T).reshape(self._x_shape)
+
+    def get_config(self):
+        return {"type": self.type_name, "units": self.units, "input_dim": self.input_dim,
+                "init": self.init, "bias_init": self.bias_init}

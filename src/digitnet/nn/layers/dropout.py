@@ -1,0 +1,45 @@
+"""Dropout: in training, silence each unit with probability ``rate``; at test time, do nothing.
+
+This is "inverted" dropout: the surviving units are scaled by 1 / (1 - rate) during training so that the
+expected activation is unchanged and inference needs no rescaling. It stops units from relying on one
+another (Srivastava et al., 2014), which acts like averaging many thinned networks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.layers.base import Layer, register
+
+
+@register
+class Dropout(Layer):
+    type_name = "dropout"
+
+    def __init__(self, rate: float = 0.5):
+        super().__init__()
+        if not 0.0 <= float(rate) < 1.0:
+            raise DigitnetError(f"dropout rate must be in [0, 1), got {rate}")
+        self.rate = float(rate)
+        self._rng = np.random.default_rng()
+
+    def build(self, input_shape, rng, dtype):
+        # Its own stream, spawned from the network's seed, so runs with the same seed repeat exactly.
+        self._rng = np.random.default_rng(rng.integers(2**63))
+        return super().build(input_shape, rng, dtype)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return x
+        keep = 1.0 - self.rate
+        self._mask = (self._rng.random(x.shape, dtype=np.float32) < keep).astype(x.dtype)
+        self._mask *= 1.0 / keep
+        return x * self._mask
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out if self._mask is None else grad_out * self._mask
+
+    def get_config(self):
+        return {"type": self.type_name, "rate": self.rate}

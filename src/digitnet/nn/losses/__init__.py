@@ -1,0 +1,23 @@
+"""Losses: how wrong the network is, and which way to move. See ``base.py`` for the contract."""
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.losses.base import Loss, one_hot, targets_like
+from digitnet.nn.losses.binary_cross_entropy import BinaryCrossEntropy
+from digitnet.nn.losses.cross_entropy import SoftmaxCrossEntropy
+from digitnet.nn.losses.quadratic import QuadraticLoss
+
+LOSSES = {cls.name: cls for cls in (QuadraticLoss, SoftmaxCrossEntropy, BinaryCrossEntropy)}
+LOSSES.update({"mse": QuadraticLoss, "ce": SoftmaxCrossEntropy, "bce": BinaryCrossEntropy})
+
+
+def get_loss(name: "str | Loss") -> Loss:
+    if isinstance(name, Loss):
+        return name
+    try:
+        return LOSSES[name]()
+    except KeyError:
+        raise DigitnetError(f"unknown loss {name!r}; choose one of {', '.join(sorted(LOSSES))}") from None
+
+
+__all__ = ["BinaryCrossEntropy", "LOSSES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "get_loss", "one_hot",
+           "targets_like"]

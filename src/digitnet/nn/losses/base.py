@@ -1,0 +1,58 @@
+"""What a loss promises, in the spirit of the cost classes of Nielsen's network2.py.
+
+- ``fn(z, y)``: the mean loss over the batch (a float), for reporting;
+- ``delta(z, y)``: dLoss/dz, the gradient that starts backpropagation;
+- ``fn_and_delta(z, y)``: both at once, sharing the work (what training calls);
+- ``output(z)``: turns the network's last values into predictions (probabilities for the cross-entropies).
+
+``z`` is what the network's trainable layers produce. The cross-entropy losses take *logits* and
+``absorbs`` names the output activation (softmax, sigmoid) they fold in: if a network ends with that
+layer, the network hands the loss the values just before it. Doing the activation inside the loss is
+what makes it stable (log-sum-exp) and gives the famously simple gradient p - y.
+
+Targets ``y`` may be integer class labels (N,) or one-hot rows (N, K); ``targets_like`` converts.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+
+def one_hot(labels: np.ndarray, num_classes: int, dtype=np.float32) -> np.ndarray:
+    out = np.zeros((len(labels), num_classes), dtype=dtype)
+    out[np.arange(len(labels)), labels.astype(np.intp)] = 1
+    return out
+
+
+def targets_like(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Targets with the same shape and dtype as ``z``: labels become one-hot, (N,) becomes (N, 1)."""
+    y = np.asarray(y)
+    if y.shape == z.shape:
+        return y.astype(z.dtype, copy=False)
+    if y.ndim == 1 and z.ndim == 2 and z.shape[1] == 1:
+        return y.reshape(-1, 1).astype(z.dtype)
+    if y.ndim == 1 and z.ndim == 2:
+        return one_hot(y, z.shape[1], z.dtype)
+    raise ValueError(f"targets of shape {y.shape} do not fit outputs of shape {z.shape}")
+
+
+class Loss:
+    name: ClassVar[str] = "loss"
+    absorbs: ClassVar[str | None] = None  # type name of the output activation folded into this loss
+
+    def fn(self, z: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def delta(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def fn_and_delta(self, z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        return self.fn(z, y), self.delta(z, y)
+
+    def output(self, z: np.ndarray) -> np.ndarray:
+        return z
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

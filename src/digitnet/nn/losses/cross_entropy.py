@@ -1,0 +1,45 @@
+"""Softmax cross-entropy, C = -log p_y with p = softmax(z): the loss for choosing one class of many."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.nn import functional as F
+from digitnet.nn.losses.base import Loss
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Takes logits z. -log softmax(z)_y = logsumexp(z) - z_y is computed without overflow, and the
+    gradient is simply (softmax(z) - onehot(y)) / N: the sigmoid-style slow-down of the quadratic cost
+    disappears because the log undoes the exp.
+    """
+
+    name = "cross_entropy"
+    absorbs = "softmax"
+
+    def fn(self, z, y):
+        return self.fn_and_delta(z, y)[0]
+
+    def delta(self, z, y):
+        return self.fn_and_delta(z, y)[1]
+
+    def fn_and_delta(self, z, y):
+        n = len(z)
+        shifted = z - z.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        sums = p.sum(axis=1, keepdims=True)
+        log_sums = np.log(sums)
+        p /= sums  # p is now softmax(z)
+        y = np.asarray(y)
+        if y.ndim == 1:  # integer labels: pick the true class's log-probability, no one-hot needed
+            rows = np.arange(n)
+            loss = float(np.mean(log_sums[:, 0] - shifted[rows, y]))
+            p[rows, y] -= 1
+        else:  # one-hot or soft targets
+            loss = float(np.mean(np.sum(y * (log_sums - shifted), axis=1)))
+            p -= y
+        p /= n
+        return loss, p
+
+    def output(self, z):
+        return F.softmax(z)

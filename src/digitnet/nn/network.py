@@ -1,0 +1,213 @@
+"""A network is a list of layers run in order, plus the loss it is trained on.
+
+Three ways to describe one, from the shortest to the most explicit::
+
+    Network.from_sizes([784, 30, 10], activation="sigmoid", loss="quadratic")      # Nielsen's style
+    Network.from_spec([{"input_dim": 784, "output_dim": 64, "activation": "relu"},  # list of layer dicts
+                       {"input_dim": 64, "output_dim": 10, "activation": "softmax"}])
+    Network([Dense(64, input_dim=784), ReLU(), Dense(10), Softmax()])               # layer objects
+
+``predict``, ``predict_proba`` and ``score`` follow scikit-learn's names. Training lives in
+``digitnet.train``: a network only knows how to compute forward and backward.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
+from digitnet.nn.layers import activation as make_activation
+from digitnet.nn.losses import Loss, get_loss
+from digitnet.nn.optimizers import Parameter
+
+#: the output activation that goes with each loss when a network is built from sizes
+OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "sigmoid"}
+
+
+class Network:
+    def __init__(self, layers: Iterable[Layer], loss: "str | Loss" = "cross_entropy",
+                 input_shape: "tuple[int, ...] | int | None" = None, seed: int | None = None, dtype=np.float32):
+        self.layers: list[Layer] = list(layers)
+        if not self.layers:
+            raise DigitnetError("a network needs at least one layer")
+        self.loss = get_loss(loss)
+        self.dtype = np.dtype(dtype)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.input_shape: tuple[int, ...] | None = None
+        if input_shape is None and isinstance(self.layers[0], Dense) and self.layers[0].input_dim:
+            input_shape = self.layers[0].input_dim
+        if input_shape is not None:
+            self.build(input_shape)
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def from_sizes(cls, sizes: list[int], activation: str = "relu", output: str | None = None,
+                   loss: str = "cross_entropy", init: str = "he", bias_init: str = "zeros",
+                   dropout: float = 0.0, **kwargs) -> "Network":
+        """[784, 30, 10] -> Dense(30), act, Dense(10), output activation (chosen to suit the loss)."""
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise DigitnetError(f"layer sizes must be at least two positive numbers, like 784,256,10; got {sizes}")
+        output = output or OUTPUT_FOR_LOSS.get(get_loss(loss).name, "identity")
+        layers: list[Layer] = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            last = i == len(sizes) - 2
+            layers.append(Dense(n_out, input_dim=n_in if i == 0 else None, init=init, bias_init=bias_init))
+            layers.append(make_activation(output if last else activation))
+            if dropout and not last:
+                layers.append(Dropout(dropout))
+        return cls(layers, loss=loss, **kwargs)
+
+    @classmethod
+    def from_spec(cls, spec: list[dict[str, Any]], loss: str = "cross_entropy", **kwargs) -> "Network":
+        """Layer descriptions like ``{"input_dim": 784, "output_dim": 64, "activation": "relu"}``.
+
+        A dict with a ``"type"`` key is any registered layer, e.g. ``{"type": "dropout", "rate": 0.5}``.
+        """
+        layers: list[Layer] = []
+        for i, item in enumerate(spec):
+            if not isinstance(item, dict):
+                raise DigitnetError(f"layer {i} must be a dict, got {item!r}")
+            if "type" in item:
+                layers.append(layer_from_config(item))
+                continue
+            if "output_dim" not in item:
+                raise DigitnetError(f"layer {i} needs 'output_dim' (or a 'type'): {item!r}")
+            expected = layers and _dense_output(layers)
+            if expected and item.get("input_dim") not in (None, expected):
+                raise DigitnetError(f"layer {i} has input_dim {item['input_dim']} but the layer before gives {expected}")
+            layers.append(Dense(item["output_dim"], input_dim=item.get("input_dim"), init=item.get("init", "he"),
+                                bias_init=item.get("bias_init", "zeros")))
+            layers.append(make_activation(item.get("activation", "identity")))
+        return cls(layers, loss=loss, **kwargs)
+
+    def build(self, input_shape: "tuple[int, ...] | int") -> "Network":
+        """Create every layer's parameters for samples of ``input_shape`` (e.g. 784 or (1, 28, 28))."""
+        shape = (int(input_shape),) if np.isscalar(input_shape) else tuple(int(s) for s in input_shape)
+        self.input_shape = shape
+        for layer in self.layers:
+            shape = layer.build(shape, self.rng, self.dtype)
+        self._parameters = [Parameter(f"{i}.{name}", value, layer.grads[name], name in layer.decayed)
+                            for i, layer in enumerate(self.layers) for name, value in layer.params.items()]
+        return self
+
+    # -- the two passes -------------------------------------------------------------------------
+    @property
+    def trainable_layers(self) -> list[Layer]:
+        """All layers except a final activation the loss folds in (softmax under cross-entropy)."""
+        if self.loss.absorbs and self.layers[-1].type_name == self.loss.absorbs:
+            return self.layers[:-1]
+        return self.layers
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Values handed to the loss (logits for the cross-entropies)."""
+        self._require_built()
+        for layer in self.trainable_layers:
+            x = layer.forward(x, training)
+        return x
+
+    def backward(self, delta: np.ndarray) -> None:
+        """Backpropagate dLoss/dOutput; afterwards every layer's ``grads`` hold dLoss/dParameter."""
+        layers = self.trainable_layers
+        for i in range(len(layers) - 1, -1, -1):
+            delta = layers[i].backward(delta, need_input_grad=i > 0)
+
+    def parameters(self) -> list[Parameter]:
+        self._require_built()
+        return self._parameters
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.value.size for p in self.parameters())
+
+    # -- scikit-learn style inference ------------------------------------------------------------
+    def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+        """Class probabilities (N, K), or P(class 1) (N, 1) for a single sigmoid output."""
+        X = self.as_input(X)
+        parts = [self.loss.output(self.forward(X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
+        return np.concatenate(parts) if parts else np.empty((0,) + self.layers[-1].output_shape, self.dtype)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        p = self.predict_proba(X)
+        if p.ndim == 2 and p.shape[1] == 1:
+            return (p[:, 0] >= 0.5).astype(np.int64)
+        return p.argmax(axis=1)
+
+    def score(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Accuracy: the fraction of samples whose predicted class is the label."""
+        y = np.asarray(y)
+        if y.ndim == 2:
+            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
+        return float(np.mean(self.predict(X) == y))
+
+    def as_input(self, X: np.ndarray) -> np.ndarray:
+        """Float inputs of the network's dtype; uint8 pixels (0-255) are scaled to [0, 1] like MNIST in training."""
+        self._require_built()
+        X = np.asarray(X)
+        if X.dtype == np.uint8:
+            X = X.astype(self.dtype) / np.asarray(255, self.dtype)
+        X = np.asarray(X, dtype=self.dtype)
+        n_in = math.prod(self.input_shape)
+        if X.ndim < 1 or math.prod(X.shape[1:]) != n_in:
+            if X.ndim >= 1 and X.size == n_in:
+                X = X.reshape((1,) + self.input_shape)  # a single sample
+            else:
+                raise DigitnetError(
+                    f"input of shape {X.shape} does not fit this network, which expects samples of shape {self.input_shape}"
+                )
+        return X.reshape((len(X),) + self.input_shape)
+
+    # -- description and weights -----------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        return {"layers": [layer.get_config() for layer in self.layers], "loss": self.loss.name,
+                "input_shape": list(self.input_shape) if self.input_shape else None, "dtype": self.dtype.name}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Network":
+        try:
+            layers = [layer_from_config(c) for c in config["layers"]]
+            return cls(layers, loss=config["loss"], input_shape=config["input_shape"], dtype=config.get("dtype", "float32"))
+        except (KeyError, TypeError) as err:
+            raise DigitnetError(f"the network description is incomplete or malformed ({err})") from None
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """Copies of all parameters, keyed ``"<layer index>.<name>"``."""
+        return {p.name: p.value.copy() for p in self.parameters()}
+
+    def set_weights(self, weights: dict[str, np.ndarray]) -> None:
+        """Copy values into the existing parameter arrays (in place: optimisers keep their references)."""
+        for p in self.parameters():
+            if p.name not in weights:
+                raise DigitnetError(f"weights for parameter {p.name} are missing")
+            w = np.asarray(weights[p.name])
+            if w.shape != p.value.shape:
+                raise DigitnetError(f"parameter {p.name} should have shape {p.value.shape}, got {w.shape}")
+            p.value[...] = w
+
+    def summary(self) -> str:
+        self._require_built()
+        lines = [f"{'layer':<28}{'output':>14}{'parameters':>14}"]
+        for layer in self.layers:
+            n = sum(v.size for v in layer.params.values())
+            lines.append(f"{repr(layer)[:27]:<28}{str(layer.output_shape):>14}{n:>14,}")
+        lines.append(f"loss: {self.loss.name}; {self.n_parameters:,} parameters in {self.dtype.name}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers!r}, loss={self.loss.name!r})"
+
+    def _require_built(self) -> None:
+        if self.input_shape is None:
+            raise DigitnetError("the network has no input size yet: give the first layer an input_dim or call build()")
+
+
+def _dense_output(layers: list[Layer]) -> int | None:
+    for layer in reversed(layers):
+        if isinstance(layer, Dense):
+            return layer.units
+    return None

@@ -1,0 +1,22 @@
+"""Optimisers: how to turn gradients into better weights. See ``base.py`` for the contract."""
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.optimizers.adam import Adam
+from digitnet.nn.optimizers.base import Optimizer, Parameter
+from digitnet.nn.optimizers.momentum import Momentum, Nesterov
+from digitnet.nn.optimizers.sgd import SGD
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, Adam)}
+
+
+def make_optimizer(name: str, params, lr: float, weight_decay: float = 0.0, momentum: float = 0.9) -> Optimizer:
+    """Build an optimiser by name; ``momentum`` is used by the momentum kinds only."""
+    if name not in OPTIMIZERS:
+        raise DigitnetError(f"unknown optimiser {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    cls = OPTIMIZERS[name]
+    if issubclass(cls, Momentum):
+        return cls(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    return cls(params, lr=lr, weight_decay=weight_decay)
+
+
+__all__ = ["OPTIMIZERS", "Adam", "Momentum", "Nesterov", "Optimizer", "Parameter", "SGD", "make_optimizer"]

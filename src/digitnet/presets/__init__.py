@@ -1,0 +1,30 @@
+"""Named recipes: ``digitnet train --model NAME``. ``default`` is what ``digitnet train`` trains."""
+
+from __future__ import annotations
+
+from digitnet.errors import DigitnetError
+from digitnet.presets.recipe import Recipe
+
+PRESETS: dict[str, Recipe] = {}
+
+
+def register(recipe: Recipe) -> Recipe:
+    PRESETS[recipe.name] = recipe
+    return recipe
+
+
+def get_preset(name: str) -> Recipe:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise DigitnetError(f"unknown model preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+
+
+register(Recipe(
+    name="default",
+    description="784-512-10 ReLU MLP, dropout, SGD with momentum and a cosine learning-rate schedule",
+    layers=(784, 512, 10), dropout=0.2, optimizer="momentum", lr=0.05, momentum=0.9,
+    schedule="cosine", epochs=15, batch_size=128, val_size=5000,
+))
+
+__all__ = ["PRESETS", "Recipe", "get_preset", "register"]

@@ -1,0 +1,163 @@
+"""The training loop: shuffled mini-batches, a validation check after every epoch, and the best weights kept.
+
+One step is forward -> loss -> backward -> optimiser update on a mini-batch held as a matrix (no loop
+over samples). After each epoch the network is scored on the validation set; the weights with the
+lowest validation loss are remembered and put back at the end, so a few over-fitted epochs at the end
+cost nothing. ``patience`` stops early when the validation loss has not improved for that many epochs.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from typing import Callable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.network import Network
+from digitnet.nn.optimizers import make_optimizer
+from digitnet.nn.schedulers import make_schedule
+from digitnet.train.history import History
+
+
+class TrainingDiverged(DigitnetError):
+    """The loss became NaN or infinite: the weights are garbage from here on."""
+
+
+def evaluate(network: Network, X: np.ndarray, y: np.ndarray, batch_size: int = 4096) -> tuple[float, float]:
+    """Mean loss and accuracy of ``network`` on (X, y), in chunks to bound memory."""
+    total_loss, correct = 0.0, 0
+    for i in range(0, len(X), batch_size):
+        z = network.forward(X[i:i + batch_size])
+        yb = y[i:i + batch_size]
+        total_loss += network.loss.fn(z, yb) * len(z)
+        correct += count_correct(network, z, yb)
+    return total_loss / len(X), correct / len(X)
+
+
+def count_correct(network: Network, z: np.ndarray, y: np.ndarray) -> int:
+    """How many rows of the loss's input ``z`` are classified as their label ``y``."""
+    y = np.asarray(y)
+    if y.ndim == 2:
+        y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
+    if z.shape[1] == 1:
+        predicted = network.loss.output(z)[:, 0] >= 0.5
+    else:
+        predicted = z.argmax(axis=1)  # argmax of logits = argmax of probabilities
+    return int(np.count_nonzero(predicted == y))
+
+
+class Trainer:
+    """Trains a :class:`Network` with mini-batch gradient descent.
+
+    ``transform(xb, rng)`` may change each training batch (data augmentation); ``callbacks`` are called
+    as ``callback(trainer, row)`` after every epoch with that epoch's history row.
+    """
+
+    def __init__(self, network: Network, optimizer: str = "momentum", lr: float = 0.1, momentum: float = 0.9,
+                 weight_decay: float = 0.0, schedule: str = "constant", epochs: int = 10, batch_size: int = 128,
+                 patience: int | None = None, restore_best: bool = True, seed: int | None = None,
+                 progress: bool = True, log: Callable[[str], None] | None = None,
+                 transform: Callable | None = None, callbacks: tuple[Callable, ...] = (),
+                 step_size: float = 10, gamma: float = 0.1):
+        if int(epochs) < 1:
+            raise DigitnetError(f"epochs must be at least 1, got {epochs}")
+        if int(batch_size) < 1:
+            raise DigitnetError(f"batch size must be at least 1, got {batch_size}")
+        if patience is not None and int(patience) < 1:
+            raise DigitnetError(f"patience must be at least 1 epoch, got {patience}")
+        self.network = network
+        self.optimizer = make_optimizer(optimizer, network.parameters(), lr, weight_decay, momentum)
+        self.schedule = make_schedule(schedule, lr, epochs, step_size, gamma)
+        self.epochs, self.batch_size = int(epochs), int(batch_size)
+        self.patience, self.restore_best = patience, restore_best
+        self.rng = np.random.default_rng(seed)
+        self.progress = progress
+        self.log = log if log is not None else (lambda msg: tqdm.write(msg, file=sys.stderr))
+        self.transform, self.callbacks = transform, tuple(callbacks)
+        self.history = History()
+
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
+            y_val: np.ndarray | None = None) -> History:
+        X = self.network.as_input(X)
+        has_val = X_val is not None and len(X_val) > 0
+        if has_val:
+            X_val = self.network.as_input(X_val)
+        if len(X) != len(y):
+            raise DigitnetError(f"{len(X)} training samples but {len(y)} labels")
+        self._best_loss, self._best_weights = math.inf, None
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught by the loss check instead
+                self._run_epochs(X, y, X_val if has_val else None, y_val)
+        except KeyboardInterrupt:
+            self.history.interrupted = True
+            self.log("interrupted: keeping the best weights so far")
+        if self.restore_best and self._best_weights is not None:
+            self.network.set_weights(self._best_weights)
+        return self.history
+
+    def _run_epochs(self, X, y, X_val, y_val) -> None:
+        history, waited = self.history, 0
+        for epoch in range(1, self.epochs + 1):
+            row = self._train_epoch(X, y, epoch)
+            if X_val is not None:
+                row["val_loss"], row["val_accuracy"] = evaluate(self.network, X_val, y_val)
+            history.epochs.append(row)
+            score = row["val_loss"] if X_val is not None else row["loss"]
+            if score < self._best_loss:
+                self._best_loss, waited, history.best_epoch = score, 0, epoch
+                if X_val is not None:  # without validation data the last weights are kept
+                    self._best_weights = self.network.get_weights()
+            else:
+                waited += 1
+            self.log(_format_row(row, self.epochs))
+            for callback in self.callbacks:
+                callback(self, row)
+            if X_val is not None and self.patience and waited >= self.patience:
+                history.stopped_early = True
+                self.log(f"stopping early: no better validation loss for {self.patience} epochs")
+                return
+
+    def _train_epoch(self, X: np.ndarray, y: np.ndarray, epoch: int) -> dict:
+        net, opt, n, bs = self.network, self.optimizer, len(X), self.batch_size
+        order = self.rng.permutation(n)
+        steps = math.ceil(n / bs)
+        total_loss, correct, seen = 0.0, 0, 0
+        started = time.perf_counter()
+        bar = tqdm(range(steps), desc=f"epoch {epoch}/{self.epochs}", leave=False, file=sys.stderr,
+                   disable=not self.progress or None, unit="batch", mininterval=0.5)
+        for step in bar:
+            idx = order[step * bs:(step + 1) * bs]
+            xb, yb = X[idx], y[idx]
+            if self.transform is not None:
+                xb = self.transform(xb, self.rng)
+            opt.lr = self.schedule(epoch - 1 + step / steps)
+            z = net.forward(xb, training=True)
+            loss, delta = net.loss.fn_and_delta(z, yb)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(
+                    f"the loss became {loss} in epoch {epoch}, batch {step + 1}: the learning rate ({opt.lr:g}) "
+                    "is probably too high; try a smaller --lr (e.g. a tenth of it)"
+                )
+            net.backward(delta)
+            opt.step()
+            total_loss += loss * len(idx)
+            correct += count_correct(net, z, yb)
+            seen += len(idx)
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.2%}", refresh=False)
+        bar.close()
+        seconds = time.perf_counter() - started
+        self.history.train_seconds += seconds
+        return {"epoch": epoch, "loss": total_loss / seen, "accuracy": correct / seen, "lr": opt.lr,
+                "seconds": seconds}
+
+
+def _format_row(row: dict, epochs: int) -> str:
+    text = f"epoch {row['epoch']:>{len(str(epochs))}}/{epochs}  loss {row['loss']:.4f}  acc {row['accuracy']:.2%}"
+    if "val_loss" in row:
+        text += f"  val_loss {row['val_loss']:.4f}  val_acc {row['val_accuracy']:.2%}"
+    return text + f"  ({row['seconds']:.1f}s)"

@@ -1,0 +1,94 @@
+"""Every layer and loss against finite differences, in float64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitnet.nn import Network
+from digitnet.nn.gradcheck import check_layer, numerical_gradient, relative_error
+from digitnet.nn.layers import Dense, Dropout, Flatten, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from digitnet.nn.losses import BinaryCrossEntropy, QuadraticLoss, SoftmaxCrossEntropy
+
+TOL = 1e-6
+
+
+def built(layer, shape, rng):
+    layer.build(shape, rng, np.float64)
+    return layer
+
+
+@pytest.mark.parametrize("layer", [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Identity(), Softmax()],
+                         ids=lambda layer: layer.type_name)
+def test_activation_gradients(layer, rng):
+    x = rng.standard_normal((5, 7))
+    x[np.abs(x) < 1e-3] = 0.5  # keep ReLU kinks away from the finite-difference step
+    errors = check_layer(built(layer, (7,), rng), x)
+    assert max(errors.values()) < TOL, errors
+
+
+@pytest.mark.parametrize("shape", [(6,), (2, 3, 4)])
+def test_dense_gradients_any_input_shape(shape, rng):
+    layer = built(Dense(5, init="glorot", bias_init="normal"), shape, rng)
+    errors = check_layer(layer, rng.standard_normal((4, *shape)))
+    assert set(errors) == {"input", "W", "b"}
+    assert max(errors.values()) < TOL, errors
+
+
+def test_flatten_gradient(rng):
+    errors = check_layer(built(Flatten(), (2, 3, 4), rng), rng.standard_normal((3, 2, 3, 4)))
+    assert errors["input"] < TOL
+
+
+def test_dropout_gradient_uses_the_same_mask(rng):
+    layer = built(Dropout(0.5), (10,), rng)
+    x = rng.standard_normal((4, 10))
+    layer.forward(x, training=True)
+    mask = layer._mask.copy()
+    grad = layer.backward(np.ones_like(x))
+    assert np.array_equal(grad, mask)
+    assert set(np.unique(mask)) <= {0.0, 2.0}
+
+
+def test_dropout_is_identity_at_test_time_and_keeps_the_mean(rng):
+    layer = built(Dropout(0.3), (1000,), rng)
+    x = np.ones((50, 1000))
+    assert layer.forward(x, training=False) is x
+    assert abs(layer.forward(x, training=True).mean() - 1.0) < 0.02
+
+
+@pytest.mark.parametrize("loss", [QuadraticLoss(), SoftmaxCrossEntropy(), BinaryCrossEntropy()],
+                         ids=lambda loss: loss.name)
+@pytest.mark.parametrize("targets", ["labels", "one_hot"])
+def test_loss_gradients(loss, targets, rng):
+    z = rng.standard_normal((6, 4)) * 3
+    labels = rng.integers(0, 4, size=6)
+    y = labels if targets == "labels" else np.eye(4)[labels]
+    if isinstance(loss, BinaryCrossEntropy):
+        y = (rng.random((6, 4)) > 0.5).astype(float)
+    numeric = numerical_gradient(lambda: loss.fn(z, y), z)
+    value, delta = loss.fn_and_delta(z, y)
+    assert relative_error(delta, numeric) < TOL
+    assert value == pytest.approx(loss.fn(z, y))
+    assert np.allclose(delta, loss.delta(z, y))
+
+
+def test_whole_network_gradient_matches_finite_differences(rng):
+    net = Network.from_sizes([5, 4, 3, 3], activation="tanh", dtype=np.float64, seed=3)
+    X, y = rng.standard_normal((8, 5)), rng.integers(0, 3, size=8)
+    net.forward(X, training=True)
+    _, delta = net.loss.fn_and_delta(net.forward(X, training=True), y)
+    net.backward(delta)
+    for p in net.parameters():
+        numeric = numerical_gradient(lambda: net.loss.fn(net.forward(X), y), p.value)
+        assert relative_error(p.grad, numeric) < TOL, p.name
+
+
+def test_softmax_layer_plus_quadratic_matches_numeric(rng):
+    """A network that keeps its softmax layer (no fused loss) must still backpropagate through it."""
+    net = Network([Dense(3, input_dim=4), Softmax()], loss="quadratic", dtype=np.float64, seed=1)
+    X, y = rng.standard_normal((5, 4)), rng.integers(0, 3, size=5)
+    _, delta = net.loss.fn_and_delta(net.forward(X, training=True), y)
+    net.backward(delta)
+    W = net.parameters()[0]
+    assert relative_error(W.grad, numerical_gradient(lambda: net.loss.fn(net.forward(X), y), W.value)) < TOL

@@ -1,0 +1,78 @@
+"""Building networks three ways, inference in scikit-learn's terms, and shape errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitnet.errors import DigitnetError
+from digitnet.nn import Network
+from digitnet.nn.layers import Dense, ReLU, Sigmoid, Softmax
+
+
+def test_three_ways_to_describe_the_same_network():
+    by_sizes = Network.from_sizes([784, 30, 10], activation="sigmoid", loss="quadratic", init="normal", seed=0)
+    by_spec = Network.from_spec([{"input_dim": 784, "output_dim": 30, "activation": "sigmoid"},
+                                 {"input_dim": 30, "output_dim": 10, "activation": "sigmoid"}],
+                                loss="quadratic", seed=0)
+    by_layers = Network([Dense(30, input_dim=784), Sigmoid(), Dense(10), Sigmoid()], loss="quadratic", seed=0)
+    for net in (by_sizes, by_spec, by_layers):
+        assert [type(layer).__name__ for layer in net.layers] == ["Dense", "Sigmoid", "Dense", "Sigmoid"]
+        assert net.n_parameters == 784 * 30 + 30 + 30 * 10 + 10
+
+
+def test_spec_with_mismatched_sizes_is_refused():
+    with pytest.raises(DigitnetError, match="input_dim"):
+        Network.from_spec([{"input_dim": 4, "output_dim": 8, "activation": "relu"},
+                           {"input_dim": 9, "output_dim": 2, "activation": "softmax"}])
+
+
+def test_cross_entropy_folds_the_softmax_but_predict_proba_gives_probabilities(rng):
+    net = Network([Dense(5, input_dim=3), ReLU(), Dense(4), Softmax()], seed=1)
+    assert len(net.trainable_layers) == 3
+    p = net.predict_proba(rng.standard_normal((7, 3)))
+    assert p.shape == (7, 4) and np.allclose(p.sum(axis=1), 1)
+    assert p.dtype == np.float32
+
+
+def test_binary_output_predicts_zero_or_one(rng):
+    net = Network.from_spec([{"input_dim": 2, "output_dim": 4, "activation": "relu"},
+                             {"input_dim": 4, "output_dim": 1, "activation": "sigmoid"}],
+                            loss="binary_cross_entropy", seed=0)
+    pred = net.predict(rng.standard_normal((10, 2)))
+    assert pred.shape == (10,) and set(np.unique(pred)) <= {0, 1}
+
+
+def test_uint8_images_are_scaled_and_single_samples_accepted(rng):
+    net = Network.from_sizes([784, 16, 10], seed=0)
+    images = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
+    as_float = images.reshape(3, -1).astype(np.float32) / 255
+    assert np.allclose(net.predict_proba(images), net.predict_proba(as_float), atol=1e-6)
+    assert net.predict(images[0]).shape == (1,)
+
+
+def test_wrong_input_size_gives_a_clear_error(rng):
+    net = Network.from_sizes([784, 16, 10], seed=0)
+    with pytest.raises(DigitnetError, match="expects samples of shape"):
+        net.predict(rng.standard_normal((2, 100)))
+
+
+def test_seed_fixes_the_initial_weights():
+    a, b, c = (Network.from_sizes([20, 8, 3], seed=s) for s in (5, 5, 6))
+    assert all(np.array_equal(a.get_weights()[k], b.get_weights()[k]) for k in a.get_weights())
+    assert not np.array_equal(a.get_weights()["0.W"], c.get_weights()["0.W"])
+
+
+def test_config_round_trip_rebuilds_the_architecture():
+    net = Network.from_sizes([12, 6, 3], activation="tanh", dropout=0.25, seed=0)
+    again = Network.from_config(net.get_config())
+    assert again.get_config() == net.get_config()
+
+
+def test_bad_layer_settings_are_refused():
+    with pytest.raises(DigitnetError, match="unknown activation"):
+        Network.from_sizes([4, 3, 2], activation="swishy")
+    with pytest.raises(DigitnetError, match="layer sizes"):
+        Network.from_sizes([4])
+    with pytest.raises(DigitnetError, match="unknown initialiser"):
+        Dense(3, init="ones-ish")
