@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     except DigitnetError as err:
         print(f"digitnet: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except MemoryError:
+        print("digitnet: error: out of memory; try a smaller --batch-size or a smaller network", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("digitnet: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. 'digitnet evaluate m.npz | head': the reader left, nothing to report
+        sys.stderr.close()
+        return 0

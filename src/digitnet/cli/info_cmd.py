@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {meta['created']}")
     if recipe:
         print(f"recipe {recipe.get('name')!r}: {recipe.get('description') or ''}".rstrip(": "))
-        keys = ("optimizer", "lr", "momentum", "weight_decay", "schedule", "epochs", "batch_size", "dropout")
+        keys = ("optimizer", "lr", "momentum", "weight_decay", "schedule", "epochs", "batch_size", "dropout", "augment")
         print("  " + ", ".join(f"{k}={recipe[k]}" for k in keys if k in recipe) + f", seed={meta.get('seed')}")
     if data:
         print(f"data: {data.get('name')} (sha256 {str(data.get('checksum'))[:12]}...), {data.get('train'):,} training "

@@ -30,6 +30,7 @@ def add_parser(sub) -> None:
     arch.add_argument("--activation", choices=sorted(ACTIVATIONS), help="hidden-layer activation")
     arch.add_argument("--loss", choices=sorted(LOSSES), help="cost function")
     arch.add_argument("--init", choices=sorted(INITIALIZERS), help="weight initialisation")
+    arch.add_argument("--augment", metavar="SPEC", help="augmentation, e.g. shift:2 ('none' to switch it off)")
     arch.add_argument("--dropout", type=common.fraction, metavar="RATE", help="dropout after each hidden layer")
     opt = p.add_argument_group("optimisation")
     opt.add_argument("--optimizer", choices=list(OPTIMIZERS))
@@ -59,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         layers=args.layers, activation=args.activation, loss=args.loss, init=args.init, dropout=args.dropout,
         optimizer=args.optimizer, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
         schedule=args.schedule, epochs=args.epochs, batch_size=args.batch_size, val_size=args.val_size,
-        patience=args.patience)
+        patience=args.patience,
+        augment=None if args.augment is None else ("" if args.augment == "none" else args.augment))
     out = Path(args.out or f"models/{recipe.name}.npz")
     ds = common.load_data(args)
     say = (lambda msg: None) if args.quiet else print

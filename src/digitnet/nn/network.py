@@ -191,10 +191,10 @@ class Network:
 
     def summary(self) -> str:
         self._require_built()
-        lines = [f"{'layer':<28}{'output':>14}{'parameters':>14}"]
+        lines = [f"{'layer':<30}{'output':>14}{'parameters':>12}"]
         for layer in self.layers:
             n = sum(v.size for v in layer.params.values())
-            lines.append(f"{repr(layer)[:27]:<28}{str(layer.output_shape):>14}{n:>14,}")
+            lines.append(f"{layer.describe():<30}{str(layer.output_shape):>14}{n:>12,}")
         lines.append(f"loss: {self.loss.name}; {self.n_parameters:,} parameters in {self.dtype.name}")
         return "\n".join(lines)
 

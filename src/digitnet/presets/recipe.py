@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from digitnet.augment import make_augmentation
 from digitnet.errors import DigitnetError
 from digitnet.nn.network import Network
 from digitnet.train.trainer import Trainer
@@ -36,6 +37,7 @@ class Recipe:
     batch_size: int = 128
     val_size: int = 5000  # taken from the end of the training set
     patience: int | None = None
+    augment: str | None = None  # e.g. "shift:2"; see digitnet.augment
     extra: dict[str, Any] = field(default_factory=dict)  # free-form notes (e.g. the published figure)
 
     def build(self, seed: int | None = None) -> Network:
@@ -46,6 +48,7 @@ class Recipe:
         return Network.from_spec([dict(d) for d in self.layers], loss=self.loss, seed=seed)
 
     def trainer(self, network: Network, seed: int | None = None, **kwargs) -> Trainer:
+        kwargs.setdefault("transform", make_augmentation(self.augment))
         return Trainer(network, optimizer=self.optimizer, lr=self.lr, momentum=self.momentum,
                        weight_decay=self.weight_decay, schedule=self.schedule, epochs=self.epochs,
                        batch_size=self.batch_size, patience=self.patience, seed=seed, **kwargs)

@@ -65,6 +65,11 @@ class Layer:
         args = {k: v for k, v in config.items() if k != "type"}
         return cls(**args)
 
+    def describe(self) -> str:
+        """A short label for tables such as ``Network.summary``."""
+        args = ", ".join(f"{v}" for k, v in self.get_config().items() if k != "type")
+        return f"{type(self).__name__}({args})" if args else type(self).__name__
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "type")
         return f"{type(self).__name__}({args})"

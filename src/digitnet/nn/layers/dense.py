@@ -59,6 +59,9 @@ class Dense(Layer):
             return None
         return (grad_out @ self.params["W"].T).reshape(self._x_shape)
 
+    def describe(self):
+        return f"Dense {self.input_dim or '?'} -> {self.units} ({self.init})"
+
     def get_config(self):
         return {"type": self.type_name, "units": self.units, "input_dim": self.input_dim,
                 "init": self.init, "bias_init": self.bias_init}

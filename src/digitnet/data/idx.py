@@ -1,0 +1,104 @@
+"""Reading and writing IDX files, the format MNIST is distributed in.
+
+An IDX file is ``0x00 0x00 <type code> <ndims>``, then ``ndims`` big-endian int32 sizes, then the data.
+Only unsigned bytes (type code 0x08) are supported: that is all MNIST-format data sets use. Every
+damage we can detect is reported as a :class:`DataError` naming the file, because a half-downloaded or
+renamed file is the most common way training goes wrong before it starts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from digitnet.io.atomic import atomic_path
+from digitnet.data.errors import DataError
+
+UBYTE = 0x08
+_TYPE_NAMES = {0x08: "uint8", 0x09: "int8", 0x0B: "int16", 0x0C: "int32", 0x0D: "float32", 0x0E: "float64"}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_idx_bytes(path: str | Path) -> bytes:
+    """The file's IDX bytes, decompressed if it is gzip (by name or by content)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2)
+            f.seek(0)
+            if path.suffix != ".gz" and head != _GZIP_MAGIC:
+                return f.read()
+            with gzip.GzipFile(fileobj=f) as gz:
+                return gz.read()
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found; check the path or the --data folder") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        reason = str(err) or "truncated"
+        raise DataError(f"{path}: damaged gzip data ({reason}); delete the file and fetch it again") from None
+    except OSError as err:
+        raise DataError(f"{path}: cannot read it ({err.strerror or err})") from None
+
+
+def parse_idx(data: bytes, name: str | Path = "<bytes>") -> np.ndarray:
+    """Decode IDX bytes into a writable uint8 array, checking the header against the data length."""
+    if len(data) < 4:
+        raise DataError(f"{name}: truncated IDX header ({len(data)} bytes); fetch the file again")
+    zero, code, ndim = data[:2], data[2], data[3]
+    if zero != b"\0\0":
+        raise DataError(f"{name}: not an IDX file (bad magic number 0x{data[:4].hex()}); "
+                        "expected an MNIST-format file such as train-images-idx3-ubyte[.gz]")
+    if code != UBYTE:
+        kind = _TYPE_NAMES.get(code, "unknown")
+        raise DataError(f"{name}: IDX type code 0x{code:02X} ({kind}) is not supported; "
+                        "only unsigned-byte (0x08) files are")
+    if ndim == 0:
+        raise DataError(f"{name}: IDX header declares 0 dimensions; the file is damaged")
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise DataError(f"{name}: truncated IDX header (needs {header} bytes, has {len(data)}); fetch the file again")
+    shape = struct.unpack(f">{ndim}i", data[4:header])
+    if any(size < 0 for size in shape):
+        raise DataError(f"{name}: IDX header has a negative size {shape}; the file is damaged")
+    expected = math.prod(shape)
+    actual = len(data) - header
+    if actual < expected:
+        raise DataError(f"{name}: truncated data ({actual} of {expected} bytes for shape {shape}); "
+                        "fetch the file again")
+    if actual > expected:
+        raise DataError(f"{name}: {actual - expected} extra bytes after the data for shape {shape}; "
+                        "the file is damaged")
+    array = np.frombuffer(data, dtype=np.uint8, count=expected, offset=header).reshape(shape)
+    return array.copy()  # writable and independent of the bytes buffer
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (raw or .gz) into a uint8 array."""
+    return parse_idx(read_idx_bytes(path), path)
+
+
+def encode_idx(array: np.ndarray) -> bytes:
+    """The IDX bytes of a uint8 array."""
+    array = np.asarray(array)
+    if array.dtype != np.uint8:
+        raise DataError(f"write_idx supports uint8 arrays only, got {array.dtype}; convert with .astype(np.uint8)")
+    if not 1 <= array.ndim <= 255:
+        raise DataError(f"write_idx needs an array with 1 to 255 dimensions, got {array.ndim}")
+    header = bytes([0, 0, UBYTE, array.ndim]) + struct.pack(f">{array.ndim}i", *array.shape)
+    return header + np.ascontiguousarray(array).tobytes()
+
+
+def write_idx(path: str | Path, array: np.ndarray) -> None:
+    """Write ``array`` as IDX, gzip-compressed when ``path`` ends with .gz; atomic, so never half-written."""
+    path = Path(path)
+    data = encode_idx(array)
+    with atomic_path(path) as tmp:
+        if path.suffix == ".gz":
+            with open(tmp, "wb") as raw, gzip.GzipFile(filename=path.stem, mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(data)
+        else:
+            tmp.write_bytes(data)

@@ -1,0 +1,106 @@
+"""The command line end to end: train -> info -> evaluate, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from data_helpers import arrays, write_dataset
+from digitnet.cli import main
+
+
+@pytest.fixture
+def tiny_data(tmp_path):
+    """A learnable MNIST-format data set: each digit class is a bright bar at its own row."""
+    data = arrays(n_train=300, n_test=100, seed=1)
+    for images, labels in (("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+                           ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")):
+        data[images] = (data[images] // 8).astype(np.uint8)
+        for i, label in enumerate(data[labels]):
+            data[images][i, 2 + 2 * label, :] = 255
+    return write_dataset(tmp_path / "tiny", data)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_info_evaluate_round_trip(tiny_data, tmp_path, capsys):
+    model = tmp_path / "m.npz"
+    code, out, err = run(capsys, "train", "--data", str(tiny_data), "--layers", "784,16,10", "--epochs", "3",
+                         "--val-size", "50", "--lr", "0.1", "--no-progress", "--out", str(model))
+    assert code == 0, err
+    assert "epoch 3/3" in out and "test accuracy" in out and model.is_file()
+    code, out, _ = run(capsys, "info", str(model), "--json")
+    info = json.loads(out)
+    assert code == 0 and info["recipe"]["layers"] == [784, 16, 10] and info["dataset"]["train"] == 250
+    code, out, _ = run(capsys, "evaluate", str(model), "--data", str(tiny_data), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["n"] == 100
+    assert result["accuracy"] == pytest.approx(info["metrics"]["test_accuracy"])
+    assert np.array(result["confusion_matrix"]).sum() == 100
+    code, out, _ = run(capsys, "evaluate", str(model), "--data", str(tiny_data))
+    assert "confusion matrix" in out and "weighted avg" in out
+
+
+def test_same_seed_gives_byte_identical_weights(tiny_data, tmp_path, capsys):
+    paths = [tmp_path / f"{i}.npz" for i in range(2)]
+    for path in paths:
+        assert run(capsys, "train", "--data", str(tiny_data), "--layers", "784,8,10", "--epochs", "2",
+                   "--val-size", "50", "--seed", "7", "--quiet", "--out", str(path))[0] == 0
+    with np.load(paths[0]) as a, np.load(paths[1]) as b:
+        assert all(np.array_equal(a[k], b[k]) for k in a.files if k.startswith("param."))
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["train", "--lr", "-1"], "positive"),
+    (["train", "--layers", "784,x"], "sizes"),
+    (["train", "--model", "nope"], "unknown model preset"),
+    (["train", "--optimizer", "rmsprop"], "invalid choice"),
+    (["evaluate", "missing.npz"], "no model file"),
+    (["info", "missing.npz"], "no model file"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse exits on its own
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("digitnet")]) == 1
+
+
+def test_bad_files_exit_2(tmp_path, tiny_data, capsys):
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"PK\x03\x04 not really a zip")
+    code, _, err = run(capsys, "evaluate", str(junk), "--data", str(tiny_data))
+    assert code == 2 and "not a readable digitnet model" in err
+    code, _, err = run(capsys, "train", "--data", str(tmp_path / "nowhere"), "--quiet")
+    assert code == 2 and "nowhere" in err
+
+
+def test_wrong_layer_sizes_for_the_data(tiny_data, capsys):
+    code, _, err = run(capsys, "train", "--data", str(tiny_data), "--layers", "100,10", "--val-size", "50", "--quiet")
+    assert code == 2 and "does not fit this network" in err
+
+
+def test_divergence_is_reported_not_saved(tiny_data, tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    code, _, err = run(capsys, "train", "--data", str(tiny_data), "--layers", "784,16,10", "--lr", "1e9",
+                       "--val-size", "50", "--quiet", "--out", str(out))
+    assert code == 2 and "learning rate" in err and not out.exists()
+
+
+@pytest.mark.slow
+def test_default_recipe_learns_real_mnist_quickly(mnist, tmp_path, capsys):
+    """Two epochs of the default recipe already beat 96% on the real test set."""
+    code, out, err = run(capsys, "train", "--epochs", "2", "--quiet", "--out", str(tmp_path / "m.npz"))
+    assert code == 0, err
+    accuracy = float(out.split("test accuracy ")[1].split("%")[0])
+    assert accuracy > 96.0

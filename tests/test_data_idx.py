@@ -1,0 +1,95 @@
+"""IDX reading and writing: round trips and every kind of damage we promise to report clearly."""
+
+import gzip
+import struct
+
+import numpy as np
+import pytest
+
+from digitnet.data import DataError, read_idx, write_idx
+from digitnet.data.idx import encode_idx
+
+
+def header(code: int, *shape: int) -> bytes:
+    return bytes([0, 0, code, len(shape)]) + struct.pack(f">{len(shape)}i", *shape)
+
+
+@pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])
+@pytest.mark.parametrize("shape", [(5, 28, 28), (7,), (0, 28, 28), (2, 3, 4, 5)])
+def test_round_trip(tmp_path, name, shape):
+    array = np.random.default_rng(1).integers(0, 256, shape, dtype=np.uint8)
+    path = tmp_path / name
+    write_idx(path, array)
+    back = read_idx(path)
+    assert back.dtype == np.uint8 and back.shape == shape and np.array_equal(back, array)
+    assert back.flags.writeable and back.flags.c_contiguous
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary files left behind
+
+
+def test_magic_numbers_are_the_mnist_ones(tmp_path):
+    write_idx(tmp_path / "i", np.zeros((2, 28, 28), np.uint8))
+    write_idx(tmp_path / "l", np.zeros(2, np.uint8))
+    assert struct.unpack(">i", (tmp_path / "i").read_bytes()[:4])[0] == 2051
+    assert struct.unpack(">i", (tmp_path / "l").read_bytes()[:4])[0] == 2049
+
+
+def test_gz_file_written_is_gzip_and_gzip_content_is_detected_without_suffix(tmp_path):
+    array = np.arange(10, dtype=np.uint8)
+    write_idx(tmp_path / "labels.gz", array)
+    assert gzip.decompress((tmp_path / "labels.gz").read_bytes()) == encode_idx(array)
+    (tmp_path / "labels").write_bytes((tmp_path / "labels.gz").read_bytes())
+    assert np.array_equal(read_idx(tmp_path / "labels"), array)
+
+
+def test_write_replaces_atomically(tmp_path):
+    path = tmp_path / "x-idx1-ubyte"
+    write_idx(path, np.ones(3, np.uint8))
+    write_idx(path, np.zeros(4, np.uint8))
+    assert read_idx(path).tolist() == [0, 0, 0, 0]
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_write_rejects_non_uint8(tmp_path):
+    with pytest.raises(DataError, match="uint8"):
+        write_idx(tmp_path / "f", np.zeros(3, np.float32))
+    assert not list(tmp_path.iterdir())
+
+
+GOOD = header(8, 2, 2, 2) + bytes(8)
+DAMAGED = {
+    "wrong magic": (b"\x12\x34" + GOOD[2:], "bad magic"),
+    "empty file": (b"", "truncated IDX header"),
+    "truncated header": (GOOD[:9], "truncated IDX header"),
+    "truncated data": (GOOD[:-3], "truncated data"),
+    "extra bytes": (GOOD + b"\0\0", "2 extra bytes"),
+    "wrong sizes": (header(8, 3, 2, 2) + bytes(8), "truncated data"),
+    "zero dimensions": (bytes([0, 0, 8, 0]), "0 dimensions"),
+    "negative size": (header(8, -1, 2, 2), "negative size"),
+    "float32 type code": (header(0x0D, 2) + bytes(8), r"type code 0x0D \(float32\) is not supported"),
+    "unknown type code": (header(0x42, 2) + bytes(2), "type code 0x42"),
+}
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_damaged_input_names_file_and_problem(tmp_path, case, gz):
+    data, message = DAMAGED[case]
+    path = tmp_path / ("bad-idx3-ubyte" + (".gz" if gz else ""))
+    path.write_bytes(gzip.compress(data) if gz else data)
+    with pytest.raises(DataError, match=message) as err:
+        read_idx(path)
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("content", [b"this is not gzip at all", gzip.compress(GOOD)[:-10], b"\x1f\x8b\x08garbage"])
+def test_bad_gzip(tmp_path, content):
+    path = tmp_path / "train-labels-idx1-ubyte.gz"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match="damaged gzip") as err:
+        read_idx(path)
+    assert str(path) in str(err.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        read_idx(tmp_path / "nope")
