@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: train test install clean
+.PHONY: train test install clean system-packages handwriting bench
 
 $(BIN)/digitnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,21 @@ train: install
 	$(BIN)/digitnet train
 	$(BIN)/digitnet evaluate models/default.npz
 
-test: install
+test: install system-packages
 	$(BIN)/python -m pytest -q
+
+# Chromium for the browser tests, handwriting fonts for benchmarks/handwriting (needs root; see the script)
+system-packages: install
+	scripts/apt-install.sh chromium $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages)
+
+# accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md)
+handwriting: install system-packages
+	$(BIN)/python benchmarks/handwriting/measure.py models/default.npz
+
+# speed against PyTorch and scikit-learn (installed only for this; CPU build of PyTorch), see docs/performance.md
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -7,20 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from data_helpers import arrays, write_dataset
 from digitnet.cli import main
-
-
-@pytest.fixture
-def tiny_data(tmp_path):
-    """A learnable MNIST-format data set: each digit class is a bright bar at its own row."""
-    data = arrays(n_train=300, n_test=100, seed=1)
-    for images, labels in (("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-                           ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")):
-        data[images] = (data[images] // 8).astype(np.uint8)
-        for i, label in enumerate(data[labels]):
-            data[images][i, 2 + 2 * label, :] = 255
-    return write_dataset(tmp_path / "tiny", data)
 
 
 def run(capsys, *argv):

@@ -6,21 +6,17 @@ Recipes name them with short strings, e.g. ``"shift:2"``.
 
 from __future__ import annotations
 
+from digitnet.augment.affine import RandomAffine
+from digitnet.augment.elastic import ElasticDistortion
 from digitnet.augment.shifts import RandomShift
-from digitnet.errors import DigitnetError
+from digitnet.augment.spec import parse_augmentation
 
 
 def make_augmentation(spec: str | None):
-    """``None`` or ``""`` -> no augmentation; ``"shift:N"`` -> :class:`RandomShift` of up to N pixels."""
+    """``None`` or ``""`` -> no augmentation; ``"shift:2"``, ``"affine:rot=10"``, ``"shift:1+elastic"``... (see spec.py)."""
     if not spec:
         return None
-    kind, _, arg = spec.partition(":")
-    if kind == "shift":
-        try:
-            return RandomShift(int(arg or 2))
-        except ValueError:
-            raise DigitnetError(f"bad augmentation {spec!r}: expected shift:N with N a whole number") from None
-    raise DigitnetError(f"unknown augmentation {spec!r}; known: shift:N")
+    return parse_augmentation(spec)
 
 
-__all__ = ["RandomShift", "make_augmentation"]
+__all__ = ["ElasticDistortion", "RandomAffine", "RandomShift", "make_augmentation"]

@@ -12,6 +12,8 @@ def add_parser(sub) -> None:
                        description="Print a saved model's test accuracy, confusion matrix and per-class report.")
     p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--plots", metavar="DIR", help="also draw the confusion heat map, the worst mistakes, sample "
+                   "digits, first-layer weights and (if recorded) learning curves into DIR")
     common.add_data_args(p)
     p.set_defaults(run=run)
 
@@ -36,6 +38,14 @@ def run(args: argparse.Namespace) -> int:
     network = load_model(args.model)
     ds = common.load_data(args)
     result = {"model": args.model, "dataset": ds.name, **evaluation(network, ds.test_images, ds.test_labels)}
+    if args.plots:
+        from pathlib import Path
+
+        from digitnet.plots import save_model_plots
+
+        drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots,
+                                 network.metadata.get("history"), name=Path(args.model).stem)
+        result["plots"] = {kind: str(path) for kind, path in drawn.items()}
     if args.json:
         common.print_json(result)
         return 0
@@ -45,4 +55,6 @@ def run(args: argparse.Namespace) -> int:
     print(format_confusion(np.array(result["confusion_matrix"])))
     print()
     print(format_report(result["report"]))
+    if args.plots:
+        print(f"\npictures: {', '.join(result['plots'].values())}")
     return 0

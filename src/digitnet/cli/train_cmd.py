@@ -25,6 +25,8 @@ def add_parser(sub) -> None:
     p.add_argument("--model", default="default", metavar="PRESET",
                    help=f"named recipe to start from: {', '.join(PRESETS)} (default: default)")
     p.add_argument("--out", metavar="PATH", help="where to save the model (default: models/PRESET.npz)")
+    p.add_argument("--plots", metavar="DIR", help="also draw learning curves, the confusion heat map, the worst "
+                   "mistakes, sample digits and first-layer weights into DIR")
     arch = p.add_argument_group("architecture")
     arch.add_argument("--layers", type=common.layer_sizes, metavar="SIZES", help="layer sizes, e.g. 784,256,10")
     arch.add_argument("--activation", choices=sorted(ACTIVATIONS), help="hidden-layer activation")
@@ -62,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
         schedule=args.schedule, epochs=args.epochs, batch_size=args.batch_size, val_size=args.val_size,
         patience=args.patience,
         augment=None if args.augment is None else ("" if args.augment == "none" else args.augment))
+    if recipe.extra.get("protocol"):
+        raise DigitnetError(f"preset {recipe.name!r} follows its tutorial's own protocol ({recipe.extra['protocol']}); "
+                            f"run it with 'digitnet reproduce --only {recipe.name}'")
     out = Path(args.out or f"models/{recipe.name}.npz")
     ds = common.load_data(args)
     say = (lambda msg: None) if args.quiet else print
@@ -92,4 +97,9 @@ def run(args: argparse.Namespace) -> int:
     kept = f", weights of epoch {history.best_epoch} kept" if history.best_epoch and len(x_val) else ""
     print(f"test accuracy {test_accuracy:.2%} after {len(history.epochs)} epochs{note}{kept}; "
           f"{history.train_seconds:.1f}s of training; saved {out}")
+    if args.plots:
+        from digitnet.plots import save_model_plots
+
+        drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots, history, name=recipe.name)
+        print(f"pictures: {', '.join(str(p) for p in drawn.values())}")
     return 130 if history.interrupted else 0

@@ -132,11 +132,18 @@ class Network:
         parts = [self.loss.output(self.forward(X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
         return np.concatenate(parts) if parts else np.empty((0,) + self.layers[-1].output_shape, self.dtype)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        p = self.predict_proba(X)
-        if p.ndim == 2 and p.shape[1] == 1:
-            return (p[:, 0] >= 0.5).astype(np.int64)
-        return p.argmax(axis=1)
+    def predict(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+        """Class labels: the largest output of each row, or p >= 0.5 for a single sigmoid output.
+
+        The largest logit is the largest probability (softmax keeps the order of its inputs), so with
+        several classes the probabilities are never computed, as in ``count_correct`` during training.
+        """
+        X = self.as_input(X)
+        if len(X) == 0 or self.layers[-1].output_shape == (1,):
+            p = self.predict_proba(X, batch_size)
+            return (p[:, 0] >= 0.5).astype(np.int64) if p.ndim == 2 and p.shape[1] == 1 else p.argmax(axis=1)
+        return np.concatenate([self.forward(X[i:i + batch_size]).argmax(axis=1)
+                               for i in range(0, len(X), batch_size)])
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy: the fraction of samples whose predicted class is the label."""

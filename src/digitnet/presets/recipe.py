@@ -22,6 +22,8 @@ class Recipe:
     description: str = ""
     #: layer sizes like [784, 256, 10], or layer descriptions for ``Network.from_spec``
     layers: tuple = (784, 256, 10)
+    #: per-sample input shape for layer lists that cannot infer it, e.g. (1, 28, 28) for convolutions
+    input_shape: tuple | None = None
     activation: str = "relu"
     output: str | None = None  # chosen to suit the loss when None
     loss: str = "cross_entropy"
@@ -45,7 +47,8 @@ class Recipe:
             return Network.from_sizes(list(self.layers), activation=self.activation, output=self.output,
                                       loss=self.loss, init=self.init, bias_init=self.bias_init,
                                       dropout=self.dropout, seed=seed)
-        return Network.from_spec([dict(d) for d in self.layers], loss=self.loss, seed=seed)
+        return Network.from_spec([dict(d) for d in self.layers], loss=self.loss, seed=seed,
+                                 input_shape=self.input_shape)
 
     def trainer(self, network: Network, seed: int | None = None, **kwargs) -> Trainer:
         kwargs.setdefault("transform", make_augmentation(self.augment))

@@ -6,9 +6,13 @@ from digitnet.nn.layers.base import LAYER_TYPES, Layer, register
 from digitnet.nn.layers.dense import Dense
 from digitnet.nn.layers.dropout import Dropout
 from digitnet.nn.layers.flatten import Flatten
+from digitnet.nn.layers.batchnorm import BatchNorm
+from digitnet.nn.layers.conv import Conv2D
+from digitnet.nn.layers.pooling import AvgPool2D, MaxPool2D
 
-__all__ = ["ACTIVATIONS", "LAYER_TYPES", "Dense", "Dropout", "Flatten", "Identity", "Layer", "LeakyReLU", "ReLU",
-           "Sigmoid", "Softmax", "Tanh", "activation", "layer_from_config", "register"]
+__all__ = ["ACTIVATIONS", "LAYER_TYPES", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout", "Flatten", "Identity",
+           "Layer", "LeakyReLU", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "activation", "layer_from_config",
+           "register"]
 
 
 def layer_from_config(config: dict) -> Layer:

@@ -25,20 +25,21 @@ class SoftmaxCrossEntropy(Loss):
 
     def fn_and_delta(self, z, y):
         n = len(z)
-        shifted = z - z.max(axis=1, keepdims=True)
+        y = np.asarray(y)
+        shifted = z - z.max(axis=1, keepdims=True)  # exp only sees numbers <= 0: no overflow
         p = np.exp(shifted)
         sums = p.sum(axis=1, keepdims=True)
         log_sums = np.log(sums)
-        p /= sums  # p is now softmax(z)
-        y = np.asarray(y)
         if y.ndim == 1:  # integer labels: pick the true class's log-probability, no one-hot needed
             rows = np.arange(n)
-            loss = float(np.mean(log_sums[:, 0] - shifted[rows, y]))
-            p[rows, y] -= 1
+            loss = (float(log_sums.sum()) - float(shifted[rows, y].sum())) / n
+            p *= 1 / (n * sums)  # p is now softmax(z) / n: normalised and averaged in one pass
+            p[rows, y] -= 1 / n
         else:  # one-hot or soft targets
-            loss = float(np.mean(np.sum(y * (log_sums - shifted), axis=1)))
+            loss = float(np.sum(y * (log_sums - shifted))) / n
+            p /= sums
             p -= y
-        p /= n
+            p /= n
         return loss, p
 
     def output(self, z):

@@ -21,3 +21,10 @@ class QuadraticLoss(Loss):
 
     def delta(self, a, y):
         return (a - targets_like(a, y)) / len(a)
+
+    def fn_and_delta(self, a, y):
+        """Both from one difference a - y (training calls this once per mini-batch)."""
+        diff = a - targets_like(a, y)
+        loss = float(0.5 * np.sum(diff * diff) / len(a))
+        diff /= len(a)
+        return loss, diff

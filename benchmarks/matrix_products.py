@@ -1,0 +1,58 @@
+"""The matrix products of one training epoch and nothing else: the floor for any implementation.
+
+For each mini-batch a dense network needs, per Dense layer i with input a_i, weights W_i and output
+gradient d_i:
+
+    forward    a_i @ W_i                (batch x in) @ (in x out)
+    backward   a_i.T @ d_i              the weight gradient
+               d_i @ W_i.T              the input gradient, for every layer but the first
+
+Here those products run on contiguous arrays allocated once, writing into reused outputs, with no
+gathering, activation, loss or update in between. digitnet's epoch divided by this time says how close
+it comes to what the machine's BLAS can do for this work.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from digitnet.nn.layers import Dense
+
+
+class MatrixProducts:
+    def __init__(self, network, X: np.ndarray, batch_size: int, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        self.weights = [layer.params["W"] for layer in network.trainable_layers if isinstance(layer, Dense)]
+        n = len(X)
+        self.batches = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        dtype = self.weights[0].dtype
+        self.buffers = {}
+        for b in set(self.batches):
+            inputs = [np.ascontiguousarray(X[:b])] + [np.zeros((b, W.shape[0]), dtype) for W in self.weights[1:]]
+            outputs = [np.zeros((b, W.shape[1]), dtype) for W in self.weights]
+            deltas = [rng.standard_normal((b, W.shape[1])).astype(dtype) for W in self.weights]
+            input_grads = [np.zeros((b, W.shape[0]), dtype) for W in self.weights]
+            self.buffers[b] = inputs, outputs, deltas, input_grads
+        self.weight_grads = [np.zeros_like(W) for W in self.weights]
+
+    def count(self) -> dict:
+        """How many products of each kind one epoch makes."""
+        layers, steps = len(self.weights), len(self.batches)
+        return {"steps": steps, "forward": steps * layers, "weight_grad": steps * layers,
+                "input_grad": steps * (layers - 1)}
+
+    def epoch(self) -> float:
+        """Seconds for one epoch's products."""
+        Ws, gWs = self.weights, self.weight_grads
+        started = time.perf_counter()
+        for b in self.batches:
+            inputs, outputs, deltas, input_grads = self.buffers[b]
+            for i, W in enumerate(Ws):
+                np.matmul(inputs[i], W, out=outputs[i])
+            for i in range(len(Ws) - 1, -1, -1):
+                np.matmul(inputs[i].T, deltas[i], out=gWs[i])
+                if i > 0:
+                    np.matmul(deltas[i], Ws[i].T, out=input_grads[i])
+        return time.perf_counter() - started

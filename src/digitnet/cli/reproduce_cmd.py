@@ -1,0 +1,61 @@
+"""``digitnet reproduce``: run the five tutorials and the baselines, print and save the comparison table.
+
+Every digitnet figure in the table is measured by the run; the published figures are constants with
+their sources (``digitnet.tutorials``). ``--quick`` runs everything with far fewer epochs and steps,
+to check that it all works (the test suite uses it); its figures are labelled as not comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from digitnet.cli import common
+
+
+def add_parser(sub) -> None:
+    from digitnet.tutorials.runner import RUNNERS
+
+    p = sub.add_parser("reproduce", help="run the tutorials and baselines and print the reproduction table",
+                       description="Run every tutorial preset and baseline (or those named with --only), compare "
+                                   "each with its published figure, print the table as Markdown and write it as "
+                                   "Markdown and JSON. A full run takes minutes; --quick under two.")
+    p.add_argument("--quick", action="store_true", help="far fewer epochs/steps, to check everything runs "
+                   "(figures labelled as not comparable)")
+    p.add_argument("--only", metavar="NAMES", type=lambda s: [n.strip() for n in s.split(",") if n.strip()],
+                   help=f"comma-separated subset of: {', '.join(RUNNERS)}")
+    p.add_argument("--out", metavar="DIR", default="reproduce",
+                   help="where reproduce.md and reproduce.json go (default: reproduce)")
+    p.add_argument("--plots", metavar="DIR", help="where the pictures go (default: OUT/plots)")
+    p.add_argument("--no-plots", action="store_true", help="draw no pictures")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines, only the table")
+    common.add_data_args(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from digitnet.tutorials.runner import WITHOUT_MNIST, check_names, reproduce
+    from digitnet.tutorials.table import markdown_table, write_table
+
+    names = check_names(args.only)
+    data = None if set(names) <= WITHOUT_MNIST else common.load_data(args)
+    plots = None if args.no_plots else Path(args.plots or Path(args.out) / "plots")
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    started = time.perf_counter()
+    results = reproduce(data, names, quick=args.quick, seed=args.seed, plots=plots, log=log)
+    total = time.perf_counter() - started
+    command = "digitnet reproduce" + (" --quick" if args.quick else "") + \
+        (f" --only {','.join(names)}" if args.only else "") + (f" --seed {args.seed}" if args.seed else "")
+    info = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
+            "seed": args.seed, "cores": os.cpu_count(), "machine": platform.machine(),
+            "python": platform.python_version(), "dataset": getattr(data, "name", None)}
+    md, js = write_table(results, args.out, command, total, info)
+    print(markdown_table(results, command, total))
+    log(f"wrote {md} and {js}" + (f"; pictures in {plots}" if plots else ""))
+    return 0

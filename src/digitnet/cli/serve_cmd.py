@@ -1,0 +1,68 @@
+"""``digitnet serve MODEL``: a page to draw digits on, served on this computer.
+
+It listens on 127.0.0.1 (this computer only) unless ``--host`` says otherwise: the page has no login,
+so opening it to the network lets anyone there use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+
+from digitnet.cli import common
+from digitnet.errors import DigitnetError
+
+
+def add_parser(sub) -> None:
+    from digitnet.serve import MAX_BODY
+
+    p = sub.add_parser("serve", help="a web page to draw digits on", description=(
+        "Serve a page where you draw a digit (or drop a photo) and watch the model's ten probabilities, "
+        "plus a JSON API: POST a picture to /api/predict."))
+    p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 opens it to "
+                        "your network)")
+    p.add_argument("--port", type=common.non_negative_int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--max-upload-mb", type=common.positive_float, default=MAX_BODY / 1e6, metavar="MB",
+                   help=f"largest picture accepted, in megabytes (default {MAX_BODY / 1e6:g})")
+    p.add_argument("--quiet", action="store_true", help="do not log each request")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from digitnet.images.reading import check_digit_model
+    from digitnet.io import load_model
+    from digitnet.serve import DigitReader, DigitServer
+
+    network = load_model(args.model)
+    check_digit_model(network)
+    if args.port > 65535:
+        raise DigitnetError(f"port {args.port} does not exist; choose one from 1 to 65535 (or 0 for any free port)")
+    try:
+        server = DigitServer((args.host, args.port), DigitReader(network, name=args.model),
+                             max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
+    except OSError as err:
+        raise DigitnetError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err}); "
+                            "choose another --port or --host") from None
+    if not _is_loopback(args.host):
+        print(f"warning: listening on {args.host}: anyone who can reach this computer can use the page",
+              file=sys.stderr)
+    print(f"serving {args.model} at {server.url}  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,99 @@
+"""Where the digit goes: crop to the ink, fit it in 20x20, centre it by mass in 28x28.
+
+These are the three steps LeCun, Cortes and Burges describe for MNIST: "The original black and white
+images from NIST were size normalized to fit in a 20x20 pixel box while preserving their aspect ratio.
+The resulting images contain grey levels as a result of the anti-aliasing technique used by the
+normalization algorithm. The images were centered in a 28x28 image by computing the center of mass of
+the pixels, and translating the image so as to position this point at the center of the 28x28 field."
+A network trained on MNIST has only ever seen digits placed this way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+#: Where MNIST's centres of mass are, in (row, column) pixel indices: the mean over the test set is
+#: (13.99, 14.00), so MNIST put the centre of mass on pixel 14, not between pixels 13 and 14.
+MNIST_CENTRE = (14.0, 14.0)
+
+
+def resample(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize a float image to ``size`` = (width, height) with a triangle (bilinear) filter.
+
+    Why this filter: when shrinking, Pillow widens the filter to cover every source pixel, so each new
+    pixel is a weighted average of the area it covers (anti-aliasing, as MNIST's normalisation did);
+    when enlarging it interpolates smoothly; and unlike Lanczos it never rings below 0 or above 1.
+    """
+    out = Image.fromarray(np.ascontiguousarray(image, dtype=np.float32))
+    return np.asarray(out.resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+
+
+def max_filter(image: np.ndarray, size: int) -> np.ndarray:
+    """Each pixel becomes the largest value in the ``size`` x ``size`` square around it (grey dilation)."""
+    return _square_window(image, size, np.max, "constant")
+
+
+def box_mean(image: np.ndarray, size: int) -> np.ndarray:
+    """Each pixel becomes the mean of the ``size`` x ``size`` square around it (edges repeated)."""
+    return _square_window(image, size, np.mean, "edge")
+
+
+def _square_window(image: np.ndarray, size: int, reduce, pad_mode: str) -> np.ndarray:
+    """Apply ``reduce`` over square windows, separably: along rows, then along columns, so the cost
+    grows with ``size``, not its square (exact for the maximum and the mean)."""
+    if size <= 1:
+        return image
+    r = size // 2
+    padded = np.pad(image, r, mode=pad_mode)
+    h, w = image.shape
+    rows = reduce([padded[i:i + h, :] for i in range(size)], axis=0)
+    return reduce([rows[:, j:j + w] for j in range(size)], axis=0).astype(np.float32)
+
+
+def crop_to_ink(amount: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The smallest rectangle holding all the ink, and its (top, left, bottom, right) bounds.
+
+    Why: MNIST sizes the digit, not the paper: how much margin the photographer left must not matter.
+    """
+    rows, cols = np.nonzero(amount)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return amount[top:bottom, left:right], (int(top), int(left), int(bottom), int(right))
+
+
+def fit_in_box(crop: np.ndarray, box: int = 20) -> np.ndarray:
+    """Scale so the longer side is ``box`` pixels, keeping the aspect ratio (anti-aliased).
+
+    Why keep the aspect ratio: a 1 is tall and thin in MNIST; stretched to a square it would be a
+    black block. Shrinking averages each output pixel over the area it covers, which produces MNIST's
+    grey edges.
+    """
+    h, w = crop.shape
+    scale = box / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return np.clip(resample(crop, size), 0.0, 1.0)
+
+
+def centre_by_mass(digit: np.ndarray, side: int = 28, centre: tuple[float, float] = MNIST_CENTRE) -> np.ndarray:
+    """Place ``digit`` in a ``side`` x ``side`` field so its centre of mass is on ``centre``.
+
+    Why mass and not the box: a 7's ink sits at the top of its box, a 4's on the left; MNIST centred
+    the ink's weight, so the box of a 7 sits lower in the field than that of a 0. The shift is a whole
+    number of pixels (as MNIST's was), and the digit is kept inside the field: the 20x20 box leaves 4
+    pixels of play on every side, which is enough for all but extreme shapes.
+    """
+    h, w = digit.shape
+    total = float(digit.sum())
+    rows, cols = np.indices(digit.shape)
+    com_r = float((rows * digit).sum()) / total if total else (h - 1) / 2
+    com_c = float((cols * digit).sum()) / total if total else (w - 1) / 2
+    top = int(np.clip(round(centre[0] - com_r), 0, side - h))
+    left = int(np.clip(round(centre[1] - com_c), 0, side - w))
+    field = np.zeros((side, side), dtype=np.float32)
+    field[top:top + h, left:left + w] = digit
+    return field
+
+
+def to_bytes(image: np.ndarray) -> np.ndarray:
+    """Floats in [0, 1] as MNIST's bytes, 0-255 (uint8)."""
+    return np.round(np.clip(image, 0.0, 1.0) * 255.0).astype(np.uint8)

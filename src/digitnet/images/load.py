@@ -1,0 +1,187 @@
+"""Reading pictures: files Pillow can open, text grids and NumPy arrays, checked and made grey.
+
+Everything that can go wrong with the *input* goes wrong here, with a clear message: not an image,
+a damaged file, a decompression bomb. The preparation steps after this only ever see a finite float32
+array of grey levels, 0 = black and 1 = white, no larger than ``working_size`` on its longest side.
+Nothing here decides which way round ink and paper are; that is :mod:`digitnet.images.ink`'s job.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from digitnet.images.errors import ImageError, ImageTooLargeError
+from digitnet.images.textgrid import parse_text_grid
+
+#: Pictures with more pixels are refused before they are decoded. A 48-megapixel phone photo passes;
+#: a small file that claims to be 100,000 x 100,000 pixels (a "decompression bomb") does not.
+MAX_PIXELS = 50_000_000
+#: Preparation runs at most at this size (longest side). A digit ends up 20 pixels tall, so 512 keeps
+#: thin pen strokes visible while keeping every step fast.
+WORKING_SIZE = 512
+#: Files this small that Pillow does not recognise are tried as text grids.
+MAX_TEXT_BYTES = 1_000_000
+
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, np.ndarray]
+
+
+def load_grey(source: Source, name: str | None = None, max_pixels: int = MAX_PIXELS,
+              working_size: int = WORKING_SIZE) -> np.ndarray:
+    """The picture as grey levels (H, W) float32 in [0, 1], shrunk to at most ``working_size``.
+
+    ``source`` is a file path, the bytes of a file, or an array. Arrays and text grids are taken as
+    they are (no shrinking needed: they are small); files go through Pillow.
+    """
+    if isinstance(source, np.ndarray):
+        return array_to_grey(source, name or "array")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data, name = bytes(source), name or "picture"
+    else:
+        path = Path(source)
+        name = name or str(path)
+        data = _read_file(path, name)
+    return _decode(data, name, max_pixels, working_size)
+
+
+def array_to_grey(array: np.ndarray, name: str = "array") -> np.ndarray:
+    """An array as grey levels: (H, W), (H, W, 3|4) or a flat 784-vector (one MNIST row).
+
+    uint8 is read as 0-255 and floats as 0-1 (or 0-255 if they go above 1), the conventions of MNIST
+    and of :func:`digitnet.data.to_float`, so an MNIST image passes through unchanged.
+    """
+    a = np.asarray(array)
+    if a.ndim == 1 and a.size == 784:
+        a = a.reshape(28, 28)
+    if a.ndim == 3 and a.shape[2] in (3, 4):
+        a = _luma(a[..., :3].astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
+    if a.ndim != 2 or min(a.shape) < 2:
+        raise ImageError(f"{name} has shape {a.shape}; expected a grey (H, W) or colour (H, W, 3) picture")
+    if a.dtype == bool:
+        return a.astype(np.float32)
+    if a.dtype.kind not in "uif":
+        raise ImageError(f"{name} holds {a.dtype} values; expected numbers")
+    a = a.astype(np.float32)
+    if not np.all(np.isfinite(a)) or a.min() < 0:
+        raise ImageError(f"{name} has negative or non-finite values; expected brightness 0-1 or 0-255")
+    return a / 255.0 if a.max() > 1.0 else a
+
+
+def _read_file(path: Path, name: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > 4 * MAX_PIXELS:  # even an uncompressed RGBA picture of MAX_PIXELS is smaller
+            raise ImageTooLargeError(f"{name} is {size / 1e6:.0f} MB, too large for a picture of one digit")
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ImageError(f"{name} is a folder, not a picture") from None
+    except FileNotFoundError:
+        raise ImageError(f"{name} does not exist") from None
+    except OSError as err:
+        raise ImageError(f"cannot read {name}: {err.strerror or err}") from None
+
+
+def _decode(data: bytes, name: str, max_pixels: int, working_size: int) -> np.ndarray:
+    if not data:
+        raise ImageError(f"{name} is empty")
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(f"{name} claims to be an enormous picture (a decompression bomb?); refused") from None
+    except UnidentifiedImageError:
+        return _as_text_grid(data, name)
+    except (OSError, SyntaxError, ValueError) as err:
+        raise ImageError(f"{name} is a damaged picture ({_first_line(err)})") from None
+    check_size(image.size, name, max_pixels)
+    try:
+        image.draft("RGB", (working_size, working_size))  # JPEG: decode at 1/2, 1/4 or 1/8 size directly
+        image.load()
+        image = ImageOps.exif_transpose(image)  # phones store "turn me upright" in EXIF
+        image = _shrink(image, working_size)
+        return picture_to_grey(image)
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(f"{name} decodes to an enormous picture (a decompression bomb?); refused") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as err:
+        raise ImageError(f"{name} is a damaged or truncated picture ({_first_line(err)})") from None
+
+
+def check_size(size: tuple[int, int], name: str, max_pixels: int = MAX_PIXELS) -> None:
+    """Refuse pictures with too many pixels *before* decoding them, so a bomb costs nothing."""
+    width, height = size
+    if width < 1 or height < 1:
+        raise ImageError(f"{name} has no pixels ({width}x{height})")
+    if width * height > max_pixels:
+        raise ImageTooLargeError(f"{name} is {width}x{height} pixels, more than the {max_pixels / 1e6:g} "
+                                 "megapixels allowed; shrink it first")
+
+
+def _shrink(image: Image.Image, working_size: int) -> Image.Image:
+    """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit."""
+    factor = max(image.size) // (2 * working_size)
+    if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
+        image = image.reduce(factor)
+    scale = working_size / max(image.size)
+    if scale < 1:
+        if image.mode not in ("L", "LA", "RGB", "RGBA", "F", "I"):
+            image = image.convert("RGBA")
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.BOX)
+    return image
+
+
+def picture_to_grey(image: Image.Image) -> np.ndarray:
+    """A Pillow image as grey levels in [0, 1]; transparency is resolved against a contrasting backdrop.
+
+    Why a contrasting backdrop: a paint program often saves a digit as opaque strokes on a fully
+    transparent background, and the colour hidden under the transparency is arbitrary (often black).
+    Showing black strokes over the colour the file happens to store could hide them; putting them
+    over white (or light strokes over black) always keeps the digit visible.
+    """
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):  # 16-bit and float scans
+        grey = np.asarray(image, dtype=np.float32)
+        top = float(grey.max()) if grey.size else 0.0
+        return np.clip(grey / (1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0), 0, 1)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    rgba = np.asarray(image.convert("RGBA" if has_alpha else "RGB"), dtype=np.float32) / 255.0
+    grey = _luma(rgba[..., :3])
+    if has_alpha:
+        alpha = rgba[..., 3]
+        if alpha.min() < 1.0:
+            seen = float((grey * alpha).sum() / max(alpha.sum(), 1e-6))  # mean brightness of what is visible
+            backdrop = 1.0 if seen < 0.5 else 0.0
+            grey = alpha * grey + (1.0 - alpha) * backdrop
+    return grey.astype(np.float32)
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """Brightness as the eye (and a black-and-white scanner) sees it: ITU-R 601 weights, as Pillow's "L"."""
+    return (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.float32)
+
+
+#: how the formats digitnet reads begin: a file that starts like one but that Pillow cannot open is damaged
+_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*", b"RIFF")
+
+
+def _as_text_grid(data: bytes, name: str) -> np.ndarray:
+    if data.startswith(_SIGNATURES):
+        raise ImageError(f"{name} is a damaged picture (it starts like one, but cannot be read)")
+    not_a_picture = ImageError(f"{name} is not a picture digitnet can read (PNG, JPEG, BMP, GIF, TIFF, WebP "
+                               "or a text grid of numbers)")
+    if len(data) > MAX_TEXT_BYTES or b"\0" in data[:4096]:
+        raise not_a_picture
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise not_a_picture from None
+    if not any(ch.isdigit() for ch in text[:200]):
+        raise not_a_picture
+    return parse_text_grid(text, name)
+
+
+def _first_line(err: Exception) -> str:
+    return (str(err).splitlines() or [type(err).__name__])[0][:100] or type(err).__name__

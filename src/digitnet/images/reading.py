@@ -1,0 +1,49 @@
+"""Reading a digit: a picture, prepared, through a network, to the digit and its probabilities.
+
+``digitnet predict`` and the web server both call :func:`read_digit`, so a picture gets the same
+answer whichever way it arrives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.images.load import MAX_PIXELS, Source
+from digitnet.images.pipeline import naive, prepare
+
+
+def check_digit_model(network) -> None:
+    """The network must take 784 pixels and give one probability per class (at least two)."""
+    if network.input_shape is None or int(np.prod(network.input_shape)) != 784:
+        raise DigitnetError(f"this model takes inputs of shape {network.input_shape}, not 28x28 pictures")
+    if network.layers[-1].output_shape[0] < 2:
+        raise DigitnetError("this model has a single output; reading digits needs one probability per digit")
+
+
+def top_guesses(probabilities: np.ndarray, k: int = 3) -> list[dict]:
+    """The ``k`` most probable digits, most probable first (ties: the smaller digit first)."""
+    order = np.argsort(-probabilities, kind="stable")[:k]
+    return [{"digit": int(d), "probability": float(probabilities[d])} for d in order]
+
+
+def read_digit(network, source: Source, ink: str = "auto", use_naive: bool = False, name: str | None = None,
+               max_pixels: int = MAX_PIXELS, network_lock: "threading.Lock | None" = None) -> dict:
+    """Everything worth reporting about one picture; ``image`` is the 28x28 uint8 the network saw.
+
+    Layers keep the last input for the backward pass, so one network must not run in two threads at
+    once: a server passes a ``network_lock``. Preparing pictures needs no lock and stays parallel.
+    """
+    if use_naive:
+        image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
+    else:
+        prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
+        image, ink_found = prepared.image, prepared.ink
+    with network_lock or contextlib.nullcontext():
+        probabilities = network.predict_proba(image)[0]
+    guesses = top_guesses(probabilities)
+    return {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:],
+            "probabilities": [float(p) for p in probabilities], "ink": ink_found, "image": image}

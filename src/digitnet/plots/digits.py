@@ -1,0 +1,61 @@
+"""Grids of digits: a sample of the data with its labels, and the network's most confident mistakes.
+
+Looking at the worst mistakes is the quickest way to see what a network gets wrong, and how often the
+label itself is doubtful.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from digitnet.plots.style import INK, as_images, grid_shape, hide_unused, new_figure, save
+
+
+def _digit_grid(images: np.ndarray, captions: Sequence[str], path, title: str, columns: int,
+                caption_colour: str = "black") -> Path:
+    images = as_images(images)
+    rows, cols = grid_shape(len(images), columns)
+    fig = new_figure(1.25 * cols + 0.4, 1.45 * rows + 0.7, title)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False))
+    for ax, image, caption in zip(axes.flat, images, captions):
+        ax.imshow(image, cmap=INK, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel(caption, fontsize=9, color=caption_colour)
+    hide_unused(axes, len(images))
+    return save(fig, path)
+
+
+def plot_samples(images: np.ndarray, labels: np.ndarray, path: "str | Path", n: int = 40, columns: int = 10,
+                 title: str = "Sample digits and their labels", seed: int | None = 0) -> Path:
+    """``n`` images picked at random (``seed``), each captioned with its label."""
+    pick = np.random.default_rng(seed).choice(len(images), size=min(n, len(images)), replace=False)
+    return _digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)
+
+
+def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24) -> np.ndarray:
+    """Indices of the ``n`` misclassified samples predicted with the highest confidence, worst first."""
+    predicted = proba.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    confidence = proba[wrong, predicted[wrong]]
+    return wrong[np.argsort(-confidence, kind="stable")[:n]]
+
+
+def plot_worst_mistakes(network, images: np.ndarray, labels: np.ndarray, path: "str | Path", n: int = 24,
+                        columns: int = 8, title: str | None = None) -> Path:
+    """The ``n`` test digits the network got wrong most confidently: true label, prediction, confidence."""
+    proba = network.predict_proba(images)
+    if proba.shape[1] == 1:  # a single yes/no output: make it two columns, P(no) and P(yes)
+        proba = np.hstack([1 - proba, proba])
+    labels = np.asarray(labels)
+    worst = worst_mistakes(proba, labels, n)
+    total = int(np.count_nonzero(proba.argmax(axis=1) != labels))
+    title = title or f"The {len(worst)} most confident mistakes (of {total:,} on {len(labels):,} images)"
+    if not len(worst):
+        return _digit_grid(np.zeros((1, 28, 28)), ["no mistakes"], path, title, columns)
+    predicted = proba.argmax(axis=1)
+    captions = [f"true {labels[i]}, said {predicted[i]}\n{proba[i, predicted[i]]:.0%} sure" for i in worst]
+    return _digit_grid(np.asarray(images)[worst], captions, path, title, columns, caption_colour="firebrick")

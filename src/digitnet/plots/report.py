@@ -1,0 +1,52 @@
+"""The standard set of pictures of a trained MNIST model, as ``--plots DIR`` writes them.
+
+``digitnet train --plots DIR`` and ``digitnet evaluate MODEL --plots DIR`` both call
+:func:`save_model_plots`; the Python API can too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.metrics import confusion_matrix
+from digitnet.plots.confusion import plot_confusion
+from digitnet.plots.curves import history_rows, plot_learning_curves
+from digitnet.plots.digits import plot_samples, plot_worst_mistakes
+from digitnet.plots.weights import first_dense_weights, plot_first_layer
+
+
+def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "str | Path",
+                     history=None, name: str = "model") -> dict[str, Path]:
+    """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
+
+    Always: the confusion heat map, the most confident mistakes, a sample of the digits. With a training
+    ``history``: learning curves. When the first layer is dense on square images: its weights.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DigitnetError(f"cannot create the plot folder {out}: {err.strerror}; choose another --plots") from None
+    labels = np.asarray(labels)
+    predicted = network.predict(images)
+    k = max(int(labels.max()) + 1, int(predicted.max()) + 1, 2)
+    written = {
+        "confusion": plot_confusion(confusion_matrix(labels, predicted, k), out / "confusion.png",
+                                    title=f"{name}: confusion matrix on {len(labels):,} test images "
+                                          f"({np.mean(predicted == labels):.2%} right)"),
+        "mistakes": plot_worst_mistakes(network, images, labels, out / "worst_mistakes.png"),
+        "samples": plot_samples(images, labels, out / "samples.png"),
+    }
+    if history is not None and history_rows(history):
+        written["curves"] = plot_learning_curves(history, out / "learning_curves.png",
+                                                 title=f"{name}: learning curves")
+    try:
+        W = first_dense_weights(network)
+    except DigitnetError:
+        W = None
+    if W is not None and round(np.sqrt(W.shape[0])) ** 2 == W.shape[0]:
+        written["weights"] = plot_first_layer(network, out / "first_layer_weights.png")
+    return written

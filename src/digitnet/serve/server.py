@@ -1,0 +1,251 @@
+"""A small web server for one model: the drawing page, and a JSON API that reads pictures.
+
+Standard library only (``http.server``): one page, three static files and one API call do not need a
+framework. Every request is bounded: the body size, the picture's pixel count, the time a client may
+take to send (a socket timeout) and the number of pictures read at once. Every error is a 4xx/5xx
+with a JSON body ``{"error": "..."}``.
+
+    GET  /                 the page (static/index.html, app.js, style.css)
+    GET  /api/info         the model: name, description, test accuracy, limits
+    POST /api/predict      body = the picture's bytes (any format digitnet reads); ?ink=auto|dark|light
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
+from digitnet.images.reading import read_digit
+
+MAX_BODY = 10_000_000  # bytes: a phone photo as JPEG is 2-8 MB
+MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may send pictures
+SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent while sending a request
+MAX_CONCURRENT = 4  # pictures prepared at the same time; more wait (up to QUEUE_WAIT seconds)
+QUEUE_WAIT = 10.0
+STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "style.css": "text/css; charset=utf-8"}
+# The page loads nothing from anywhere else and cannot be framed or post forms elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class DigitReader:
+    """The model and the preparation together: picture bytes in, a JSON-ready answer out.
+
+    The page's drawings and uploaded photos go through exactly the same :func:`digitnet.images.prepare`
+    as ``digitnet predict``: there is one way pictures are prepared.
+    """
+
+    def __init__(self, network, name: str = "model", max_pixels: int = MAX_PIXELS):
+        self.network, self.name, self.max_pixels = network, name, max_pixels
+        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+        self._network_lock = threading.Lock()
+
+    def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
+        if not self._slots.acquire(timeout=QUEUE_WAIT):
+            raise Busy("the server is busy reading other pictures; try again in a moment")
+        try:
+            started = time.perf_counter()
+            reading = read_digit(self.network, data, ink, name="the upload", max_pixels=self.max_pixels,
+                                 network_lock=self._network_lock)
+        finally:
+            self._slots.release()
+        reading["image28"] = reading.pop("image").tolist()
+        reading["milliseconds"] = round(1000 * (time.perf_counter() - started), 1)
+        return reading
+
+    def info(self, max_body: int) -> dict[str, Any]:
+        meta = getattr(self.network, "metadata", {}) or {}
+        recipe = meta.get("recipe") or {}
+        return {"model": self.name, "description": recipe.get("description", ""),
+                "test_accuracy": (meta.get("metrics") or {}).get("test_accuracy"),
+                "classes": int(self.network.layers[-1].output_shape[0]),
+                "max_body_bytes": max_body, "max_pixels": self.max_pixels}
+
+
+class Busy(DigitnetError):
+    """Too many pictures are being read at once."""
+
+
+class DigitServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows its reader and limits, and quits cleanly."""
+
+    daemon_threads = True  # Ctrl-C does not wait for a slow client
+    request_queue_size = 32
+
+    def __init__(self, address: tuple[str, int], reader: DigitReader, max_body: int = MAX_BODY, quiet: bool = False):
+        self.reader, self.max_body, self.quiet = reader, max_body, quiet
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}/"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: DigitServer
+    server_version = "digitnet"
+    timeout = SOCKET_TIMEOUT
+    protocol_version = "HTTP/1.1"
+
+    # -- routes -----------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html"):
+            self._send_static("index.html")
+        elif path.startswith("/static/") and path[len("/static/"):] in STATIC:
+            self._send_static(path[len("/static/"):])
+        elif path == "/api/info":
+            self._send_json(HTTPStatus.OK, self.server.reader.info(self.server.max_body))
+        elif path == "/api/predict":
+            self._send_error_json(HTTPStatus.METHOD_NOT_ALLOWED, "POST the picture's bytes to /api/predict",
+                                  {"Allow": "POST"})
+        else:
+            self._send_error_json(HTTPStatus.NOT_FOUND, f"nothing at {path}; the page is at /")
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != "/api/predict":
+            self._discard_body()
+            allowed = {"Allow": "GET"} if url.path in ("/", "/index.html", "/api/info") else {}
+            code = HTTPStatus.METHOD_NOT_ALLOWED if allowed else HTTPStatus.NOT_FOUND
+            return self._send_error_json(code, f"POST goes to /api/predict, not {url.path}", allowed)
+        ink = parse_qs(url.query).get("ink", ["auto"])[-1]
+        if ink not in INK_CHOICES:
+            self._discard_body()
+            return self._send_error_json(HTTPStatus.BAD_REQUEST, f"ink must be one of {', '.join(INK_CHOICES)}")
+        body = self._read_body()
+        if body is None:
+            return
+        try:
+            self._send_json(HTTPStatus.OK, self.server.reader.read(body, ink))
+        except ImageTooLargeError as err:
+            self._send_error_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(err))
+        except NoDigitError as err:
+            self._send_error_json(HTTPStatus.UNPROCESSABLE_ENTITY, str(err))
+        except Busy as err:
+            self._send_error_json(HTTPStatus.SERVICE_UNAVAILABLE, str(err), {"Retry-After": "1"})
+        except DigitnetError as err:
+            self._send_error_json(HTTPStatus.BAD_REQUEST, str(err))
+
+    def do_PUT(self) -> None:
+        self._discard_body()
+        self._send_error_json(HTTPStatus.METHOD_NOT_ALLOWED, "only GET and POST are used here", {"Allow": "GET, POST"})
+
+    do_DELETE = do_PATCH = do_PUT
+
+    # -- request body -----------------------------------------------------------------------------
+    def _read_body(self) -> bytes | None:
+        """The body, or None after answering 4xx: it must have a length, within the limit, and arrive."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._send_error_json(HTTPStatus.LENGTH_REQUIRED, "send the picture with a Content-Length, not chunked")
+            return None
+        if (self.headers.get_content_type() or "").startswith("multipart/"):
+            self.close_connection = True
+            self._send_error_json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send the picture's bytes as the body "
+                                  "(curl --data-binary @digit.png), not a form")
+            return None
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._send_error_json(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required")
+            return None
+        if length > self.server.max_body:
+            self.close_connection = True  # do not read the rest: just hang up after answering
+            self._send_error_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                                  f"the picture is {length:,} bytes; the limit is {self.server.max_body:,}")
+            return None
+        if length == 0:
+            self._send_error_json(HTTPStatus.BAD_REQUEST, "the request has no picture in its body")
+            return None
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        if len(body) != length:
+            self.close_connection = True
+            self._send_error_json(HTTPStatus.REQUEST_TIMEOUT, "the picture did not arrive in full")
+            return None
+        return body
+
+    def _discard_body(self) -> None:
+        """Read (and forget) a small body so the connection stays usable; hang up on a large one."""
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            length = -1
+        if 0 < length <= 65536:
+            self.rfile.read(length)
+        elif length != 0:
+            self.close_connection = True
+
+    # -- responses --------------------------------------------------------------------------------
+    def _send_static(self, name: str) -> None:
+        data = resources.files("digitnet.serve").joinpath("static", name).read_bytes()
+        self._send(HTTPStatus.OK, data, STATIC[name], {"Cache-Control": "no-cache"})
+
+    def _send_json(self, status: HTTPStatus, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj, default=_json_default).encode("utf-8")
+        self._send(status, data, "application/json", {"Cache-Control": "no-store", **(headers or {})})
+
+    def _send_error_json(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send_json(status, {"error": message, "status": int(status)}, headers)
+
+    def _send(self, status: HTTPStatus, data: bytes, content_type: str, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in {**SECURITY_HEADERS, **headers}.items():
+            self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, unknown method, headers too long) as JSON too."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # a garbled request line: answer with a status line anyway
+            self.request_version = "HTTP/1.0"
+        try:
+            status = HTTPStatus(code)
+        except ValueError:
+            status = HTTPStatus.BAD_REQUEST
+        self._send_error_json(status, message or status.phrase)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args) -> None:
+        if not self.server.quiet:
+            super().log_message(format, *args)
+
+
+def _json_default(obj):
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")

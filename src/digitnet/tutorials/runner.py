@@ -1,0 +1,53 @@
+"""Run the tutorials and baselines by name and collect their rows: what ``digitnet reproduce`` does."""
+
+from __future__ import annotations
+
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from digitnet.errors import DigitnetError
+from digitnet.tutorials import baselines, is_zero, is_zero_hidden, momentum, moons, nielsen, softmax_l2
+from digitnet.tutorials.result import Context, Result
+
+#: every runnable name, in table order; most are also presets (``digitnet.presets.tutorials``)
+RUNNERS: dict[str, Callable[[Context], Result]] = {
+    "is-it-zero": is_zero.run,
+    "is-it-zero-hidden": is_zero_hidden.run,
+    "softmax-l2": softmax_l2.run,
+    **{name: partial(nielsen.run_preset, name) for name in nielsen.PUBLISHED},
+    "momentum-100": momentum.run,
+    "moons": moons.run,
+    "guess": baselines.run_guess,
+    "average-darkness": baselines.run_average_darkness,
+    "svm": baselines.run_svm,
+}
+#: runs that need no MNIST data
+WITHOUT_MNIST = {"moons"}
+
+
+def check_names(names: list[str] | None) -> list[str]:
+    """The names to run, in table order; unknown names are a user mistake."""
+    if not names:
+        return list(RUNNERS)
+    unknown = [n for n in names if n not in RUNNERS]
+    if unknown:
+        raise DigitnetError(f"unknown tutorial {', '.join(unknown)}; choose from {', '.join(RUNNERS)}")
+    return [n for n in RUNNERS if n in names]
+
+
+def reproduce(data, names: list[str] | None = None, quick: bool = False, seed: int = 0,
+              plots: "str | Path | None" = None, log: Callable[[str], None] | None = None) -> list[Result]:
+    """Run ``names`` (default: all) and return their results in table order."""
+    ctx = Context(data, quick=quick, seed=seed, plots=Path(plots) if plots else None,
+                  log=log or (lambda msg: print(msg, file=sys.stderr)))
+    for name in check_names(names):
+        if ctx.data is None and name not in WITHOUT_MNIST:
+            raise DigitnetError(f"{name} needs the MNIST data")
+        ctx.log(f"== {name}{' (quick)' if quick else ''}")
+        started = time.perf_counter()
+        ctx.results[name] = RUNNERS[name](ctx)
+        ctx.log(f"== {name}: {ctx.results[name].figure} ({time.perf_counter() - started:.1f}s)")
+    return list(ctx.results.values())

@@ -1,0 +1,102 @@
+"""Batch normalisation: gradients, what it computes in training and at test time, and its saved statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitnet.errors import DigitnetError
+from digitnet.io import load_model, save_model
+from digitnet.nn import Network
+from digitnet.nn.gradcheck import check_layer
+from digitnet.nn.layers import BatchNorm
+from digitnet.nn.optimizers import make_optimizer
+
+TOL = 1e-6
+
+
+def built(shape, rng, dtype=np.float64, **kwargs):
+    layer = BatchNorm(**kwargs)
+    layer.build(shape, rng, dtype)
+    layer.params["gamma"][:] = rng.uniform(0.5, 2, layer.params["gamma"].shape)
+    layer.params["beta"][:] = rng.standard_normal(layer.params["beta"].shape)
+    return layer
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4, 2)], ids=["dense", "conv"])
+def test_training_gradients_match_finite_differences(shape, rng):
+    layer = built(shape, rng)
+    errors = check_layer(layer, rng.standard_normal((6, *shape)) * 3 + 1, training=True)
+    for name in ("input", "gamma", "beta"):
+        assert errors[name] < TOL, errors
+    # the running statistics are not trained: no gradient, and none is claimed
+    assert errors["running_mean"] == errors["running_var"] == 0
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4, 2)], ids=["dense", "conv"])
+def test_test_time_gradients_match_finite_differences(shape, rng):
+    layer = built(shape, rng)
+    layer.params["running_mean"][:] = rng.standard_normal(shape[0])
+    layer.params["running_var"][:] = rng.uniform(0.5, 2, shape[0])
+    errors = check_layer(layer, rng.standard_normal((4, *shape)), training=False)
+    assert max(errors["input"], errors["gamma"], errors["beta"]) < TOL, errors
+
+
+def test_training_output_has_zero_mean_unit_variance_per_channel(rng):
+    layer = BatchNorm()
+    layer.build((3, 5, 5), rng, np.float32)
+    x = (rng.standard_normal((8, 3, 5, 5)) * [[[[2.0]], [[0.1]], [[5.0]]]] + 7).astype(np.float32)
+    y = layer.forward(x, training=True)
+    assert y.dtype == np.float32
+    assert np.allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-5)
+    assert np.allclose(y.var(axis=(0, 2, 3)), 1, atol=1e-3)
+
+
+def test_running_statistics_follow_the_data_and_are_used_at_test_time(rng):
+    layer = BatchNorm(momentum=0.2)
+    layer.build((4,), rng, np.float64)
+    for _ in range(100):
+        layer.forward(rng.normal(3.0, 2.0, (64, 4)), training=True)
+    assert np.allclose(layer.params["running_mean"], 3.0, atol=0.3)
+    assert np.allclose(layer.params["running_var"], 4.0, atol=0.8)
+    x = rng.standard_normal((1, 4))  # a single image: normalised by the running statistics, not its own
+    expected = (x - layer.params["running_mean"]) / np.sqrt(layer.params["running_var"] + layer.eps)
+    assert np.allclose(layer.forward(x, training=False), expected)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
+def test_optimisers_leave_the_running_statistics_alone(optimizer, rng):
+    """The statistics sit in ``params`` (so model files save them) with a gradient that is always zero."""
+    net = Network([BatchNorm()], loss="quadratic", input_shape=(3,), seed=0)
+    opt = make_optimizer(optimizer, net.parameters(), lr=0.1, weight_decay=0.01)
+    layer = net.layers[0]
+    for _ in range(3):
+        x = rng.normal(2.0, 3.0, (16, 3)).astype(np.float32)
+        _, delta = net.loss.fn_and_delta(net.forward(x, training=True), rng.random((16, 3)))
+        before = {k: layer.params[k].copy() for k in BatchNorm.buffers}
+        net.backward(delta)
+        opt.step()
+        for k in BatchNorm.buffers:
+            assert np.array_equal(layer.params[k], before[k]), k
+    assert not np.allclose(layer.params["running_mean"], 0)  # moved by forward passes only
+
+
+def test_model_files_keep_the_running_statistics(rng, tmp_path):
+    spec = [{"type": "conv2d", "filters": 3, "kernel_size": 3}, {"type": "batchnorm"}, {"type": "relu"},
+            {"type": "flatten"}, {"type": "dense", "units": 8}, {"type": "batchnorm"}, {"type": "relu"},
+            {"type": "dense", "units": 3}, {"type": "softmax"}]
+    net = Network.from_spec(spec, input_shape=(1, 6, 6), seed=0)
+    for _ in range(5):
+        net.forward(rng.normal(0.5, 1.0, (32, 1, 6, 6)).astype(np.float32), training=True)
+    save_model(net, tmp_path / "bn.npz")
+    loaded = load_model(tmp_path / "bn.npz")
+    x = rng.random((7, 36), dtype=np.float32)
+    assert np.array_equal(loaded.predict_proba(x), net.predict_proba(x))
+    assert np.array_equal(loaded.layers[1].params["running_var"], net.layers[1].params["running_var"])
+
+
+def test_bad_settings_are_refused(rng):
+    with pytest.raises(DigitnetError, match="momentum"):
+        BatchNorm(momentum=0)
+    with pytest.raises(DigitnetError, match="features"):
+        BatchNorm().build((2, 3), rng, np.float32)

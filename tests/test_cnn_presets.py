@@ -1,0 +1,86 @@
+"""The convolutional presets: they build, LeNet-5 trains end to end through the CLI, the ladder script runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from data_helpers import write_dataset
+from digitnet.cli import main
+from digitnet.data.files import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS
+from digitnet.io import load_model
+from digitnet.presets import PRESETS
+from digitnet.presets.cnn import CNN_PRESETS, LADDER
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize("name", [r.name for r in CNN_PRESETS])
+def test_every_cnn_preset_builds_and_takes_flat_mnist_rows(name, rng):
+    recipe = PRESETS[name]
+    net = recipe.build(seed=0)
+    assert net.input_shape == (1, 28, 28) and net.layers[-1].output_shape == (10,)
+    p = net.predict_proba(rng.random((3, 784), dtype=np.float32))
+    assert p.shape == (3, 10) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
+
+
+def test_ladder_rungs_carry_their_published_figures_in_order():
+    published = [r.extra["published"] for r in LADDER]
+    assert published == sorted(published) and published[0] == 0.9878 and published[-1] == 0.9960
+    assert all(r.extra.get("source") for r in LADDER)
+
+
+@pytest.fixture
+def small_mnist(mnist, tmp_path):
+    """600 real training and 300 real test digits in an MNIST-format folder."""
+    return write_dataset(tmp_path / "small", {TRAIN_IMAGES: mnist.train_images[:600], TRAIN_LABELS: mnist.train_labels[:600],
+                                              TEST_IMAGES: mnist.test_images[:300], TEST_LABELS: mnist.test_labels[:300]})
+
+
+@pytest.mark.slow
+def test_lenet5_trains_saves_and_evaluates_through_the_cli(small_mnist, tmp_path, capsys):
+    model = tmp_path / "lenet5.npz"
+    code = main(["train", "--model", "lenet5", "--epochs", "2", "--val-size", "100", "--data", str(small_mnist),
+                 "--no-progress", "--out", str(model)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Conv2D 6x5x5 p2" in out and "AvgPool2D 2x2" in out and model.is_file()
+    trained = float(out.split("test accuracy ")[1].split("%")[0])
+    assert trained > 50  # 2 epochs on 500 digits: far above chance (10%)
+    assert main(["evaluate", str(model), "--data", str(small_mnist), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["accuracy"] * 100 == pytest.approx(trained, abs=0.01)
+    loaded = load_model(model)
+    assert loaded.metadata["recipe"]["input_shape"] == [1, 28, 28]
+    assert [layer.type_name for layer in loaded.layers[:3]] == ["conv2d", "tanh", "avgpool2d"]
+
+
+@pytest.mark.slow
+def test_ladder_script_quick_mode_prints_the_table(mnist, capsys):
+    spec = importlib.util.spec_from_file_location("ladder", BENCHMARKS / "ladder.py")
+    ladder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ladder)
+    assert ladder.main(["--quick", "--rungs", "ch6-relu,lenet5"]) == 0
+    out = capsys.readouterr().out
+    assert "QUICK MODE" in out
+    relu_row = next(line for line in out.splitlines() if line.startswith("ch6-relu"))
+    assert "99.23%" in relu_row
+    accuracy = float(relu_row.split()[2].rstrip("%"))
+    assert 20 < accuracy <= 100  # it learned something from 1,000 digits in one epoch
+
+
+def test_filter_picture_draws_kernels_and_maps(rng, tmp_path):
+    from digitnet.errors import DigitnetError
+    from digitnet.nn import Network
+    from digitnet.plots.conv_filters import conv_filters_figure
+
+    fig = conv_filters_figure(PRESETS["lenet5"].build(seed=0), rng.random((2, 784), dtype=np.float32))
+    assert len(fig.axes) == 3 * 7  # a header row and two digits; the digit column and 6 kernels
+    fig.savefig(tmp_path / "f.png")
+    assert (tmp_path / "f.png").stat().st_size > 1000
+    with pytest.raises(DigitnetError, match="no convolutional layer"):
+        conv_filters_figure(Network.from_sizes([784, 10], seed=0), rng.random((1, 784)))

@@ -1,0 +1,298 @@
+"""The MNIST-style preparation, step by step: geometry, ink and polarity, and every kind of bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digit_pictures import draw_digit, encode, png_claiming
+from digitnet.images import ImageError, ImageTooLargeError, NoDigitError, naive, parse_text_grid, prepare
+from digitnet.images import geometry, ink
+from digitnet.images.components import component_labels
+from digitnet.images.ink import stroke_width
+
+
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    rows, cols = np.indices(image.shape)
+    total = image.sum()
+    return float((rows * image).sum() / total), float((cols * image).sum() / total)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a.astype(float).ravel(), b.astype(float).ravel()
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def ink_box(image: np.ndarray) -> tuple[int, int]:
+    rows, cols = np.nonzero(image)
+    return rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
+
+
+# -- geometry --------------------------------------------------------------------------------------
+def test_crop_to_ink_finds_the_bounding_box():
+    amount = np.zeros((50, 60), np.float32)
+    amount[10:20, 30:35] = 1
+    amount[25, 40] = 0.5
+    crop, box = geometry.crop_to_ink(amount)
+    assert box == (10, 30, 26, 41) and crop.shape == (16, 11)
+
+
+@pytest.mark.parametrize("shape,expected", [((200, 50), (20, 5)), ((30, 90), (7, 20)), ((5, 5), (20, 20))])
+def test_fit_in_box_makes_the_longer_side_20_and_keeps_the_aspect_ratio(shape, expected):
+    crop = np.ones(shape, np.float32)
+    assert geometry.fit_in_box(crop).shape == expected
+
+
+def test_fit_in_box_anti_aliases_when_shrinking():
+    stripes = np.zeros((200, 200), np.float32)
+    stripes[:, ::10] = 1  # thin lines: shrunk 10x they become grey, not lost and not solid
+    boxed = geometry.fit_in_box(stripes)
+    assert 0.05 < boxed.mean() < 0.2 and boxed.max() < 0.5
+
+
+def test_centre_by_mass_puts_the_centre_of_mass_on_pixel_14():
+    digit = np.zeros((20, 12), np.float32)
+    digit[:4, :] = 1  # a bar at the top, like a 7's: the mass is high in the box
+    digit[:, 10:] = 1
+    field = geometry.centre_by_mass(digit)
+    r, c = centre_of_mass(field)
+    assert field.shape == (28, 28) and field.sum() == pytest.approx(digit.sum())
+    assert abs(r - 14) <= 0.5 and abs(c - 14) <= 0.5
+
+
+def test_centre_by_mass_keeps_a_lopsided_digit_inside_the_field():
+    digit = np.zeros((20, 20), np.float32)
+    digit[0, 0] = 1  # all the mass in one corner: centring it would push the box out of the field
+    digit[19, 19] = 0.01
+    field = geometry.centre_by_mass(digit)
+    assert field.sum() == pytest.approx(digit.sum(), rel=1e-6)
+
+
+def test_max_filter_and_box_mean():
+    image = np.zeros((7, 7), np.float32)
+    image[3, 3] = 9
+    assert (geometry.max_filter(image, 3) == 9).sum() == 9
+    assert geometry.box_mean(image, 3)[2:5, 2:5] == pytest.approx(np.ones((3, 3)))
+
+
+def test_component_labels_8_connected():
+    mask = np.array([[1, 0, 0, 1],
+                     [0, 1, 0, 0],
+                     [0, 0, 0, 1],
+                     [1, 1, 0, 1]], bool)
+    labels, count = component_labels(mask)
+    assert count == 4 and labels[0, 0] == labels[1, 1] and labels[2, 3] == labels[3, 3] and labels[0, 3] != labels[2, 3]
+
+
+# -- ink and polarity ------------------------------------------------------------------------------
+def test_a_drawn_digit_comes_out_20_high_and_centred():
+    prepared = prepare(np.asarray(draw_digit(7, box=(0.5, 0.5, 1.0, 1.0))))
+    r, c = centre_of_mass(prepared.image.astype(float))
+    assert prepared.image.dtype == np.uint8 and prepared.image.shape == (28, 28)
+    assert max(ink_box(prepared.image)) == 20 and abs(r - 14) <= 0.5 and abs(c - 14) <= 0.5
+    assert prepared.image.max() == 255 and prepared.ink == "dark"
+
+
+def test_size_and_place_in_the_picture_do_not_matter():
+    small = prepare(np.asarray(draw_digit(0, size=(120, 90), width=8, box=(0, 0, 0.6, 0.8)))).image
+    large = prepare(np.asarray(draw_digit(0, size=(900, 700), width=60, box=(0.2, 0.1, 0.9, 1.0)))).image
+    assert similarity(small, large) > 0.85
+
+
+def test_both_polarities_give_the_same_image():
+    dark_on_light = prepare(np.asarray(draw_digit(7))).image
+    light_on_dark = prepare(np.asarray(draw_digit(7, ink=(240, 240, 240), paper=(30, 40, 35))))
+    assert light_on_dark.ink == "light"
+    assert similarity(dark_on_light, light_on_dark.image) > 0.97
+
+
+def test_polarity_can_be_forced():
+    picture = np.asarray(draw_digit(1))
+    assert prepare(picture, ink="dark").ink == "dark"
+    with pytest.raises(NoDigitError):  # white "ink" on black paper: this picture has none
+        prepare(picture, ink="light")
+    with pytest.raises(Exception, match="unknown ink"):
+        prepare(picture, ink="purple")
+
+
+def test_blue_pen_on_tinted_unevenly_lit_paper(rng):
+    clean = prepare(np.asarray(draw_digit(7))).image
+    photo = np.asarray(draw_digit(7, ink=(30, 40, 150), paper=(240, 230, 200)), dtype=np.float32)
+    h, w = photo.shape[:2]
+    y, x = np.mgrid[0:h, 0:w]
+    light = 1.0 - 0.45 * x / w - 0.3 * ((y - h / 2) ** 2 + (x - w / 2) ** 2) / (h * w)  # a shadow and a vignette
+    photo = np.clip(photo * light[..., None] + rng.normal(0, 6, photo.shape), 0, 255).astype(np.uint8)
+    prepared = prepare(photo)
+    assert prepared.ink == "dark" and similarity(clean, prepared.image) > 0.9
+
+
+def test_grey_paper_and_a_faint_pencil():
+    picture = np.asarray(draw_digit(7, ink=(95, 95, 95), paper=(140, 140, 140)))
+    prepared = prepare(picture)
+    assert prepared.ink == "dark" and prepared.image.max() == 255
+    assert similarity(prepared.image, prepare(np.asarray(draw_digit(7))).image) > 0.97
+
+
+def test_specks_away_from_the_digit_are_ignored():
+    picture = draw_digit(1, box=(0.3, 0.3, 0.7, 0.7))
+    clean = prepare(np.asarray(picture)).image
+    dusty = np.asarray(picture).copy()
+    dusty[5:8, 5:8] = 0  # a speck of dust in a corner
+    dusty[280:282, 150:152] = 0
+    assert np.array_equal(prepare(dusty).image, clean)
+
+
+def test_hair_lines_are_thickened_to_mnist_stroke_width():
+    thin = prepare(np.asarray(draw_digit(0, size=(500, 500), width=1))).image
+    assert stroke_width(thin / 255.0) >= 1.4
+
+
+def test_detect_ink_and_ink_contrast():
+    grey = np.full((60, 60), 0.8, np.float32)
+    grey[20:40, 28:32] = 0.2
+    paper = ink.estimate_paper(grey)
+    assert paper == pytest.approx(np.full_like(grey, 0.8), abs=0.02)
+    assert ink.detect_ink(grey, paper) == "dark" and ink.detect_ink(1 - grey, 1 - paper) == "light"
+    assert ink.ink_contrast(grey, paper, "dark")[30, 30] == pytest.approx(0.75, abs=0.03)
+
+
+def test_estimate_paper_follows_a_gradient_under_a_bold_digit():
+    h = w = 120
+    lit = np.linspace(0.9, 0.5, w, dtype=np.float32)[None, :].repeat(h, 0)
+    grey = lit.copy()
+    grey[20:100, 30:70] *= 0.2  # a fat stroke over a third of the picture
+    paper = ink.estimate_paper(grey, 80.0, "dark")
+    assert np.abs(paper - lit).max() < 0.06
+
+
+@pytest.mark.parametrize("picture", [
+    np.full((100, 100), 255, np.uint8),
+    np.full((100, 100, 3), 128, np.uint8),
+    np.clip(np.random.default_rng(0).normal(200, 4, (100, 100)), 0, 255).astype(np.uint8),
+], ids=["white", "grey", "grain only"])
+def test_blank_pictures_have_no_digit(picture):
+    with pytest.raises(NoDigitError, match="no digit found"):
+        prepare(picture)
+
+
+def test_mnist_digits_come_back_as_they_were(mnist):
+    """MNIST's digits are already prepared: preparing them again changes almost nothing."""
+    images = mnist.test_images[:200]
+    again = np.stack([prepare(x).image for x in images])
+    scores = [similarity(a, b) for a, b in zip(images, again)]
+    assert np.median(scores) > 0.97 and np.mean(np.abs(again.astype(int) - images)) < 4
+
+
+def test_naive_shrinks_the_whole_picture_and_flips_dark_ink():
+    small = naive(np.asarray(draw_digit(1, box=(0, 0, 0.5, 0.5))))
+    assert small.shape == (28, 28) and small.dtype == np.uint8
+    assert small[:14, :14].sum() > 0 and small[14:, 14:].sum() == 0
+
+
+# -- reading files ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt,options", [("PNG", {}), ("JPEG", {"quality": 80}), ("BMP", {}), ("GIF", {}),
+                                         ("TIFF", {}), ("WEBP", {"quality": 80})])
+def test_every_format_reads_the_same(fmt, options):
+    picture = draw_digit(7, size=(200, 240))
+    reference = prepare(np.asarray(picture)).image
+    assert similarity(prepare(encode(picture, fmt, **options)).image, reference) > 0.95
+
+
+def test_files_and_bytes_agree(tmp_path):
+    path = tmp_path / "seven.png"
+    draw_digit(7).save(path)
+    assert np.array_equal(prepare(path).image, prepare(path.read_bytes()).image)
+    assert np.array_equal(prepare(str(path)).image, prepare(path.read_bytes()).image)
+
+
+def test_gif_uses_the_first_frame():
+    frames = [draw_digit(1).convert("P"), draw_digit(0).convert("P")]
+    buffer = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    assert np.array_equal(prepare(buffer).image, prepare(encode(frames[0], "GIF")).image)
+
+
+def test_transparent_background_is_seen_as_paper():
+    strokes = np.asarray(draw_digit(7).convert("L")) < 128
+    rgba = np.zeros(strokes.shape + (4,), np.uint8)  # black strokes on transparent *black*
+    rgba[..., 3] = strokes * 255
+    prepared = prepare(encode(Image.fromarray(rgba), "PNG"))
+    assert prepared.ink == "dark" and similarity(prepared.image, prepare(np.asarray(draw_digit(7))).image) > 0.95
+
+
+def test_sixteen_bit_greyscale():
+    grey = np.asarray(draw_digit(7).convert("L")).astype(np.uint16) * 257
+    assert np.array_equal(prepare(encode(Image.fromarray(grey), "PNG")).image, prepare(np.asarray(draw_digit(7))).image)
+
+
+def test_exif_orientation_is_applied():
+    picture = draw_digit(7, size=(200, 300))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    stored = picture.transpose(Image.Transpose.ROTATE_90)  # what the camera wrote
+    upright = prepare(encode(stored, "JPEG", exif=exif.tobytes(), quality=95)).image
+    assert similarity(upright, prepare(np.asarray(picture)).image) > 0.9
+
+
+def test_text_grid_of_numbers_and_of_single_digits(mnist):
+    digit = mnist.test_images[0]
+    spaced = "\n".join(" ".join(str(v) for v in row) for row in digit)
+    assert np.array_equal(parse_text_grid(spaced), digit / np.float32(255))
+    assert similarity(prepare(spaced.encode()).image, digit) > 0.97
+    levels = "\n".join("".join(str(int(v) * 9 // 255) for v in row) for row in digit)
+    assert similarity(prepare(levels.encode()).image, digit) > 0.9
+
+
+@pytest.mark.parametrize("text,message", [
+    ("1 2 3\n4 5\n", "line 2 has 2 values"),
+    ("0 0\n0 x\n", "neither a picture nor a grid"),
+    ("0 0\n0 300\n", "above 255"),
+    ("7\n", "grid"),
+])
+def test_bad_text_grids(text, message):
+    with pytest.raises(ImageError, match=message):
+        prepare(text.encode(), name="grid.txt")
+
+
+def test_arrays_flat_float_and_colour(mnist):
+    digit = mnist.test_images[1]
+    reference = prepare(digit).image
+    assert np.array_equal(prepare(digit.reshape(784)).image, reference)
+    assert np.array_equal(prepare(digit / np.float32(255)).image, reference)
+    with pytest.raises(ImageError, match="shape"):
+        prepare(np.zeros((2, 3, 5)))
+    with pytest.raises(ImageError, match="non-finite"):
+        prepare(np.full((28, 28), np.nan))
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "empty"),
+    (b"this is not a picture at all", "not a picture"),
+    (bytes(range(256)) * 10, "not a picture"),
+])
+def test_things_that_are_not_pictures(data, message):
+    with pytest.raises(ImageError, match=message):
+        prepare(data, name="upload")
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_truncated_files_are_damaged(fmt):
+    data = encode(draw_digit(7, size=(400, 400)), fmt)
+    with pytest.raises(ImageError, match="damaged"):
+        prepare(data[: len(data) // 2], name="half")
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(ImageError, match="does not exist"):
+        prepare(tmp_path / "nope.png")
+    with pytest.raises(ImageError, match="folder"):
+        prepare(tmp_path)
+
+
+def test_decompression_bombs_are_refused_before_decoding():
+    with pytest.raises(ImageTooLargeError, match="decompression bomb"):
+        prepare(png_claiming(200_000, 200_000))  # beyond Pillow's own hard limit
+    with pytest.raises(ImageTooLargeError, match="megapixels"):
+        prepare(png_claiming(9_000, 9_000))  # 81 MP: beyond ours
+    with pytest.raises(ImageTooLargeError, match="megapixels"):
+        prepare(encode(draw_digit(1), "PNG"), max_pixels=10_000)

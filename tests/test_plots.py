@@ -1,0 +1,119 @@
+"""Every plot is written, non-empty, of the size its figure asks for; the CLI's --plots writes them all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitnet.cli import main
+from digitnet.errors import DigitnetError
+from digitnet.nn.network import Network
+from digitnet.plots import (BoundaryMovie, plot_confusion, plot_cost_curve, plot_first_layer, plot_learning_curves,
+                            plot_samples, plot_worst_mistakes, save_model_plots, worst_mistakes)
+from digitnet.train.history import History
+
+ROWS = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 0.1 / e, "val_loss": 1.1 / e, "val_accuracy": 1 - 0.12 / e}
+        for e in range(1, 6)]
+
+
+def size_of(path):
+    assert path.is_file() and path.stat().st_size > 2000, f"{path} is missing or nearly empty"
+    with Image.open(path) as image:
+        return image.size
+
+
+@pytest.fixture(scope="module")
+def digits():
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, size=(60, 28, 28), dtype=np.uint8), np.arange(60) % 10
+
+
+def test_learning_curves_from_a_history_or_its_dict(tmp_path):
+    history = History(epochs=ROWS, best_epoch=4)
+    assert size_of(plot_learning_curves(history, tmp_path / "a.png")) == (1000, 450)
+    assert size_of(plot_learning_curves(history.to_dict(), tmp_path / "b.png")) == (1000, 450)
+    train_only = [{k: r[k] for k in ("epoch", "loss", "accuracy")} for r in ROWS]
+    assert size_of(plot_learning_curves(train_only, tmp_path / "c.png")) == (1000, 450)
+    with pytest.raises(ValueError):
+        plot_learning_curves(History(), tmp_path / "d.png")
+
+
+def test_cost_curve(tmp_path):
+    path = plot_cost_curve([0, 100, 200], [2.3, 0.5, 0.4], tmp_path / "cost.png",
+                           extra={"validation": ([0, 200], [2.3, 0.45])})
+    assert size_of(path) == (700, 450)
+
+
+@pytest.mark.parametrize("k", [2, 10])
+def test_confusion_heat_map_grows_with_the_classes(tmp_path, k):
+    cm = np.random.default_rng(k).integers(0, 50, size=(k, k)) + np.eye(k, dtype=int) * 900
+    side = 2.5 + 0.55 * k
+    assert size_of(plot_confusion(cm, tmp_path / "cm.png")) == (round((side + 1.2) * 100), round(side * 100))
+
+
+def test_sample_grid(tmp_path, digits):
+    images, labels = digits
+    assert size_of(plot_samples(images, labels, tmp_path / "s.png", n=20, columns=10)) == (1290, 360)
+
+
+def test_worst_mistakes_are_the_most_confident_wrong_answers():
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.05, 0.95], [0.7, 0.3]])
+    labels = np.array([0, 0, 1, 0, 0])  # rows 1, 2, 3 are wrong, with confidences 0.8, 0.6, 0.95
+    assert worst_mistakes(proba, labels, n=2).tolist() == [3, 1]
+    assert worst_mistakes(proba, labels).tolist() == [3, 1, 2]
+
+
+def test_worst_mistakes_grid_for_a_digit_and_a_yes_no_network(tmp_path, digits):
+    images, labels = digits
+    ten = Network.from_sizes([784, 8, 10], seed=0)
+    assert size_of(plot_worst_mistakes(ten, images, labels, tmp_path / "w.png", n=16, columns=8)) == (1040, 360)
+    yes_no = Network.from_sizes([784, 1], loss="binary_cross_entropy", seed=0)
+    is_zero = (labels == 0).astype(int)
+    assert size_of(plot_worst_mistakes(yes_no, images, is_zero, tmp_path / "z.png", n=8)) == (1040, 215)
+
+
+def test_first_layer_weights(tmp_path):
+    net = Network.from_sizes([784, 12, 10], seed=0)
+    assert size_of(plot_first_layer(net, tmp_path / "w.png", n=36, columns=6)) == (760, 340)
+    with pytest.raises(DigitnetError):
+        plot_first_layer(Network.from_sizes([10, 4, 2], seed=0), tmp_path / "bad.png")
+
+
+def test_decision_boundary_animation_and_final_picture(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    net = Network.from_sizes([2, 8, 1], loss="binary_cross_entropy", seed=0)
+    movie = BoundaryMovie(X, y, resolution=40)
+    for step in (0, 100, 200):
+        movie.snapshot(net, step, net.score(X, y))
+    gif, png = movie.save(tmp_path / "m.gif", tmp_path / "m.png")
+    assert size_of(png) == (600, 500) and size_of(gif) == (360, 300)  # frames are drawn smaller
+    with Image.open(gif) as animation:
+        assert animation.is_animated and animation.n_frames == 3
+    with pytest.raises(ValueError):
+        BoundaryMovie(X, y).save(tmp_path / "n.gif", tmp_path / "n.png")
+
+
+def test_save_model_plots_writes_the_whole_set(tmp_path, digits):
+    images, labels = digits
+    net = Network.from_sizes([784, 16, 10], seed=0)
+    written = save_model_plots(net, images, labels, tmp_path / "p", history=History(epochs=ROWS, best_epoch=5))
+    assert set(written) == {"confusion", "mistakes", "samples", "curves", "weights"}
+    for path in written.values():
+        size_of(path)
+    assert "curves" not in save_model_plots(net, images, labels, tmp_path / "q")
+
+
+def test_train_and_evaluate_write_plots_from_the_command_line(tiny_data, tmp_path, capsys):
+    model, train_plots, eval_plots = tmp_path / "m.npz", tmp_path / "tp", tmp_path / "ep"
+    assert main(["train", "--data", str(tiny_data), "--layers", "784,16,10", "--epochs", "2", "--val-size", "40",
+                 "--quiet", "--out", str(model), "--plots", str(train_plots)]) == 0
+    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png"}
+    assert {p.name for p in train_plots.iterdir()} == names
+    assert main(["evaluate", str(model), "--data", str(tiny_data), "--plots", str(eval_plots)]) == 0
+    assert "pictures:" in capsys.readouterr().out
+    assert {p.name for p in eval_plots.iterdir()} == names  # the model file keeps its history: curves too
+    for path in eval_plots.iterdir():
+        size_of(path)

@@ -1,0 +1,112 @@
+"""The fast paths compute the same thing as the simple formulas (correctness, not timing).
+
+Speed work rewrites arithmetic (fused steps, reused arrays, a batch at a time instead of a sample at a
+time); these tests pin down that every such rewrite changes results by rounding at most.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitnet.nn import Network
+from digitnet.nn.layers import ReLU
+from digitnet.nn.losses import SoftmaxCrossEntropy
+from digitnet.train import Trainer
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load_benchmark_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def quiet_trainer(net, **kwargs):
+    return Trainer(net, progress=False, log=lambda msg: None, **kwargs)
+
+
+def test_batched_sgd_matches_the_books_per_sample_loop():
+    """Nielsen's [784, 30, 10], mini-batch 10, eta 3.0: 300 steps from the same start in the same order
+    give the same weights whether gradients are summed sample by sample or computed for the batch."""
+    book = load_benchmark_module("nielsen_reference")
+    rng = np.random.default_rng(5)
+    X = rng.random((3000, 784))  # stands in for MNIST: the arithmetic, not the accuracy, is under test
+    labels = rng.integers(0, 10, size=3000)
+    net = book.digitnet_book_network(seed=1, dtype=np.float64)
+    reference = book.BookNetwork.from_digitnet(net)
+    start = net.get_weights()
+    book.digitnet_trainer(net, batch_size=10, eta=3.0, seed=2).fit(X, labels)
+    reference.sgd_epoch(X, labels, book.first_epoch_order(len(X), seed=2), batch_size=10, eta=3.0)
+    expected, got = reference.digitnet_weights(), net.get_weights()
+    for name in got:
+        assert not np.allclose(got[name], start[name]), f"{name} did not move: the comparison would be empty"
+        assert np.allclose(got[name], expected[name], rtol=0, atol=1e-10), name
+
+
+def plain_momentum_epoch(params, X, y, order, lr, momentum, batch_size):
+    """One epoch of a ReLU MLP with softmax cross-entropy and momentum SGD, in the simplest NumPy."""
+    W1, b1, W2, b2 = params
+    velocity = [np.zeros_like(p) for p in params]
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        x, labels = X[idx], y[idx]
+        h = np.maximum(x @ W1 + b1, 0)
+        z = h @ W2 + b2
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        d = (p - np.eye(z.shape[1])[labels]) / len(idx)
+        dh = (d @ W2.T) * (h > 0)
+        grads = [x.T @ dh, dh.sum(axis=0), h.T @ d, d.sum(axis=0)]
+        for param, v, g in zip(params, velocity, grads):
+            v[...] = momentum * v - lr * g
+            param += v
+
+
+@pytest.mark.parametrize("dtype,tolerance", [(np.float64, 1e-12), (np.float32, 2e-5)])
+def test_trainer_epoch_matches_plain_formulas(blobs, dtype, tolerance):
+    X, y = blobs
+    X = X.astype(dtype)
+    net = Network.from_sizes([20, 32, 3], seed=4, dtype=dtype)
+    params = [np.array(w, dtype=np.float64) for w in net.get_weights().values()]
+    # 600 samples in batches of 128: the last batch is smaller, as in a real epoch
+    quiet_trainer(net, lr=0.1, momentum=0.9, epochs=1, batch_size=128, seed=3).fit(X, y)
+    order = np.random.default_rng(3).permutation(len(X))
+    plain_momentum_epoch(params, X.astype(np.float64), y, order, lr=0.1, momentum=0.9, batch_size=128)
+    for got, expected in zip(net.get_weights().values(), params):
+        assert np.allclose(got, expected, rtol=0, atol=tolerance)
+
+
+@pytest.mark.parametrize("targets", ["labels", "one_hot"])
+def test_cross_entropy_fast_path_matches_the_textbook_formula(rng, targets):
+    z = rng.standard_normal((9, 5)) * 4
+    labels = rng.integers(0, 5, size=9)
+    y = labels if targets == "labels" else np.eye(5)[labels]
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    loss, delta = SoftmaxCrossEntropy().fn_and_delta(z, y)
+    assert loss == pytest.approx(np.mean(-np.log(p[np.arange(9), labels])), rel=1e-12)
+    assert np.allclose(delta, (p - np.eye(5)[labels]) / 9, rtol=0, atol=1e-15)
+
+
+def test_relu_training_path_matches_inference_and_keeps_earlier_outputs(rng):
+    relu = ReLU()
+    a, b = rng.standard_normal((128, 7)), rng.standard_normal((96, 7))  # a full and a last, smaller batch
+    out_a = relu.forward(a, training=True)
+    kept = out_a.copy()
+    out_b = relu.forward(b, training=True)
+    assert np.array_equal(out_b, np.maximum(b, 0)) and np.array_equal(relu.forward(b), out_b)
+    assert np.array_equal(out_a, kept), "a later batch must not overwrite an earlier result"
+    assert np.array_equal(relu.backward(np.ones_like(b)), (b > 0).astype(float))
+
+
+def test_predictions_are_fresh_arrays(rng):
+    net = Network.from_sizes([6, 5, 3], seed=0)
+    first = net.predict_proba(rng.standard_normal((4, 6)))
+    kept = first.copy()
+    net.predict_proba(rng.standard_normal((4, 6)))
+    assert np.array_equal(first, kept)
