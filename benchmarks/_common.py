@@ -107,6 +107,8 @@ def print_machine(info: dict, extra: dict | None = None) -> None:
           f"(1, 5, 15 min); {info['platform']}")
     print(f"python {info['python']}, numpy {info['numpy']} with {info['numpy_blas']}; {info['blas_threads']}")
     for name, value in (extra or {}).items():
+        if isinstance(value, dict):  # a worker's info(): keep what the machine line has not said already
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if k not in info)
         print(f"{name}: {value}")
 
 

@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if args.plot:
-        plot(results["times"], recipe, args.plot)
+        plot(results["times"], recipe, args.plot, _common.threads())
     return 0
 
 
@@ -139,7 +139,7 @@ def report(results, recipe, rounds) -> None:
     print("(scikit-learn starts from its own random weights and order; the others from digitnet's.)")
 
 
-def plot(times: dict, recipe: dict, path: str) -> None:
+def plot(times: dict, recipe: dict, path: str, threads: int) -> None:
     """Median seconds per epoch as bars, min-max as whiskers, fastest at the top."""
     import matplotlib
 
@@ -156,7 +156,7 @@ def plot(times: dict, recipe: dict, path: str) -> None:
         ax.text(max(times[k]), y, f"  {m:.2f}s", va="center", ha="left", fontsize=9)
     ax.set_xlabel("seconds per epoch (median, min-max whiskers)")
     ax.set_title(f"One MNIST epoch, {'-'.join(map(str, recipe['sizes']))} MLP, batch {recipe['batch_size']}, "
-                 "2-core CPU", fontsize=10)
+                 f"{threads} thread{'s' if threads > 1 else ''} per library", fontsize=10)
     ax.set_xlim(0, max(max(v) for v in times.values()) * 1.25)
     fig.tight_layout()
     fig.savefig(path)

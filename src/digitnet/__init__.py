@@ -16,7 +16,7 @@ Quick start::
     from digitnet import DigitClassifier, load_mnist
     ds = load_mnist()
     clf = DigitClassifier(hidden=(256,), epochs=5).fit(ds.train_images, ds.train_labels)
-    clf.score(ds.test_images, ds.test_labels)   # about 0.98
+    clf.score(ds.test_images, ds.test_labels)   # 0.976 with the default seed
 """
 
 __version__ = "0.1.0"

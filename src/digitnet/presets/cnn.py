@@ -10,7 +10,9 @@ image stays about the same) and a cosine schedule, which reaches the same place 
 His "expanded" training set (each image plus four copies shifted by one pixel, 250,000 images) is
 replaced by its modern equivalent, a fresh random shift of up to one pixel for every image in every
 epoch (``augment="shift:1"``). His L2 term is ``0.5 * lmbda * ||w||^2 / num_training_batches`` added to
-the *mean* cost of a mini-batch of 10, i.e. weight_decay = lmbda * 10 / 50,000 = 2e-5 for lmbda = 0.1.
+the *mean* cost of a mini-batch of 10, i.e. weight_decay = lmbda * 10 / 50,000 = 2e-5 for lmbda = 0.1;
+but our 15 epochs of batch 64 make some 20 times fewer updates than his 60 epochs of batch 10, so the
+weights shrink far less: with 2e-5 ch6-relu over-fitted (98.98%), with 1e-4 it reached 99.34%.
 The activation is applied after pooling (as in his ``network3.py``): for monotone functions
 (sigmoid, ReLU) pooling first gives the same result for a quarter of the work.
 """
@@ -67,7 +69,7 @@ TWO_CONV_RELU = (conv(20, 5), layer("maxpool2d", size=2), layer("relu"),
 LADDER = [
     recipe(name="ch6-conv1", description="conv 20x5x5 + max-pool 2, dense 100 sigmoid, softmax",
            layers=cnn(*ONE_CONV_SIGMOID, layer("flatten"), dense(100, "lecun"), layer("sigmoid"), dense(10, "lecun")),
-           lr=0.05, batch_size=64, epochs=15, schedule="cosine",
+           lr=0.05, batch_size=64, epochs=30, schedule="cosine",
            extra={"published": 0.9878, "source": NIELSEN, "nielsen": "60 epochs, batch 10, lr 0.1"}),
     recipe(name="ch6-conv2", description="two conv-pool layers (20 then 40 maps), dense 100 sigmoid, softmax",
            layers=cnn(*TWO_CONV_SIGMOID, layer("flatten"), dense(100, "lecun"), layer("sigmoid"), dense(10, "lecun")),
@@ -75,11 +77,11 @@ LADDER = [
            extra={"published": 0.9906, "source": NIELSEN, "nielsen": "60 epochs, batch 10, lr 0.1"}),
     recipe(name="ch6-relu", description="as ch6-conv2 with ReLU units and L2 regularisation",
            layers=cnn(*TWO_CONV_RELU, layer("flatten"), dense(100), layer("relu"), dense(10)),
-           lr=0.02, batch_size=64, epochs=15, schedule="cosine", weight_decay=2e-5,
+           lr=0.02, batch_size=64, epochs=15, schedule="cosine", weight_decay=1e-4,
            extra={"published": 0.9923, "source": NIELSEN, "nielsen": "60 epochs, batch 10, lr 0.03, lmbda 0.1"}),
     recipe(name="ch6-expanded", description="as ch6-relu, trained on digits shifted by up to 1 pixel",
            layers=cnn(*TWO_CONV_RELU, layer("flatten"), dense(100), layer("relu"), dense(10)),
-           lr=0.02, batch_size=64, epochs=15, schedule="cosine", weight_decay=2e-5, augment="shift:1",
+           lr=0.02, batch_size=64, epochs=15, schedule="cosine", weight_decay=1e-4, augment="shift:1",
            extra={"published": 0.9937, "source": NIELSEN,
                   "nielsen": "60 epochs on 250,000 images (each shifted 1 px 4 ways), batch 10, lr 0.03, lmbda 0.1"}),
     recipe(name="ch6-dropout", description="as ch6-expanded with two dense layers of 1,000 ReLUs and dropout 0.5",
