@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-import numpy as np
+from digitnet.io.jsonable import json_default
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -24,15 +24,8 @@ def load_data(args: argparse.Namespace):
 
 
 def print_json(obj: Any) -> None:
-    print(json.dumps(obj, indent=2, default=_default))
+    print(json.dumps(obj, indent=2, default=json_default))
 
-
-def _default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return str(obj)
 
 
 def _number_type(kind: type, accept, wanted: str):

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from digitnet.io.jsonable import json_default
 from digitnet import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
@@ -37,7 +38,7 @@ def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | 
     meta = {**(metadata or {}), "format": FORMAT, "format_version": FORMAT_VERSION,
             "digitnet_version": __version__, "architecture": network.get_config()}
     try:
-        blob = json.dumps(meta, indent=1, default=_json_default).encode("utf-8")
+        blob = json.dumps(meta, indent=1, default=json_default).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
     arrays = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
@@ -96,15 +97,6 @@ def _check_arrays(path: Path, network: Network, arrays: dict[str, np.ndarray]) -
         if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
             raise DigitnetError(f"{path} is damaged: parameter {name} is not a finite float array")
 
-
-def _json_default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
 
 
 def _short(err: Exception) -> str:

@@ -22,8 +22,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
 
+from digitnet.io.jsonable import json_default
 from digitnet.errors import DigitnetError
 from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
 from digitnet.images.reading import read_digit
@@ -208,7 +208,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, STATIC[name], {"Cache-Control": "no-cache"})
 
     def _send_json(self, status: HTTPStatus, obj: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(obj, default=_json_default).encode("utf-8")
+        data = json.dumps(obj, default=json_default).encode("utf-8")
         self._send(status, data, "application/json", {"Cache-Control": "no-store", **(headers or {})})
 
     def _send_error_json(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
@@ -243,9 +243,3 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
-
-
-def _json_default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
+from digitnet.io.jsonable import json_default
 from digitnet.io.atomic import atomic_write
 from digitnet.tutorials.result import Result
 
@@ -58,13 +58,5 @@ def write_table(results: list[Result], out_dir: "str | Path", command: str | Non
     payload = {**(info or {}), "command": command, "total_seconds": total_seconds,
                "results": [r.to_dict() for r in results]}
     with atomic_write(js, "w") as f:
-        json.dump(payload, f, indent=1, default=_plain)
+        json.dump(payload, f, indent=1, default=json_default)
     return md, js
-
-
-def _plain(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return str(obj)
