@@ -29,15 +29,15 @@ def test_training_gradients_match_finite_differences(shape, rng):
     errors = check_layer(layer, rng.standard_normal((6, *shape)) * 3 + 1, training=True)
     for name in ("input", "gamma", "beta"):
         assert errors[name] < TOL, errors
-    # the running statistics are not trained: no gradient, and none is claimed
-    assert errors["running_mean"] == errors["running_var"] == 0
+    # the running statistics are state, not parameters: nothing claims a gradient for them
+    assert "running_mean" not in errors and "running_var" not in errors
 
 
 @pytest.mark.parametrize("shape", [(5,), (3, 4, 2)], ids=["dense", "conv"])
 def test_test_time_gradients_match_finite_differences(shape, rng):
     layer = built(shape, rng)
-    layer.params["running_mean"][:] = rng.standard_normal(shape[0])
-    layer.params["running_var"][:] = rng.uniform(0.5, 2, shape[0])
+    layer.state["running_mean"][:] = rng.standard_normal(shape[0])
+    layer.state["running_var"][:] = rng.uniform(0.5, 2, shape[0])
     errors = check_layer(layer, rng.standard_normal((4, *shape)), training=False)
     assert max(errors["input"], errors["gamma"], errors["beta"]) < TOL, errors
 
@@ -57,28 +57,29 @@ def test_running_statistics_follow_the_data_and_are_used_at_test_time(rng):
     layer.build((4,), rng, np.float64)
     for _ in range(100):
         layer.forward(rng.normal(3.0, 2.0, (64, 4)), training=True)
-    assert np.allclose(layer.params["running_mean"], 3.0, atol=0.3)
-    assert np.allclose(layer.params["running_var"], 4.0, atol=0.8)
+    assert np.allclose(layer.state["running_mean"], 3.0, atol=0.3)
+    assert np.allclose(layer.state["running_var"], 4.0, atol=0.8)
     x = rng.standard_normal((1, 4))  # a single image: normalised by the running statistics, not its own
-    expected = (x - layer.params["running_mean"]) / np.sqrt(layer.params["running_var"] + layer.eps)
+    expected = (x - layer.state["running_mean"]) / np.sqrt(layer.state["running_var"] + layer.eps)
     assert np.allclose(layer.forward(x, training=False), expected)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
 def test_optimisers_leave_the_running_statistics_alone(optimizer, rng):
-    """The statistics sit in ``params`` (so model files save them) with a gradient that is always zero."""
+    """The statistics sit in ``state``: model files save them, optimisers never see them."""
     net = Network([BatchNorm()], loss="quadratic", input_shape=(3,), seed=0)
-    opt = make_optimizer(optimizer, net.parameters(), lr=0.1, weight_decay=0.01)
+    assert {p.name for p in net.parameters()} == {"0.gamma", "0.beta"}
+    opt = make_optimizer(optimizer, net.parameter_groups(True), lr=0.1, weight_decay=0.01)
     layer = net.layers[0]
     for _ in range(3):
         x = rng.normal(2.0, 3.0, (16, 3)).astype(np.float32)
         _, delta = net.loss.fn_and_delta(net.forward(x, training=True), rng.random((16, 3)))
-        before = {k: layer.params[k].copy() for k in BatchNorm.buffers}
+        before = {k: layer.state[k].copy() for k in layer.state}
         net.backward(delta)
         opt.step()
-        for k in BatchNorm.buffers:
-            assert np.array_equal(layer.params[k], before[k]), k
-    assert not np.allclose(layer.params["running_mean"], 0)  # moved by forward passes only
+        for k in layer.state:
+            assert np.array_equal(layer.state[k], before[k]), k
+    assert not np.allclose(layer.state["running_mean"], 0)  # moved by forward passes only
 
 
 def test_model_files_keep_the_running_statistics(rng, tmp_path):
@@ -92,7 +93,7 @@ def test_model_files_keep_the_running_statistics(rng, tmp_path):
     loaded = load_model(tmp_path / "bn.npz")
     x = rng.random((7, 36), dtype=np.float32)
     assert np.array_equal(loaded.predict_proba(x), net.predict_proba(x))
-    assert np.array_equal(loaded.layers[1].params["running_var"], net.layers[1].params["running_var"])
+    assert np.array_equal(loaded.layers[1].state["running_var"], net.layers[1].state["running_var"])
 
 
 def test_bad_settings_are_refused(rng):

@@ -1,10 +1,8 @@
-"""The convolutional presets: they build, LeNet-5 trains end to end through the CLI, the ladder script runs."""
+"""The convolutional presets: they build, LeNet-5 trains end to end through the CLI, the ladder rows run."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,11 +10,9 @@ import pytest
 from data_helpers import write_dataset
 from digitnet.cli import main
 from digitnet.data.files import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS
-from digitnet.io import load_model
+from digitnet.io import load_model, save_model
 from digitnet.presets import PRESETS
 from digitnet.presets.cnn import CNN_PRESETS, LADDER
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.mark.parametrize("name", [r.name for r in CNN_PRESETS])
@@ -60,17 +56,43 @@ def test_lenet5_trains_saves_and_evaluates_through_the_cli(small_mnist, tmp_path
 
 
 @pytest.mark.slow
-def test_ladder_script_quick_mode_prints_the_table(mnist, capsys):
-    spec = importlib.util.spec_from_file_location("ladder", BENCHMARKS / "ladder.py")
-    ladder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ladder)
-    assert ladder.main(["--quick", "--rungs", "ch6-relu,lenet5"]) == 0
+def test_reproduce_quick_ladder_rows(mnist, tmp_path, capsys):
+    assert main(["reproduce", "--quick", "--only", "ch6-relu,lenet5", "--out", str(tmp_path), "--no-plots",
+                 "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "QUICK MODE" in out
-    relu_row = next(line for line in out.splitlines() if line.startswith("ch6-relu"))
-    assert "99.23%" in relu_row
-    accuracy = float(relu_row.split()[2].rstrip("%"))
-    assert 20 < accuracy <= 100  # it learned something from 1,000 digits in one epoch
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| CNN")}
+    assert list(rows) == ["CNN: LeNet-5", "CNN: Nielsen ch. 6, relu"]  # table order, not command-line order
+    assert "99.23%" in rows["CNN: Nielsen ch. 6, relu"] and "not judged (quick run)" in rows["CNN: LeNet-5"]
+    results = {r["key"]: r for r in json.loads((tmp_path / "reproduce.json").read_text())["results"]}
+    for key in ("lenet5", "ch6-relu"):
+        assert 0.2 < results[key]["metrics"]["test_accuracy"] <= 1  # learned something from 1,000 digits
+
+
+def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, monkeypatch):
+    """A rung whose model file exists with the same recipe and seed is read back, not trained again."""
+    from digitnet.tutorials import ladder
+    from digitnet.tutorials.result import Context
+    from digitnet.tutorials.table import markdown_table
+
+    recipe = PRESETS["ch6-conv2"]
+    for seed, accuracy in ((0, 0.9903), (1, 0.9999)):
+        path = tmp_path / f"ch6-conv2-s{seed}.npz"
+        save_model(recipe.build(seed=seed), path, {"recipe": recipe.to_dict(), "seed": seed,
+                                                   "metrics": {"test_accuracy": accuracy, "train_seconds": 60.0}})
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a saved model must be reused")
+
+    monkeypatch.setattr(ladder, "train_rung", no_training)
+    close = ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
+    assert close.figure == "99.03%" and close.meets and close.within_noise  # published 99.06%
+    assert "within noise" in markdown_table([close])
+    above = ladder.run_rung("ch6-conv2", Context(mnist, seed=1, models=tmp_path, log=lambda msg: None))
+    assert above.meets and not above.within_noise and "| yes |" in markdown_table([above])
+    # a different recipe (another epoch count) is trained again rather than read
+    monkeypatch.setitem(PRESETS, "ch6-conv2", recipe.with_overrides(epochs=recipe.epochs + 1))
+    with pytest.raises(AssertionError, match="must be reused"):
+        ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
 
 
 def test_filter_picture_draws_kernels_and_maps(rng, tmp_path):

@@ -35,3 +35,16 @@ def test_unfitted_and_one_class_errors(blobs):
         DigitClassifier().predict(X)
     with pytest.raises(DigitnetError, match="two classes"):
         DigitClassifier().fit(X, np.zeros(len(X)))
+
+
+@pytest.mark.slow
+def test_the_readme_python_example_prints_the_figure_it_shows(mnist):
+    """The README's first Python example says what it prints; this run is where that number comes from."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    shown = re.search(r"clf = (DigitClassifier\(hidden=\(256,\), epochs=5\)).*\n.*# (0\.\d+) \(seed 0\)", readme)
+    assert shown, "the README example changed: update this test with it"
+    clf = DigitClassifier(hidden=(256,), epochs=5).fit(mnist.train_images, mnist.train_labels)
+    assert f"{clf.score(mnist.test_images, mnist.test_labels):.3f}" == shown.group(2)

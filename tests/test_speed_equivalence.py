@@ -110,3 +110,51 @@ def test_predictions_are_fresh_arrays(rng):
     kept = first.copy()
     net.predict_proba(rng.standard_normal((4, 6)))
     assert np.array_equal(first, kept)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
+@pytest.mark.parametrize("weight_decay", [0.0, 1e-3])
+def test_one_flat_update_equals_one_update_per_array(optimizer, weight_decay, rng):
+    """Optimisers update the whole network as one or two flat arrays (``parameter_groups``); that must
+    move every weight exactly as updating each weight matrix and bias vector on its own would."""
+    from digitnet.nn.optimizers import make_optimizer
+
+    X, y = rng.random((64, 12)), rng.integers(0, 3, 64)
+    nets = [Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64) for _ in range(2)]
+    opts = [make_optimizer(optimizer, nets[0].parameter_groups(weight_decay > 0), 0.05, weight_decay),
+            make_optimizer(optimizer, nets[1].parameters(), 0.05, weight_decay)]
+    for step in range(5):
+        for net, opt in zip(nets, opts):
+            _, delta = net.loss.fn_and_delta(net.forward(X[step::5], training=True), y[step::5])
+            net.backward(delta)
+            opt.step()
+    flat, separate = nets[0].get_weights(), nets[1].get_weights()
+    for name in flat:
+        np.testing.assert_allclose(flat[name], separate[name], rtol=0, atol=1e-14, err_msg=name)
+    assert not np.allclose(flat["0.W"], Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64).get_weights()["0.W"])
+
+
+def test_layers_parameters_are_views_of_one_flat_array():
+    net = Network.from_sizes([12, 7, 3], seed=0)
+    (group,) = net.parameter_groups()
+    assert group.value.size >= net.n_parameters
+    for p in net.parameters():
+        assert np.shares_memory(p.value, group.value) and np.shares_memory(p.grad, group.grad), p.name
+    net.set_weights({name: np.full_like(w, 0.5) for name, w in net.get_weights().items()})
+    assert np.all(net.layers[0].params["W"] == 0.5) and np.shares_memory(net.layers[0].params["W"], group.value)
+    decayed, biases = net.parameter_groups(weight_decay=True)
+    assert decayed.decay and not biases.decay
+    assert np.all(decayed.value[:84] == 0.5)  # 0.W (12 x 7) is stored first
+
+
+def test_a_deep_copy_of_a_network_still_trains(rng):
+    """copy.deepcopy turns the views into separate arrays; the optimiser must still move the copy's weights."""
+    import copy
+
+    net = Network.from_sizes([12, 7, 3], seed=0)
+    original = net.get_weights()
+    twin = copy.deepcopy(net)
+    quiet_trainer(twin, epochs=2, lr=0.1, batch_size=16, seed=0).fit(rng.random((64, 12)), rng.integers(0, 3, 64))
+    assert not np.allclose(twin.get_weights()["0.W"], original["0.W"])
+    for name, w in net.get_weights().items():
+        assert np.array_equal(w, original[name]), name  # the original is untouched

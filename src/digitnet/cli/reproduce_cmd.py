@@ -1,4 +1,4 @@
-"""``digitnet reproduce``: run the five tutorials and the baselines, print and save the comparison table.
+"""``digitnet reproduce``: run the tutorials, baselines and CNN ladder, print and save the comparison table.
 
 Every digitnet figure in the table is measured by the run; the published figures are constants with
 their sources (``digitnet.tutorials``). ``--quick`` runs everything with far fewer epochs and steps,
@@ -19,18 +19,22 @@ from digitnet.cli import common
 
 
 def add_parser(sub) -> None:
-    from digitnet.tutorials.runner import RUNNERS
+    from digitnet.tutorials.runner import GROUPS, RUNNERS
 
     p = sub.add_parser("reproduce", help="run the tutorials and baselines and print the reproduction table",
                        description="Run every tutorial preset and baseline (or those named with --only), compare "
                                    "each with its published figure, print the table as Markdown and write it as "
-                                   "Markdown and JSON. A full run takes minutes; --quick under two.")
+                                   "Markdown and JSON. The tutorials take minutes (--quick: under two); the CNN "
+                                   "ladder (--only ladder) a couple of hours, and saves its models to resume.")
     p.add_argument("--quick", action="store_true", help="far fewer epochs/steps, to check everything runs "
                    "(figures labelled as not comparable)")
     p.add_argument("--only", metavar="NAMES", type=lambda s: [n.strip() for n in s.split(",") if n.strip()],
-                   help=f"comma-separated subset of: {', '.join(RUNNERS)}")
+                   help=f"comma-separated names or groups ({', '.join(GROUPS)}; default: tutorials) "
+                        f"from: {', '.join(RUNNERS)}")
     p.add_argument("--out", metavar="DIR", default="reproduce",
                    help="where reproduce.md and reproduce.json go (default: reproduce)")
+    p.add_argument("--models", metavar="DIR", help="where the ladder's trained models are saved and "
+                   "reused when the recipe and seed match (default: OUT/models)")
     p.add_argument("--plots", metavar="DIR", help="where the pictures go (default: OUT/plots)")
     p.add_argument("--no-plots", action="store_true", help="draw no pictures")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -48,10 +52,11 @@ def run(args: argparse.Namespace) -> int:
     plots = None if args.no_plots else Path(args.plots or Path(args.out) / "plots")
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     started = time.perf_counter()
-    results = reproduce(data, names, quick=args.quick, seed=args.seed, plots=plots, log=log)
+    results = reproduce(data, names, quick=args.quick, seed=args.seed, plots=plots, log=log,
+                        models=Path(args.models or Path(args.out) / "models"))
     total = time.perf_counter() - started
     command = "digitnet reproduce" + (" --quick" if args.quick else "") + \
-        (f" --only {','.join(names)}" if args.only else "") + (f" --seed {args.seed}" if args.seed else "")
+        (f" --only {','.join(args.only)}" if args.only else "") + (f" --models {args.models}" if args.models else "") + (f" --seed {args.seed}" if args.seed else "")
     info = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
             "seed": args.seed, "cores": os.cpu_count(), "machine": platform.machine(),
             "python": platform.python_version(), "dataset": getattr(data, "name", None)}

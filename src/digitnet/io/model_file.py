@@ -42,7 +42,7 @@ def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | 
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
     arrays = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
-    arrays.update({PARAM_PREFIX + p.name: p.value for p in network.parameters()})
+    arrays.update({PARAM_PREFIX + name: array for name, array in network.named_arrays().items()})
     with atomic_write(path) as f:
         np.savez(f, **arrays)
     return path
@@ -85,7 +85,7 @@ def _parse_meta(path: Path, raw: np.ndarray) -> dict[str, Any]:
 
 
 def _check_arrays(path: Path, network: Network, arrays: dict[str, np.ndarray]) -> None:
-    expected = {p.name: p.value for p in network.parameters()}
+    expected = network.named_arrays()
     missing, extra = expected.keys() - arrays.keys(), arrays.keys() - expected.keys()
     if missing or extra:
         raise DigitnetError(f"{path} is damaged: parameters missing {sorted(missing)} / unexpected {sorted(extra)}")

@@ -15,6 +15,8 @@ but our 15 epochs of batch 64 make some 20 times fewer updates than his 60 epoch
 weights shrink far less: with 2e-5 ch6-relu over-fitted (98.98%), with 1e-4 it reached 99.34%.
 The activation is applied after pooling (as in his ``network3.py``): for monotone functions
 (sigmoid, ReLU) pooling first gives the same result for a quarter of the work.
+ch6-dropout trains for Nielsen's 40 epochs: 20 gave 99.35%, 40 gave 99.48% and 60 gave 99.44% (seed 0),
+so it is not short of epochs; it stays about 0.12 points under his 99.60% (see docs/cnn.md).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ LADDER = [
     recipe(name="ch6-dropout", description="as ch6-expanded with two dense layers of 1,000 ReLUs and dropout 0.5",
            layers=cnn(*TWO_CONV_RELU, layer("flatten"), layer("dropout", rate=0.5), dense(1000), layer("relu"),
                       layer("dropout", rate=0.5), dense(1000), layer("relu"), layer("dropout", rate=0.5), dense(10)),
-           lr=0.02, batch_size=64, epochs=20, schedule="cosine", augment="shift:1",
+           lr=0.02, batch_size=64, epochs=40, schedule="cosine", augment="shift:1",
            extra={"published": 0.9960, "source": NIELSEN, "nielsen": "40 epochs on 250,000 images, batch 10, lr 0.03"}),
 ]
 

@@ -70,7 +70,7 @@ class Trainer:
         if patience is not None and int(patience) < 1:
             raise DigitnetError(f"patience must be at least 1 epoch, got {patience}")
         self.network = network
-        self.optimizer = make_optimizer(optimizer, network.parameters(), lr, weight_decay, momentum)
+        self.optimizer = make_optimizer(optimizer, network.parameter_groups(weight_decay > 0), lr, weight_decay, momentum)
         self.schedule = make_schedule(schedule, lr, epochs, step_size, gamma)
         self.epochs, self.batch_size = int(epochs), int(batch_size)
         self.patience, self.restore_best = patience, restore_best

@@ -33,6 +33,7 @@ class Result:
     quick: bool
     metrics: dict[str, Any] = field(default_factory=dict)
     plots: list[str] = field(default_factory=list)
+    within_noise: bool = False  # meets it only by allowing for seed-to-seed noise (the CNN ladder)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,6 +47,7 @@ class Context:
     quick: bool = False
     seed: int = 0
     plots: Path | None = None
+    models: Path | None = None  # where long runs (the CNN ladder) save their models, and reuse them
     log: Callable[[str], None] = field(default=lambda msg: print(msg, file=sys.stderr))
     results: dict[str, Result] = field(default_factory=dict)
 

@@ -1,4 +1,8 @@
-"""Run the tutorials and baselines by name and collect their rows: what ``digitnet reproduce`` does."""
+"""Run the tutorials, baselines and CNN ladder by name and collect their rows: ``digitnet reproduce``.
+
+Names can also be groups: ``tutorials`` (the five tutorials and the baselines, minutes; the default)
+and ``ladder`` (the convolutional presets, a couple of hours).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from digitnet.errors import DigitnetError
-from digitnet.tutorials import baselines, is_zero, is_zero_hidden, momentum, moons, nielsen, softmax_l2
+from digitnet.tutorials import baselines, is_zero, is_zero_hidden, ladder, momentum, moons, nielsen, softmax_l2
 from digitnet.tutorials.result import Context, Result
 
 #: every runnable name, in table order; most are also presets (``digitnet.presets.tutorials``)
@@ -23,26 +27,30 @@ RUNNERS: dict[str, Callable[[Context], Result]] = {
     "guess": baselines.run_guess,
     "average-darkness": baselines.run_average_darkness,
     "svm": baselines.run_svm,
+    **{name: partial(ladder.run_rung, name) for name in ladder.RUNGS},
 }
+GROUPS = {"tutorials": [n for n in RUNNERS if n not in ladder.RUNGS], "ladder": list(ladder.RUNGS)}
 #: runs that need no MNIST data
 WITHOUT_MNIST = {"moons"}
 
 
 def check_names(names: list[str] | None) -> list[str]:
-    """The names to run, in table order; unknown names are a user mistake."""
-    if not names:
-        return list(RUNNERS)
-    unknown = [n for n in names if n not in RUNNERS]
-    if unknown:
-        raise DigitnetError(f"unknown tutorial {', '.join(unknown)}; choose from {', '.join(RUNNERS)}")
-    return [n for n in RUNNERS if n in names]
+    """The names to run, in table order (groups expanded); unknown names are a user mistake."""
+    wanted = set()
+    for name in names or ["tutorials"]:
+        if name not in RUNNERS and name not in GROUPS:
+            raise DigitnetError(f"unknown tutorial {name}; choose from {', '.join(RUNNERS)} "
+                                f"or a group: {', '.join(GROUPS)}")
+        wanted.update(GROUPS.get(name, [name]))
+    return [n for n in RUNNERS if n in wanted]
 
 
 def reproduce(data, names: list[str] | None = None, quick: bool = False, seed: int = 0,
-              plots: "str | Path | None" = None, log: Callable[[str], None] | None = None) -> list[Result]:
-    """Run ``names`` (default: all) and return their results in table order."""
+              plots: "str | Path | None" = None, log: Callable[[str], None] | None = None,
+              models: "str | Path | None" = None) -> list[Result]:
+    """Run ``names`` (default: the tutorials group) and return their results in table order."""
     ctx = Context(data, quick=quick, seed=seed, plots=Path(plots) if plots else None,
-                  log=log or (lambda msg: print(msg, file=sys.stderr)))
+                  models=Path(models) if models else None, log=log or (lambda msg: print(msg, file=sys.stderr)))
     for name in check_names(names):
         if ctx.data is None and name not in WITHOUT_MNIST:
             raise DigitnetError(f"{name} needs the MNIST data")

@@ -23,6 +23,8 @@ def _cell(text: Any) -> str:
 def _meets(result: Result) -> str:
     if result.meets is None:
         return "not judged (quick run)" if result.quick and result.published.value is not None else "-"
+    if result.meets and result.within_noise:
+        return "within noise"
     return "yes" if result.meets else "**no**"
 
 

@@ -31,7 +31,8 @@ def train_epochs(recipe, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val:
 
 def optimizer_for(recipe, network: Network) -> Optimizer:
     """The optimiser a recipe asks for, over ``network``'s parameters."""
-    return make_optimizer(recipe.optimizer, network.parameters(), recipe.lr, recipe.weight_decay, recipe.momentum)
+    groups = network.parameter_groups(recipe.weight_decay > 0)
+    return make_optimizer(recipe.optimizer, groups, recipe.lr, recipe.weight_decay, recipe.momentum)
 
 
 def l2_penalty(network: Network, weight_decay: float) -> float:

@@ -7,7 +7,12 @@ A layer is a function of its input and its parameters. Training needs two things
   dLoss/dInput for the layer below (the chain rule, one link at a time).
 
 Parameters live in ``self.params`` (name -> array) with gradients of the same shapes in ``self.grads``,
-so optimisers and model files can treat every layer alike. Inputs are batches of any shape ``(N, ...)``.
+so optimisers and model files can treat every layer alike. Arrays a layer must keep but nobody trains
+(batch normalisation's running statistics) live in ``self.state``: model files save them, optimisers
+never see them. Inputs are batches of any shape ``(N, ...)``.
+
+Once a network is built, ``params`` and ``grads`` hold *views* into one flat array per network (see
+``Network.build``), so a layer must update them in place (``out=``, ``[...] =``), never rebind them.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        self.state: dict[str, np.ndarray] = {}
         self.input_shape: tuple[int, ...] | None = None  # per-sample shape, known after build
         self.output_shape: tuple[int, ...] | None = None
 

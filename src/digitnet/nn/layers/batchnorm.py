@@ -18,10 +18,8 @@ With x_hat = (x - mean) / sqrt(var + eps) and m values per channel, the backward
     dL/dx = gamma / (m * sqrt(var + eps)) * (m * g - sum(g) - x_hat * sum(g * x_hat))
 where the two sums come from the mean and the variance depending on every x of the channel.
 
-Saving the running statistics: model files save every array in ``params``, so the running mean and
-variance live there too, next to gamma and beta. Their gradients are always zero, and every optimiser
-leaves a parameter with a zero gradient and no weight decay exactly where it is, so training never
-moves them except through the running average above. (Listed in ``buffers``; see docs/cnn.md.)
+The running mean and variance live in ``state``, not ``params``: model files save them, but no optimiser
+sees them, since they are averaged, not learned.
 """
 
 from __future__ import annotations
@@ -35,8 +33,6 @@ from digitnet.nn.layers.base import Layer, register
 @register
 class BatchNorm(Layer):
     type_name = "batchnorm"
-    #: entries of ``params`` that are statistics, not weights: no gradient, updated by forward in training
-    buffers = ("running_mean", "running_var")
 
     def __init__(self, momentum: float = 0.1, eps: float = 1e-5):
         super().__init__()
@@ -52,26 +48,25 @@ class BatchNorm(Layer):
         c = int(input_shape[0])
         self._axes = (0,) if len(input_shape) == 1 else (0, 2, 3)
         self._shape = (1, c) if len(input_shape) == 1 else (1, c, 1, 1)  # broadcasts a per-channel vector
-        self.params = {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype),
-                       "running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
+        self.params = {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
+        self.state = {"running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         return super().build(input_shape, rng, dtype)
 
     def forward(self, x, training=False):
-        p = self.params
+        p, s = self.params, self.state
         if training:
             mean = x.mean(axis=self._axes, dtype=x.dtype)
             centred = x - mean.reshape(self._shape)
             var = np.mean(centred * centred, axis=self._axes, dtype=x.dtype)
             m = x.size // len(mean)
-            # running statistics, updated in place (optimisers hold references to these arrays)
-            p["running_mean"] *= 1 - self.momentum
-            p["running_mean"] += self.momentum * mean
-            p["running_var"] *= 1 - self.momentum
-            p["running_var"] += self.momentum * var * (m / max(m - 1, 1))  # unbiased, as PyTorch keeps it
+            s["running_mean"] *= 1 - self.momentum
+            s["running_mean"] += self.momentum * mean
+            s["running_var"] *= 1 - self.momentum
+            s["running_var"] += self.momentum * var * (m / max(m - 1, 1))  # unbiased, as PyTorch keeps it
         else:
-            var = p["running_var"]
-            centred = x - p["running_mean"].reshape(self._shape)
+            var = s["running_var"]
+            centred = x - s["running_mean"].reshape(self._shape)
         self._inv_std = (1.0 / np.sqrt(var + np.asarray(self.eps, x.dtype))).reshape(self._shape)
         self._x_hat = centred * self._inv_std
         self._training = training

@@ -54,7 +54,7 @@ class Dense(Layer):
 
     def backward(self, grad_out, need_input_grad=True):
         np.matmul(self._x.T, grad_out, out=self.grads["W"])
-        np.sum(grad_out, axis=0, out=self.grads["b"])
+        grad_out.sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
             return None
         return (grad_out @ self.params["W"].T).reshape(self._x_shape)
