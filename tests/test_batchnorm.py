@@ -66,20 +66,24 @@ def test_running_statistics_follow_the_data_and_are_used_at_test_time(rng):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
 def test_optimisers_leave_the_running_statistics_alone(optimizer, rng):
-    """The statistics sit in ``state``: model files save them, optimisers never see them."""
+    """The statistics sit in ``state``: model files save them, optimisers never see them, and only a
+    training forward pass moves them (a test-time pass, backward and the optimiser do not)."""
     net = Network([BatchNorm()], loss="quadratic", input_shape=(3,), seed=0)
     assert {p.name for p in net.parameters()} == {"0.gamma", "0.beta"}
     opt = make_optimizer(optimizer, net.parameter_groups(True), lr=0.1, weight_decay=0.01)
     layer = net.layers[0]
+    for group in opt.params:
+        assert not any(np.shares_memory(group.value, s) for s in layer.state.values())
     for _ in range(3):
         x = rng.normal(2.0, 3.0, (16, 3)).astype(np.float32)
-        _, delta = net.loss.fn_and_delta(net.forward(x, training=True), rng.random((16, 3)))
         before = {k: layer.state[k].copy() for k in layer.state}
+        _, delta = net.loss.fn_and_delta(net.forward(x, training=False), rng.random((16, 3)))
         net.backward(delta)
         opt.step()
         for k in layer.state:
             assert np.array_equal(layer.state[k], before[k]), k
-    assert not np.allclose(layer.state["running_mean"], 0)  # moved by forward passes only
+        net.forward(x, training=True)
+        assert not np.array_equal(layer.state["running_mean"], before["running_mean"])
 
 
 def test_model_files_keep_the_running_statistics(rng, tmp_path):
@@ -90,6 +94,8 @@ def test_model_files_keep_the_running_statistics(rng, tmp_path):
     for _ in range(5):
         net.forward(rng.normal(0.5, 1.0, (32, 1, 6, 6)).astype(np.float32), training=True)
     save_model(net, tmp_path / "bn.npz")
+    with np.load(tmp_path / "bn.npz") as archive:  # the keys files had before ``Layer.state`` existed
+        assert {"param.1.running_mean", "param.1.running_var", "param.5.running_var"} <= set(archive.files)
     loaded = load_model(tmp_path / "bn.npz")
     x = rng.random((7, 36), dtype=np.float32)
     assert np.array_equal(loaded.predict_proba(x), net.predict_proba(x))

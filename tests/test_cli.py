@@ -91,3 +91,25 @@ def test_default_recipe_learns_real_mnist_quickly(mnist, tmp_path, capsys):
     assert code == 0, err
     accuracy = float(out.split("test accuracy ")[1].split("%")[0])
     assert accuracy > 96.0
+
+
+def test_ctrl_c_during_training_saves_the_best_model_so_far(tiny_data, tmp_path, capsys, monkeypatch):
+    """The README promises it: Ctrl-C in epoch 3 keeps epochs 1-2's best weights, saves them, exits 130."""
+    from digitnet.train import Trainer
+
+    real_epoch, calls = Trainer._train_epoch, []
+
+    def interrupted_in_epoch_3(self, X, y, epoch):
+        calls.append(epoch)
+        if epoch == 3:
+            raise KeyboardInterrupt
+        return real_epoch(self, X, y, epoch)
+
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_3)
+    model = tmp_path / "m.npz"
+    code, out, err = run(capsys, "train", "--data", str(tiny_data), "--layers", "784,16,10", "--epochs", "5",
+                         "--val-size", "50", "--no-progress", "--out", str(model))
+    assert code == 130 and calls == [1, 2, 3], err
+    assert "after 2 epochs (interrupted)" in out and model.is_file()
+    code, out, _ = run(capsys, "info", str(model), "--json")
+    assert json.loads(out)["metrics"]["epochs_run"] == 2

@@ -84,6 +84,8 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
         raise AssertionError("a saved model must be reused")
 
     monkeypatch.setattr(ladder, "train_rung", no_training)
+    assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=1) is None  # another seed
+    assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=0) is not None
     close = ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
     assert close.figure == "99.03%" and close.meets and close.within_noise  # published 99.06%
     assert "within noise" in markdown_table([close])
@@ -93,6 +95,26 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
     monkeypatch.setitem(PRESETS, "ch6-conv2", recipe.with_overrides(epochs=recipe.epochs + 1))
     with pytest.raises(AssertionError, match="must be reused"):
         ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
+
+
+def test_an_interrupted_rung_is_neither_saved_nor_reused(mnist, tmp_path, monkeypatch):
+    from digitnet.train import Trainer
+    from digitnet.tutorials import ladder
+
+    recipe = PRESETS["ch6-conv2"]
+    path = tmp_path / "ch6-conv2-s0.npz"
+    save_model(recipe.build(seed=0), path, {"recipe": recipe.to_dict(), "seed": 0, "history": {"interrupted": True},
+                                            "metrics": {"test_accuracy": 0.5, "train_seconds": 1.0}})
+    assert ladder.saved_metrics(path, recipe, seed=0) is None  # e.g. a 'digitnet train' stopped with Ctrl-C
+
+    def interrupted(self, X, y, epoch):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted)
+    data = (np.zeros((300, 784), np.float32), np.zeros(300, np.int64), np.zeros((10, 784), np.float32), np.zeros(10))
+    with pytest.raises(KeyboardInterrupt):
+        ladder.train_rung(recipe.with_overrides(val_size=100), 0, data, tmp_path / "new.npz", log=lambda msg: None)
+    assert not (tmp_path / "new.npz").exists()
 
 
 def test_filter_picture_draws_kernels_and_maps(rng, tmp_path):

@@ -141,7 +141,7 @@ def test_only_runs_the_named_tutorials_and_needs_no_mnist_for_moons(tmp_path, ca
 
 def test_unknown_names_and_protocol_presets_are_one_line_errors(capsys):
     assert main(["reproduce", "--only", "nielsen-ch9"]) == 2
-    assert "unknown tutorial nielsen-ch9" in capsys.readouterr().err
+    assert "unknown name nielsen-ch9" in capsys.readouterr().err
     assert main(["train", "--model", "is-it-zero"]) == 2
     err = capsys.readouterr().err
     assert "digitnet reproduce --only is-it-zero" in err and len(err.strip().splitlines()) == 1
@@ -220,3 +220,27 @@ def test_markdown_table_escapes_cells_and_marks_misses():
     assert "A \\| B" in table and "**no**" in table and "5.0 min" in table and "3.0 s" in table
     assert QUICK_NOTE not in table and "Published figures: src; src2." in table
     assert "Made with `digitnet reproduce` in 6.7 min in all." in table
+
+
+def test_names_and_groups_expand_in_table_order():
+    from digitnet.errors import DigitnetError
+    from digitnet.tutorials.runner import check_names
+
+    assert check_names(None) == check_names([]) == GROUPS["tutorials"]
+    assert check_names(["best", "lenet5"]) == ["lenet5", "best"]
+    assert check_names(["ladder", "lenet5"]) == GROUPS["ladder"]
+    assert check_names(["moons", "ladder"]) == ["moons"] + GROUPS["ladder"]
+    with pytest.raises(DigitnetError, match="unknown name lenet6, nielsen-ch9;"):
+        check_names(["lenet6", "moons", "nielsen-ch9"])
+
+
+def test_an_unwritable_models_folder_is_refused_before_any_training(tmp_path, capsys, monkeypatch):
+    def no_data(args):
+        raise AssertionError("the folder must be checked before the data is even loaded")
+
+    monkeypatch.setattr("digitnet.cli.common.load_data", no_data)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["reproduce", "--only", "lenet5", "--models", str(blocker / "models")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write models to" in err and "--models" in err and len(err.strip().splitlines()) == 1

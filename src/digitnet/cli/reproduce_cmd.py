@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--out", metavar="DIR", default="reproduce",
                    help="where reproduce.md and reproduce.json go (default: reproduce)")
     p.add_argument("--models", metavar="DIR", help="where the ladder's trained models are saved and "
-                   "reused when the recipe and seed match (default: OUT/models)")
+                   "reused when the recipe and seed match (default: OUT/models; not used with --quick)")
     p.add_argument("--plots", metavar="DIR", help="where the pictures go (default: OUT/plots)")
     p.add_argument("--no-plots", action="store_true", help="draw no pictures")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -44,19 +44,27 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from digitnet.tutorials.runner import WITHOUT_MNIST, check_names, reproduce
+    from digitnet.errors import DigitnetError
+    from digitnet.tutorials.runner import GROUPS, WITHOUT_MNIST, check_names, reproduce
     from digitnet.tutorials.table import markdown_table, write_table
 
     names = check_names(args.only)
+    models = Path(args.models or Path(args.out) / "models")
+    if not args.quick and set(names) & set(GROUPS["ladder"]):
+        try:  # find out now, not after the first rung has trained for twenty minutes
+            models.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DigitnetError(f"cannot write models to {models} ({err.strerror}); choose another --models DIR") from None
     data = None if set(names) <= WITHOUT_MNIST else common.load_data(args)
     plots = None if args.no_plots else Path(args.plots or Path(args.out) / "plots")
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     started = time.perf_counter()
     results = reproduce(data, names, quick=args.quick, seed=args.seed, plots=plots, log=log,
-                        models=Path(args.models or Path(args.out) / "models"))
+                        models=models)
     total = time.perf_counter() - started
     command = "digitnet reproduce" + (" --quick" if args.quick else "") + \
-        (f" --only {','.join(args.only)}" if args.only else "") + (f" --models {args.models}" if args.models else "") + (f" --seed {args.seed}" if args.seed else "")
+        (f" --only {','.join(args.only)}" if args.only else "") + \
+        (f" --models {args.models}" if args.models else "") + (f" --seed {args.seed}" if args.seed else "")
     info = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
             "seed": args.seed, "cores": os.cpu_count(), "machine": platform.machine(),
             "python": platform.python_version(), "dataset": getattr(data, "name", None)}

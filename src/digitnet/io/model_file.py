@@ -4,7 +4,8 @@ Inside the archive:
 
 - ``digitnet.json``: a JSON description (format version, architecture, training settings, data set and
   its checksum, metrics, digitnet version), stored as UTF-8 bytes in a uint8 array;
-- ``param.<layer>.<name>``: one plain float array per parameter.
+- ``param.<layer>.<name>``: one plain float array per parameter, and per state array a layer keeps
+  (BatchNorm's running statistics), under the same names as before ``Layer.state`` existed.
 
 Loading uses ``allow_pickle=False``, so a file can hold only numbers and text. The network is rebuilt
 from the description (only known layer types), then every array is checked against the shape the

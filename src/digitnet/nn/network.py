@@ -147,6 +147,7 @@ class Network:
     def parameters(self) -> list[Parameter]:
         """Every learned array by name (``"<layer index>.<name>"``), each a view into the flat storage."""
         self._require_built()
+        self._rejoin_views()
         return self._parameters
 
     def parameter_groups(self, weight_decay: bool = False) -> list[Parameter]:
@@ -156,14 +157,18 @@ class Network:
         the biases.
         """
         self._require_built()
-        if self._parameters and not np.shares_memory(self._parameters[0].value, self._flat_value):
-            self._pack_parameters()  # a copy (copy.deepcopy) turned the views into separate arrays: rejoin them
+        self._rejoin_views()
         if not weight_decay:
             return [Parameter("all", self._flat_value, self._flat_grad, decay=False)]
         cut = self._n_decayed
         groups = [Parameter("decayed", self._flat_value[:cut], self._flat_grad[:cut], decay=True),
                   Parameter("not decayed", self._flat_value[cut:], self._flat_grad[cut:], decay=False)]
         return [g for g in groups if g.value.size]
+
+    def _rejoin_views(self) -> None:
+        """A copy (``copy.deepcopy``) turns the views into separate arrays: pack them into one again."""
+        if self._parameters and not np.shares_memory(self._parameters[0].value, self._flat_value):
+            self._pack_parameters()
 
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Arrays layers keep but do not learn (BatchNorm's running statistics), by the same naming."""

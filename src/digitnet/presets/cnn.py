@@ -1,7 +1,8 @@
 """Convolutional presets: LeNet-5, the ladder of Nielsen's chapter 6, and ``best``.
 
 Each rung of the ladder is one change to the rung below, with the figure Nielsen published for it
-(``extra["published"]``), so ``benchmarks/ladder.py`` can print published against reproduced.
+(``extra["published"]``), so ``digitnet reproduce --only ladder`` (``tutorials/ladder.py``) can print
+published against reproduced.
 
 What we changed from Nielsen's runs, and why: he trained for 60 epochs (40 for the last rung) with
 plain SGD on mini-batches of 10, on a GPU. Batches of 10 cost us a Python round trip per 10 images,

@@ -9,7 +9,8 @@ One module per tutorial, each with a ``run(ctx) -> Result`` and the published fi
 5. ``momentum``        784-100-10 with momentum, chosen by validation loss
 6. ``moons``           a general MLP on two moons, with a decision-boundary animation
 
-``baselines`` has guessing, "average darkness" and the SVM; ``runner`` runs them by name and ``table``
-writes the reproduction table. ``digitnet reproduce`` is the command; ``examples/`` has one short
+``baselines`` has guessing, "average darkness" and the SVM; ``ladder`` the convolutional presets
+(LeNet-5, Nielsen's chapter 6, ``best``); ``runner`` runs them by name and ``table`` writes the
+reproduction table. ``digitnet reproduce`` is the command; ``examples/`` has one short
 script per tutorial.
 """

@@ -6,12 +6,13 @@ the epoch with the lowest validation loss kept) and scores the 10,000 test image
 
 Rungs take minutes to tens of minutes each, so every trained model is saved (``ctx.models``) and a
 later run with the same recipe and seed reads it back instead of training again: an interrupted ladder
-resumes where it stopped, and models made with ``digitnet train --model RUNG --seed S --out
-DIR/RUNG-sS.npz`` count too.
+resumes where it stopped, and finished models made with ``digitnet train --model RUNG --seed S --out
+DIR/RUNG-sS.npz`` count too. A file is reused only if its recipe, seed and data set match and its
+training was not interrupted.
 
 "Meets it" allows for noise: two runs of the same recipe with different seeds differ by about 0.05 to
 0.1 points (``best`` over three seeds: a standard deviation of 0.03 points), so a rung within
-``NOISE`` below the published figure is marked "within noise" rather than "no".
+``NOISE`` below the published figure (0.1 points, included) is marked "within noise" rather than "no".
 """
 
 from __future__ import annotations
@@ -33,31 +34,43 @@ QUICK = {"train": 1000, "val": 200, "test": 1000, "epochs": 1}
 TITLES = {"lenet5": "CNN: LeNet-5", "best": "CNN: best"}
 
 
-def train_rung(recipe, seed: int, data: tuple, path: Path | None, log) -> dict:
-    """Train ``recipe`` once; return its figures (and save the model with them when ``path`` is given)."""
+def train_rung(recipe, seed: int, data: tuple, path: Path | None, log, dataset: str | None = None) -> dict:
+    """Train ``recipe`` once; return its figures (and save the model with them when ``path`` is given).
+
+    Ctrl-C is passed on rather than saved: a half-trained rung must not be read back as a finished one.
+    """
     from digitnet.io import save_model
 
     x, y, x_test, y_test = data
     x_train, y_train, x_val, y_val = validation_split(x, y, size=recipe.val_size)
     net = recipe.build(seed=seed)
     history = recipe.trainer(net, seed=seed, progress=False, log=log).fit(x_train, y_train, x_val, y_val)
+    if history.interrupted:
+        raise KeyboardInterrupt
     metrics = {"test_accuracy": net.score(x_test, y_test), "train_seconds": round(history.train_seconds, 1),
                "epochs_run": len(history.epochs), "best_epoch": history.best_epoch}
     if path is not None:
         save_model(net, path, {"recipe": recipe.to_dict(), "seed": seed, "metrics": metrics,
-                               "history": history.to_dict()})
+                               "history": history.to_dict(), "dataset": {"checksum": dataset}})
     return metrics
 
 
-def saved_metrics(path: Path, recipe) -> dict | None:
-    """The figures stored with an existing model file made from the same recipe, else None."""
+def saved_metrics(path: Path, recipe, seed: int, dataset: str | None = None) -> dict | None:
+    """The figures stored with a finished model file of the same recipe, seed and data, else None."""
+    from digitnet.errors import DigitnetError
     from digitnet.io import load_model
 
     if not path.is_file():
         return None
-    meta = load_model(path).metadata
-    same = json.loads(json.dumps(meta.get("recipe"))) == json.loads(json.dumps(recipe.to_dict()))
-    return meta.get("metrics") if same else None
+    try:
+        meta = load_model(path).metadata
+    except DigitnetError:
+        return None  # damaged: trained again, and the new file replaces it
+    metrics = meta.get("metrics") or {}
+    same = (json.loads(json.dumps(meta.get("recipe"))) == json.loads(json.dumps(recipe.to_dict()))
+            and meta.get("seed") == seed and (meta.get("dataset") or {}).get("checksum") in (None, dataset)
+            and not (meta.get("history") or {}).get("interrupted"))
+    return metrics if same and {"test_accuracy", "train_seconds"} <= metrics.keys() else None
 
 
 def rung_data(ctx: Context) -> tuple:
@@ -74,13 +87,13 @@ def run_rung(name: str, ctx: Context) -> Result:
     data, runs = None, []
     for seed in range(ctx.seed, ctx.seed + (1 if ctx.quick else RUNS.get(name, 1))):
         path = None if ctx.quick or ctx.models is None else ctx.models / f"{name}-s{seed}.npz"
-        metrics = saved_metrics(path, recipe) if path else None
+        metrics = saved_metrics(path, recipe, seed, ctx.data.checksum) if path else None
         if metrics is not None:
             ctx.log(f"{name}, seed {seed}: {metrics['test_accuracy']:.2%}, read from {path}")
         else:
             ctx.log(f"{name}, seed {seed}: training {plural(recipe.epochs, 'epoch')}")
             data = data or rung_data(ctx)
-            metrics = train_rung(recipe, seed, data, path, lambda msg: ctx.log(f"  {msg}"))
+            metrics = train_rung(recipe, seed, data, path, lambda msg: ctx.log(f"  {msg}"), ctx.data.checksum)
         runs.append({"seed": seed, **metrics, **({"model": str(path)} if path else {})})
     accuracies = [r["test_accuracy"] for r in runs]
     mean = statistics.mean(accuracies)

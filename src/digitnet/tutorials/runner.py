@@ -36,12 +36,12 @@ WITHOUT_MNIST = {"moons"}
 
 def check_names(names: list[str] | None) -> list[str]:
     """The names to run, in table order (groups expanded); unknown names are a user mistake."""
-    wanted = set()
-    for name in names or ["tutorials"]:
-        if name not in RUNNERS and name not in GROUPS:
-            raise DigitnetError(f"unknown tutorial {name}; choose from {', '.join(RUNNERS)} "
-                                f"or a group: {', '.join(GROUPS)}")
-        wanted.update(GROUPS.get(name, [name]))
+    names = names or ["tutorials"]
+    unknown = [n for n in names if n not in RUNNERS and n not in GROUPS]
+    if unknown:
+        raise DigitnetError(f"unknown name {', '.join(unknown)}; choose from {', '.join(RUNNERS)} "
+                            f"or a group: {', '.join(GROUPS)}")
+    wanted = {run for name in names for run in GROUPS.get(name, [name])}
     return [n for n in RUNNERS if n in wanted]
 
 
