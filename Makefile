@@ -22,12 +22,14 @@ train: install
 test: install system-packages
 	$(BIN)/python -m pytest -q
 
-# Chromium for the browser tests, handwriting fonts for benchmarks/handwriting (needs root; see the script)
+# Chromium for the browser tests (needs root; see the script)
 system-packages: install
-	scripts/apt-install.sh chromium $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages)
+	scripts/apt-install.sh chromium
 
-# accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md)
-handwriting: install system-packages
+# accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md);
+# the fonts its test digits are drawn with come from Debian (needs root)
+handwriting: install
+	scripts/apt-install.sh $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages)
 	$(BIN)/python benchmarks/handwriting/measure.py models/default.npz
 
 # speed against PyTorch and scikit-learn (installed only for this; CPU build of PyTorch), see docs/performance.md

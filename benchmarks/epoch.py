@@ -20,7 +20,6 @@ import numpy as np
 
 import _common
 
-LIBRARIES = {"digitnet": "digitnet", "torch": "torch", "sklearn": "sklearn", "numpy": "numpy"}
 NEEDS = {"torch": "torch", "sklearn": "sklearn"}
 LABELS = {"torch": "PyTorch", "sklearn": "scikit-learn", "numpy": "plain NumPy loop"}
 #: the issue's targets: other library's time / digitnet's time at least this
@@ -94,6 +93,7 @@ def run(workers, recipe, rounds) -> dict:
                 losses[name].append(out["loss"])
             if name == "digitnet":
                 products = w.call("matrix_products_epoch")
+                products_count = products["count"]
                 if r:
                     times["matrix products"].append(products["seconds"])
             _common.settle()
@@ -101,7 +101,7 @@ def run(workers, recipe, rounds) -> dict:
               ", ".join(f"{k} {v[-1]:.3f}s" for k, v in times.items() if v and r), file=sys.stderr)
     accuracy = {name: w.call("test_accuracy") for name, w in workers.items()}
     return {"info": info, "times": times, "losses": losses, "test_accuracy": accuracy,
-            "products_count": workers["digitnet"].call("matrix_products_epoch")["count"]}
+            "products_count": products_count}
 
 
 def report(results, recipe, rounds) -> None:

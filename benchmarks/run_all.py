@@ -1,6 +1,6 @@
 """Run every benchmark in turn and print one report (the figures of docs/performance.md).
 
-    python benchmarks/run_all.py                 # everything (about 5 minutes on a quiet 2-core machine)
+    python benchmarks/run_all.py                 # everything (about 3.5 minutes on a 2-core machine)
     python benchmarks/run_all.py --quick         # fewer rounds: a first look
     python benchmarks/run_all.py --only epoch,inference
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages named on the command line that are not installed yet.
 #
-# `make test` uses it for Chromium (the browser tests drive the real page with it) and for the
-# handwriting fonts (benchmarks/handwriting renders its test digits with them). It needs root and
+# `make test` uses it for Chromium (the browser tests drive the real page with it), `make handwriting`
+# for the fonts benchmarks/handwriting renders its test digits with. It needs root and
 # apt-get, as on the project's machines and in CI; anywhere else it says what is missing and carries
 # on, and the tests that need the missing packages are skipped with a reason (in CI they fail).
 set -uo pipefail

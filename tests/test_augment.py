@@ -114,3 +114,16 @@ def test_picture_grid_is_written(digits, tmp_path):
     path = save_augmentation_grid(tmp_path / "grid.png", digits[:2], specs=("shift:2", "elastic"), per_spec=2)
     with Image.open(path) as image:
         assert image.format == "PNG" and image.size[0] > image.size[1] > 100
+
+
+def test_random_shift_moves_each_image_by_its_drawn_offset(rng):
+    """The sliding-window gather equals plain slicing of a zero-padded canvas at the drawn offsets."""
+
+    x = rng.random((16, 784)).astype(np.float32)
+    shifted = RandomShift(2)(x, np.random.default_rng(3))
+    draws = np.random.default_rng(3)
+    top, left = draws.integers(0, 5, 16), draws.integers(0, 5, 16)
+    canvas = np.pad(x.reshape(16, 28, 28), ((0, 0), (2, 2), (2, 2)))
+    expected = np.stack([canvas[i, t:t + 28, l:l + 28] for i, (t, l) in enumerate(zip(top, left))])
+    assert np.array_equal(shifted.reshape(16, 28, 28), expected)
+    assert (top != 2).any() and (left != 2).any()  # some images really moved

@@ -97,7 +97,7 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
         ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
 
 
-def test_an_interrupted_rung_is_neither_saved_nor_reused(mnist, tmp_path, monkeypatch):
+def test_an_interrupted_rung_is_neither_saved_nor_reused(tmp_path, monkeypatch):
     from digitnet.train import Trainer
     from digitnet.tutorials import ladder
 

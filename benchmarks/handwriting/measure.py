@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 import make_digits  # noqa: E402  (the generator beside this file)
 
 from digitnet.errors import DigitnetError  # noqa: E402
-from digitnet.images import naive, prepare  # noqa: E402
+from digitnet.images import load_grey, naive, prepare  # noqa: E402
 from digitnet.io import load_model  # noqa: E402
 
 
@@ -50,17 +50,19 @@ def read_all(network, folder: Path, rows: list[dict]) -> dict[str, np.ndarray]:
     """Predictions for every picture under both preparations (-1 where a picture could not be read)."""
     images = {"mnist": [], "naive": []}
     failed = []
-    for row in rows:
-        path = folder / row["file"]
+    for i, row in enumerate(rows):
+        grey = load_grey(folder / row["file"])  # read and decoded once for both preparations
         try:
-            images["mnist"].append(prepare(path).image)
+            prepared = prepare(grey)
+            images["mnist"].append(prepared.image)
+            images["naive"].append(naive(grey, prepared.ink))
         except DigitnetError as err:
-            failed.append(f"{row['file']}: {err}")
+            print(f"could not prepare {row['file']}: {err}", file=sys.stderr)
+            failed.append(i)
             images["mnist"].append(np.zeros((28, 28), np.uint8))
-        images["naive"].append(naive(path))
-    for line in failed:
-        print(f"could not prepare {line}", file=sys.stderr)
+            images["naive"].append(naive(grey))
     out = {k: network.predict(np.stack(v)) for k, v in images.items()}
+    out["mnist"][failed] = -1  # a picture that could not be prepared is counted wrong, not guessed
     out["images_mnist"], out["images_naive"] = np.stack(images["mnist"]), np.stack(images["naive"])
     return out
 

@@ -47,6 +47,7 @@ non_negative_int = _number_type(int, lambda v: v >= 0, "zero or more")
 positive_float = _number_type(float, lambda v: 0 < v < float("inf"), "a positive number")
 non_negative_float = _number_type(float, lambda v: 0 <= v < float("inf"), "zero or a positive number")
 fraction = _number_type(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
+port = _number_type(int, lambda v: 0 <= v <= 65535, "a port from 1 to 65535, or 0 for any free one")
 
 
 def layer_sizes(text: str) -> tuple[int, ...]:

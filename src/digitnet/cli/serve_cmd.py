@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 opens it to "
                         "your network)")
-    p.add_argument("--port", type=common.non_negative_int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--port", type=common.port, default=8000, help="port (default 8000; 0 picks a free one)")
     p.add_argument("--max-upload-mb", type=common.positive_float, default=MAX_BODY / 1e6, metavar="MB",
                    help=f"largest picture accepted, in megabytes (default {MAX_BODY / 1e6:g})")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
@@ -38,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
 
     network = load_model(args.model)
     check_digit_model(network)
-    if args.port > 65535:
-        raise DigitnetError(f"port {args.port} does not exist; choose one from 1 to 65535 (or 0 for any free port)")
     try:
         server = DigitServer((args.host, args.port), DigitReader(network, name=args.model),
                              max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)

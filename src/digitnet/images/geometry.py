@@ -51,14 +51,14 @@ def _square_window(image: np.ndarray, size: int, reduce, pad_mode: str) -> np.nd
     return reduce([rows[:, j:j + w] for j in range(size)], axis=0).astype(np.float32)
 
 
-def crop_to_ink(amount: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """The smallest rectangle holding all the ink, and its (top, left, bottom, right) bounds.
+def crop_to_ink(amount: np.ndarray) -> np.ndarray:
+    """The smallest rectangle holding all the ink.
 
     Why: MNIST sizes the digit, not the paper: how much margin the photographer left must not matter.
     """
     rows, cols = np.nonzero(amount)
     top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    return amount[top:bottom, left:right], (int(top), int(left), int(bottom), int(right))
+    return amount[top:bottom, left:right]
 
 
 def fit_in_box(crop: np.ndarray, box: int = 20) -> np.ndarray:

@@ -32,8 +32,6 @@ class Prepared:
 
     image: np.ndarray  # (28, 28) uint8, ink bright on black, exactly like an MNIST image
     ink: str  # "dark" (dark ink on light paper) or "light"
-    box: tuple[int, int, int, int]  # the digit's (top, left, bottom, right) in the working picture
-    size: tuple[int, int]  # (height, width) of the working picture
     steps: dict[str, np.ndarray] = field(default_factory=dict)  # intermediate images, if asked for
 
 
@@ -43,10 +41,16 @@ def check_ink_choice(ink: str) -> str:
     return ink
 
 
+def choose_ink(grey: np.ndarray, ink: str = "auto") -> str:
+    """Which way round the picture is: the given choice, or detected when it is "auto"."""
+    if check_ink_choice(ink) == "auto":
+        return inkmod.detect_ink(grey, inkmod.estimate_paper(grey, 50.0))
+    return ink
+
+
 def find_ink(grey: np.ndarray, ink: str = "auto") -> tuple[str, np.ndarray]:
     """Which way round the picture is, and the paper's brightness estimated knowing that."""
-    if check_ink_choice(ink) == "auto":
-        ink = inkmod.detect_ink(grey, inkmod.estimate_paper(grey, 50.0))
+    ink = choose_ink(grey, ink)
     # the paper is on the far side from the ink: a bright percentile under dark ink, a dark one under light
     return ink, inkmod.estimate_paper(grey, 80.0 if ink == inkmod.DARK else 20.0, ink)
 
@@ -67,11 +71,10 @@ def prepare(source: Source, ink: str = "auto", name: str | None = None, keep_ste
     note("cleaned", amount)
     amount = inkmod.normalise_thickness(inkmod.normalise_contrast(amount))
     note("normalised", amount)
-    crop, box = geometry.crop_to_ink(amount)
-    boxed = geometry.fit_in_box(crop)
+    boxed = geometry.fit_in_box(geometry.crop_to_ink(amount))
     note("boxed", boxed)
     image = geometry.to_bytes(geometry.centre_by_mass(boxed))
-    return Prepared(image=image, ink=ink, box=box, size=grey.shape, steps=steps)
+    return Prepared(image=image, ink=ink, steps=steps)
 
 
 def naive(source: Source, ink: str = "auto", name: str | None = None, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -81,6 +84,6 @@ def naive(source: Source, ink: str = "auto", name: str | None = None, max_pixels
     worth of the other steps alone: background removal, cropping, the 20x20 box and centring.
     """
     grey = load_grey(source, name=name, max_pixels=max_pixels)
-    ink, _ = find_ink(grey, ink)
+    ink = choose_ink(grey, ink)
     small = geometry.resample(grey, (28, 28))
     return geometry.to_bytes(1.0 - small if ink == inkmod.DARK else small)

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from digitnet.io.jsonable import json_default
 from digitnet import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
+from digitnet.io.jsonable import json_default
 from digitnet.nn.network import Network
 
 FORMAT = "digitnet-model"
@@ -97,7 +97,6 @@ def _check_arrays(path: Path, network: Network, arrays: dict[str, np.ndarray]) -
             )
         if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
             raise DigitnetError(f"{path} is damaged: parameter {name} is not a finite float array")
-
 
 
 def _short(err: Exception) -> str:

@@ -147,7 +147,6 @@ class Network:
     def parameters(self) -> list[Parameter]:
         """Every learned array by name (``"<layer index>.<name>"``), each a view into the flat storage."""
         self._require_built()
-        self._rejoin_views()
         return self._parameters
 
     def parameter_groups(self, weight_decay: bool = False) -> list[Parameter]:
@@ -157,18 +156,12 @@ class Network:
         the biases.
         """
         self._require_built()
-        self._rejoin_views()
         if not weight_decay:
             return [Parameter("all", self._flat_value, self._flat_grad, decay=False)]
         cut = self._n_decayed
         groups = [Parameter("decayed", self._flat_value[:cut], self._flat_grad[:cut], decay=True),
                   Parameter("not decayed", self._flat_value[cut:], self._flat_grad[cut:], decay=False)]
         return [g for g in groups if g.value.size]
-
-    def _rejoin_views(self) -> None:
-        """A copy (``copy.deepcopy``) turns the views into separate arrays: pack them into one again."""
-        if self._parameters and not np.shares_memory(self._parameters[0].value, self._flat_value):
-            self._pack_parameters()
 
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Arrays layers keep but do not learn (BatchNorm's running statistics), by the same naming."""
@@ -262,6 +255,12 @@ class Network:
             lines.append(f"{layer.describe():<30}{str(layer.output_shape):>14}{n:>12,}")
         lines.append(f"loss: {self.loss.name}; {self.n_parameters:,} parameters in {self.dtype.name}")
         return "\n".join(lines)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A copy (``copy.deepcopy``) turns the views into separate arrays: pack them into one again."""
+        self.__dict__.update(state)
+        if self.input_shape is not None:
+            self._pack_parameters()
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, loss={self.loss.name!r})"

@@ -24,6 +24,7 @@ from pathlib import Path
 from digitnet.data import to_float, validation_split
 from digitnet.presets import get_preset
 from digitnet.tutorials.result import Context, Published, Result, plural
+from digitnet.tutorials.training import train_epochs
 
 RUNGS = ("lenet5", "ch6-conv1", "ch6-conv2", "ch6-relu", "ch6-expanded", "ch6-dropout", "best")
 #: runs (seeds) per rung: the issue asks for the mean and spread of ``best`` over three seeds
@@ -43,8 +44,7 @@ def train_rung(recipe, seed: int, data: tuple, path: Path | None, log, dataset: 
 
     x, y, x_test, y_test = data
     x_train, y_train, x_val, y_val = validation_split(x, y, size=recipe.val_size)
-    net = recipe.build(seed=seed)
-    history = recipe.trainer(net, seed=seed, progress=False, log=log).fit(x_train, y_train, x_val, y_val)
+    net, history = train_epochs(recipe, x_train, y_train, x_val, y_val, seed=seed, log=log)
     if history.interrupted:
         raise KeyboardInterrupt
     metrics = {"test_accuracy": net.score(x_test, y_test), "train_seconds": round(history.train_seconds, 1),

@@ -16,15 +16,14 @@ class QuadraticLoss(Loss):
     name = "quadratic"
 
     def fn(self, a, y):
-        diff = a - targets_like(a, y)
-        return float(0.5 * np.sum(diff * diff) / len(a))
+        return self.fn_and_delta(a, y)[0]
 
     def delta(self, a, y):
-        return (a - targets_like(a, y)) / len(a)
+        return self.fn_and_delta(a, y)[1]
 
     def fn_and_delta(self, a, y):
         """Both from one difference a - y (training calls this once per mini-batch)."""
         diff = a - targets_like(a, y)
-        loss = 0.5 * float(np.vdot(diff, diff)) / len(a)  # vdot: the sum of squares in one call
+        loss = float(0.5 * np.sum(diff * diff) / len(a))
         diff /= len(a)
         return loss, diff

@@ -147,7 +147,7 @@ async function send(body, type, mine = null) {
       showAnswer(answer);
       setStatus("");
     } else {
-      showAnswer(null, answer.image28);
+      showAnswer(null);
       setStatus(answer.error || `the server answered ${response.status}`);
     }
   } catch (err) {
@@ -183,7 +183,7 @@ function usePicture(file) {
 }
 
 // -- showing the answer ------------------------------------------------------------------------
-function showAnswer(answer, image) {
+function showAnswer(answer) {
   const probabilities = answer ? answer.probabilities : null;
   digitEl.textContent = answer ? String(answer.digit) : "?";
   digitEl.dataset.digit = answer ? String(answer.digit) : "";
@@ -195,7 +195,7 @@ function showAnswer(answer, image) {
     li.querySelector(".fill").style.width = `${(100 * p).toFixed(1)}%`;
     li.querySelector(".value").textContent = probabilities ? percent(p) : "\u2013";
   });
-  drawSeen(answer ? answer.image28 : image);
+  drawSeen(answer ? answer.image28 : undefined);
   document.body.dataset.state = answer ? "answered" : "empty";
 }
 
