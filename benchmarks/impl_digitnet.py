@@ -44,7 +44,8 @@ class Bench:
         return {"seconds": seconds, "loss": history.epochs[-1]["loss"]}
 
     def matrix_products_epoch(self) -> dict:
-        return {"seconds": self.products.epoch(), "count": self.products.count()}
+        return {"seconds": self.products.epoch(), "count": self.products.count(),
+                "floor_seconds": self.products.floor_epoch()}
 
     def test_accuracy(self) -> float:
         return float(self.net.score(self.X_test, self.y_test))

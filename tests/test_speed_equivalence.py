@@ -14,7 +14,8 @@ import pytest
 
 from digitnet.nn import Network
 from digitnet.nn.layers import ReLU
-from digitnet.nn.losses import SoftmaxCrossEntropy
+from digitnet.nn import functional as F
+from digitnet.nn.losses import QuadraticLoss, SoftmaxCrossEntropy
 from digitnet.train import Trainer
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -93,6 +94,25 @@ def test_cross_entropy_fast_path_matches_the_textbook_formula(rng, targets):
     assert np.allclose(delta, (p - np.eye(5)[labels]) / 9, rtol=0, atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_quadratic_label_path_equals_the_one_hot_formula_bit_for_bit(rng, dtype):
+    a = rng.random((10, 10)).astype(dtype)
+    labels = rng.integers(0, 10, 10)
+    loss, delta = QuadraticLoss().fn_and_delta(a, labels)
+    diff = a - np.eye(10, dtype=dtype)[labels]
+    assert np.array_equal(delta, diff / dtype(10))  # the gradient that training uses: exactly the same
+    assert loss == pytest.approx(0.5 * np.sum(diff.astype(np.float64) ** 2) / 10, rel=1e-6)
+    assert np.array_equal(QuadraticLoss().fn_and_delta(a, np.eye(10, dtype=dtype)[labels])[1], delta)
+
+
+def test_sigmoid_equals_the_plain_formula_where_that_formula_is_exact(rng):
+    x = rng.standard_normal(1000) * 8
+    assert np.array_equal(F.sigmoid(x[x >= 0]), 1.0 / (1.0 + np.exp(-x[x >= 0])))
+    e = np.exp(x[x < 0])
+    assert np.array_equal(F.sigmoid(x[x < 0]), e / (1.0 + e))
+    assert F.sigmoid(x.astype(np.float32)).dtype == np.float32
+
+
 def test_relu_training_path_matches_inference_and_keeps_earlier_outputs(rng):
     relu = ReLU()
     a, b = rng.standard_normal((128, 7)), rng.standard_normal((96, 7))  # a full and a last, smaller batch
@@ -160,3 +180,15 @@ def test_a_deep_copy_of_a_network_still_trains(rng):
     assert not np.allclose(twin.get_weights()["0.W"], original["0.W"])
     for name, w in net.get_weights().items():
         assert np.array_equal(w, original[name]), name  # the original is untouched
+
+
+def test_benchmark_floor_does_the_products_gather_and_update_without_touching_the_network(rng):
+    products = load_benchmark_module("matrix_products").MatrixProducts
+    net = Network.from_sizes([12, 8, 3], seed=0)
+    X = rng.random((50, 12)).astype(np.float32)
+    before = net.get_weights()
+    bench = products(net, X, batch_size=16)
+    assert bench.epoch() > 0 and bench.floor_epoch() > 0
+    assert all(np.array_equal(w, before[k]) for k, w in net.get_weights().items())
+    assert not np.array_equal(bench.floor_weights[0], before["0.W"])  # the floor really updated its copies
+    assert np.count_nonzero(bench.velocities[0]) > 0

@@ -12,7 +12,9 @@ import numpy as np
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x), computed as e^x / (1 + e^x) for negative x so that exp never overflows."""
     e = np.exp(-np.abs(x))  # in (0, 1]: safe
-    return np.where(x >= 0, 1.0, e).astype(x.dtype, copy=False) / (1.0 + e)
+    numerator = np.where(x >= 0, 1.0, e).astype(x.dtype, copy=False)
+    np.add(e, 1.0, out=e)  # in place: e is not needed any more, and a fresh array costs more than the sum
+    return np.divide(numerator, e, out=numerator)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
