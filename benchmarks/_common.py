@@ -9,6 +9,7 @@ the ratios of the same round are fair even on a busy machine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -145,6 +146,19 @@ class Worker:
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextlib.contextmanager
+def workers(libraries):
+    """``{library: Worker}``, one process each, all closed on the way out, after an error too."""
+    started = {}
+    try:
+        for name in libraries:
+            started[name] = Worker(name)
+        yield started
+    finally:
+        for worker in started.values():
+            worker.close()
 
 
 def settle() -> None:

@@ -65,12 +65,8 @@ def main(argv=None) -> int:
     recipe = dict(sizes=sizes, lr=args.lr, momentum=args.momentum, batch_size=args.batch_size, seed=args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         recipe["weights"] = initial_weights(sizes, args.seed, tmp)
-        workers = {name: _common.Worker(name) for name in libraries}
-        try:
+        with _common.workers(libraries) as workers:
             results = run(workers, recipe, args.rounds)
-        finally:
-            for worker in workers.values():
-                worker.close()
     report(results, recipe, args.rounds)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

@@ -34,8 +34,7 @@ def main(argv=None) -> int:
     single = {name: [] for name in libraries}
     with tempfile.TemporaryDirectory() as tmp:
         weights = initial_weights(sizes, 0, tmp)
-        workers = {name: _common.Worker(name) for name in libraries}
-        try:
+        with _common.workers(libraries) as workers:
             info = {name: w.call("info") for name, w in workers.items()}
             for w in workers.values():
                 w.call("setup_inference", sizes=sizes, weights=weights)
@@ -49,9 +48,6 @@ def main(argv=None) -> int:
                         batch[name].append(out["seconds"])
                         single[name].append(one["seconds"])
                     _common.settle()
-        finally:
-            for w in workers.values():
-                w.close()
     n = len(predictions["digitnet"])
     print(f"\n== inference on the {n:,} MNIST test images, {'-'.join(map(str, sizes))} ReLU MLP, float32; "
           f"{args.rounds} rounds ==")

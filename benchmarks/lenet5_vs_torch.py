@@ -21,14 +21,12 @@ import subprocess
 import sys
 import time
 
+import _common
+
 
 def data(n_images: int):
-    import numpy as np
-
-    from digitnet.data import load_mnist, to_float
-
-    ds = load_mnist(progress=False)
-    return to_float(ds.train_images[:n_images]), ds.train_labels[:n_images].astype(np.int64)
+    X, y, _, _ = _common.load_data()
+    return X[:n_images], y[:n_images]
 
 
 def run_digitnet(n_images: int, threads: int) -> dict:
@@ -49,6 +47,7 @@ def run_torch(n_images: int, threads: int) -> dict:
     from torch import nn
 
     from digitnet.presets import get_preset
+    from impl_torch import train_step
 
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -66,11 +65,7 @@ def run_torch(n_images: int, threads: int) -> dict:
     for i in range(0, len(x), bs):
         idx = order[i:i + bs]
         xb, yb = x[idx], y[idx]
-        optimizer.zero_grad()
-        out = net(xb)
-        loss = loss_fn(out, yb)
-        loss.backward()
-        optimizer.step()
+        _, out = train_step(net, optimizer, loss_fn, xb, yb)
         correct += int((out.argmax(1) == yb).sum())
     return {"seconds": time.perf_counter() - started, "train_accuracy": correct / len(x)}
 

@@ -34,8 +34,7 @@ def main(argv=None) -> int:
     runs = {name: [] for name in libraries}
     with tempfile.TemporaryDirectory() as tmp:
         weights = str(Path(tmp) / "initial.npz")
-        workers = {name: _common.Worker(name) for name in libraries}
-        try:
+        with _common.workers(libraries) as workers:
             info = {name: w.call("info") for name, w in workers.items()}
             for r in range(args.rounds):
                 for name, w in workers.items():
@@ -48,9 +47,6 @@ def main(argv=None) -> int:
                     print(f"round {r + 1}: {name} done, {sum(row['seconds'] for row in rows):.1f}s of training",
                           file=sys.stderr)
                     _common.settle()
-        finally:
-            for w in workers.values():
-                w.close()
     epochs = f", epochs overridden to {args.epochs}" if args.epochs else ""
     print(f"\n== time to {GOAL:.1%} test accuracy, preset {args.preset!r}{epochs}, seed {args.seed}; "
           f"{args.rounds} rounds ==")

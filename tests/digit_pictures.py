@@ -1,5 +1,5 @@
-"""Helpers for the picture tests: digits drawn with straight strokes (no fonts needed), and one small
-model trained on real MNIST, shared by every test module that imports the ``small_model`` fixture."""
+"""Helpers for the picture tests: digits drawn with straight strokes (no fonts needed), and a server
+running a model in the background. The model itself is the ``small_model`` fixture in conftest.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
-import pytest
 from PIL import Image, ImageDraw
 
 #: strokes of a few digits, in a unit square (x right, y down); a tuple is an ellipse's box
@@ -57,29 +56,6 @@ def png_claiming(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     pixels = chunk(b"IDAT", zlib.compress(b"\0" * 64))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
-
-
-_MODELS: dict[str, Path] = {}
-
-
-@pytest.fixture(scope="session")
-def small_model(mnist, tmp_path_factory) -> Path:
-    """A 784-128-10 network trained for 2 epochs on 30,000 shifted MNIST digits (~96%), saved once per run."""
-    if "path" not in _MODELS:
-        from digitnet.augment import make_augmentation
-        from digitnet.data import to_float
-        from digitnet.io import save_model
-        from digitnet.nn import Network
-        from digitnet.train import Trainer
-
-        network = Network.from_sizes([784, 128, 10], seed=0)
-        Trainer(network, lr=0.05, momentum=0.9, epochs=2, batch_size=128, seed=0, progress=False,
-                transform=make_augmentation("shift:2")).fit(to_float(mnist.train_images[:30000]),
-                                                            mnist.train_labels[:30000])
-        path = tmp_path_factory.mktemp("model") / "small.npz"
-        save_model(network, path, {"recipe": {"description": "test model"}, "metrics": {"test_accuracy": 0.97}})
-        _MODELS["path"] = path
-    return _MODELS["path"]
 
 
 @contextlib.contextmanager

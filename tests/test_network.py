@@ -8,6 +8,7 @@ import pytest
 from digitnet.errors import DigitnetError
 from digitnet.nn import Network
 from digitnet.nn.layers import Dense, ReLU, Sigmoid, Softmax
+from digitnet.train import count_correct
 
 
 def test_three_ways_to_describe_the_same_network():
@@ -39,8 +40,25 @@ def test_binary_output_predicts_zero_or_one(rng):
     net = Network.from_spec([{"input_dim": 2, "output_dim": 4, "activation": "relu"},
                              {"input_dim": 4, "output_dim": 1, "activation": "sigmoid"}],
                             loss="binary_cross_entropy", seed=0)
-    pred = net.predict(rng.standard_normal((10, 2)))
+    X = rng.standard_normal((10, 2))
+    pred = net.predict(X)
     assert pred.shape == (10,) and set(np.unique(pred)) <= {0, 1}
+    assert np.array_equal(pred, net.predict_proba(X)[:, 0] >= 0.5)
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_predict_score_and_training_count_share_one_rule(outputs, rng):
+    loss = "binary_cross_entropy" if outputs == 1 else "cross_entropy"
+    net = Network.from_sizes([2, 4, outputs], loss=loss, seed=0)
+    X = rng.standard_normal((20, 2)).astype(np.float32)
+    pred = net.predict(X, batch_size=7)  # several batches
+    expected = net.predict_proba(X)[:, 0] >= 0.5 if outputs == 1 else net.predict_proba(X).argmax(axis=1)
+    assert np.array_equal(pred, expected) and pred.dtype.kind == "i"
+    one_hot = np.eye(max(outputs, 2))[pred]
+    targets = pred[:, None] if outputs == 1 else one_hot  # labels in each form the API accepts
+    assert net.score(X, pred) == 1.0 and net.score(X, targets) == 1.0
+    assert count_correct(net, net.forward(X), pred) == 20
+    assert net.predict(X[:0]).shape == (0,)
 
 
 def test_uint8_images_are_scaled_and_single_samples_accepted(rng):

@@ -10,7 +10,7 @@ from digitnet.cli import main
 from digitnet.errors import DigitnetError
 from digitnet.nn.network import Network
 from digitnet.plots import (BoundaryMovie, plot_confusion, plot_cost_curve, plot_first_layer, plot_learning_curves,
-                            plot_samples, plot_worst_mistakes, save_model_plots, worst_mistakes)
+                            plot_samples, plot_worst_mistakes, predictions_of, save_model_plots, worst_mistakes)
 from digitnet.train.history import History
 
 ROWS = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 0.1 / e, "val_loss": 1.1 / e, "val_accuracy": 1 - 0.12 / e}
@@ -117,3 +117,66 @@ def test_train_and_evaluate_write_plots_from_the_command_line(tiny_data, tmp_pat
     assert {p.name for p in eval_plots.iterdir()} == names  # the model file keeps its history: curves too
     for path in eval_plots.iterdir():
         size_of(path)
+
+
+def test_no_plot_leaves_a_pyplot_figure_open(tmp_path, digits):
+    """Plots run inside long processes (the server, notebooks): pyplot's global figure list must not grow."""
+    import matplotlib.pyplot as plt
+
+    from digitnet.plots.augment_grid import save_augmentation_grid
+    from digitnet.plots.conv_filters import conv_filters_figure
+    from digitnet.plots.style import save
+    from digitnet.presets import PRESETS
+
+    images, labels = digits
+    plt.close("all")
+    save_augmentation_grid(tmp_path / "a.png", images[:2], specs=("shift:2",), per_spec=1)
+    assert size_of(save(conv_filters_figure(PRESETS["lenet5"].build(seed=0), images[:2]), tmp_path / "c.png",
+                        dpi=110)) == (577, 308)  # 7 x 2.8 inches at 110 dpi, as the docs' pictures are drawn
+    save_model_plots(Network.from_sizes([784, 16, 10], seed=0), images, labels, tmp_path / "p",
+                     history=History(epochs=ROWS, best_epoch=5))
+    assert plt.get_fignums() == []
+
+
+def test_predictions_of_equal_predict_and_predict_proba_even_where_probabilities_tie():
+    net = Network.from_sizes([4, 10], loss="binary_cross_entropy", seed=0)
+    dense = net.layers[0]
+    dense.params["W"][...] = 0
+    dense.params["b"][...] = -5
+    dense.params["b"][[3, 7]] = [20, 25]  # both sigmoids round to 1.0; the logits still say 7
+    X = np.ones((3, 4), np.float32)
+    predicted, proba = predictions_of(net, X)
+    assert predicted.tolist() == net.predict(X).tolist() == [7, 7, 7]
+    np.testing.assert_array_equal(proba, net.predict_proba(X))
+    images = np.random.default_rng(1).random((50, 784), dtype=np.float32)
+    for other in (Network.from_sizes([784, 8, 10], seed=0),
+                  Network.from_sizes([784, 1], loss="binary_cross_entropy", seed=0)):
+        predicted, proba = predictions_of(other, images, batch_size=16)  # several batches, as predict makes them
+        np.testing.assert_array_equal(predicted, other.predict(images, batch_size=16))
+        np.testing.assert_array_equal(proba, other.predict_proba(images, batch_size=16))
+
+
+def test_evaluate_with_plots_runs_the_network_over_the_test_set_once(tiny_data, tmp_path, capsys, monkeypatch):
+    """The evaluation, the confusion picture and the worst mistakes share one pass; what they show is unchanged."""
+    from digitnet.data import load_mnist
+    from digitnet.io import save_model
+
+    model = tmp_path / "m.npz"
+    save_model(Network.from_sizes([784, 16, 10], seed=0), model)
+    assert main(["evaluate", str(model), "--data", str(tiny_data)]) == 0
+    plain = capsys.readouterr().out
+    rows, forward = [], Network.forward
+
+    def counting_forward(self, x, training=False):
+        rows.append(len(x))
+        return forward(self, x, training)
+
+    monkeypatch.setattr(Network, "forward", counting_forward)
+    assert main(["evaluate", str(model), "--data", str(tiny_data), "--plots", str(tmp_path / "p")]) == 0
+    test = load_mnist(tiny_data, download=False, progress=False)
+    assert sum(rows) == len(test.test_labels) == 100
+    with_plots = capsys.readouterr().out
+    assert with_plots.startswith(plain) and "pictures:" in with_plots[len(plain):]
+    alone = plot_worst_mistakes(Network.from_sizes([784, 16, 10], seed=0), test.test_images, test.test_labels,
+                                tmp_path / "alone.png")
+    assert (tmp_path / "p" / "worst_mistakes.png").read_bytes() == alone.read_bytes()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digit_pictures import draw_digit, small_model  # noqa: F401  (small_model is a fixture)
+from digit_pictures import draw_digit
 from digitnet.cli import main
 from digitnet.images import prepare
 

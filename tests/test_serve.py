@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from digit_pictures import draw_digit, encode, png_claiming, running_server, small_model  # noqa: F401
+from digit_pictures import draw_digit, encode, png_claiming, running_server
 from digitnet.cli import main
 from digitnet.images import prepare
+from digitnet.io import load_model
+from digitnet.serve import DigitReader, DigitServer
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +27,8 @@ def server(small_model):
         yield httpd
 
 
-def request(server, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection(*server.server_address[:2], timeout=20)
+def request(server, method, path, body=None, headers=None, timeout=20):
+    connection = http.client.HTTPConnection(*server.server_address[:2], timeout=timeout)
     connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()
     data = response.read()
@@ -30,8 +36,8 @@ def request(server, method, path, body=None, headers=None):
     return response, data
 
 
-def api(server, method, path, body=None, headers=None):
-    response, data = request(server, method, path, body, headers)
+def api(server, method, path, body=None, headers=None, timeout=20):
+    response, data = request(server, method, path, body, headers, timeout)
     assert response.getheader("Content-Type") == "application/json"
     return response.status, json.loads(data)
 
@@ -91,9 +97,9 @@ def test_too_many_pixels_is_413(server):
     assert code == 413 and "megapixels" in answer["error"]
 
 
-def raw(server, data: bytes) -> str:
+def raw(server, data: bytes, timeout: float = 20) -> str:
     """Send bytes as they are and read the reply until the server hangs up."""
-    with socket.create_connection(server.server_address[:2], timeout=20) as connection:
+    with socket.create_connection(server.server_address[:2], timeout=timeout) as connection:
         connection.sendall(data)
         chunks = []
         while chunk := connection.recv(65536):
@@ -145,8 +151,6 @@ def test_keep_alive_serves_several_requests_on_one_connection(server):
 
 
 def test_concurrent_requests_each_get_their_own_answer(server):
-    from concurrent.futures import ThreadPoolExecutor
-
     bodies = {digit: encode(draw_digit(digit)) for digit in (0, 1, 7)}
     expected = {digit: api(server, "POST", "/api/predict", body)[1]["probabilities"] for digit, body in bodies.items()}
     digits = [0, 1, 7] * 4
@@ -167,3 +171,95 @@ def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model,
         code = main(["serve", str(small_model), "--port", str(taken.getsockname()[1])])
     err = capsys.readouterr().err
     assert code == 2 and "choose another --port" in err
+
+
+# -- limits: a slow client gets 408, a busy server 503 ------------------------------------------------
+
+
+def test_the_documented_limits_are_the_defaults(server):
+    assert server.client_timeout == 15 and server.reader.max_concurrent == 4 and server.reader.queue_wait == 10
+    with pytest.raises(ValueError, match="max_concurrent"):
+        DigitReader(None, max_concurrent=0)
+
+
+@pytest.fixture(scope="module")
+def impatient(small_model):
+    """A server that waits only 0.5 s for a silent client (tests stay fast; the client sends at once)."""
+    with running_server(small_model, client_timeout=0.5) as httpd:
+        yield httpd
+
+
+@pytest.mark.parametrize("sent,message", [
+    (b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"x" * 100, "did not arrive in full"),
+    (b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Len", "headers did not arrive in time"),
+], ids=["body", "headers"])
+def test_a_client_that_stops_sending_gets_408(impatient, sent, message):
+    started = time.perf_counter()
+    reply = raw(impatient, sent, timeout=5)  # with the default 15 s this times out on our side and fails
+    assert time.perf_counter() - started < 5
+    assert reply.startswith("HTTP/1.1 408") and "Connection: close" in reply
+    assert message in reply and '"status": 408' in reply
+
+
+def test_a_silent_connection_is_closed_without_an_answer(impatient):
+    """An idle keep-alive connection looks the same: answering 408 there would confuse browsers."""
+    assert raw(impatient, b"", timeout=5) == ""
+    assert raw(impatient, b"POST /api/pre", timeout=5) == ""
+
+
+class HeldNetwork:
+    """The real network, except that reading waits until the test lets go: a worker kept busy on purpose."""
+
+    def __init__(self, network):
+        self.network, self.entered, self.go = network, threading.Event(), threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self.network, name)
+
+    def predict_proba(self, x):
+        self.entered.set()
+        assert self.go.wait(20), "the test never let the network go"
+        return self.network.predict_proba(x)
+
+
+@contextlib.contextmanager
+def held_server(small_model, **limits):
+    """A server whose one network is held busy until the block ends (or ``go`` is set)."""
+    held = HeldNetwork(load_model(small_model))
+    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd, held
+    finally:
+        held.go.set()  # a failed assertion must not leave handler threads waiting
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# The pool is opened first so that it is closed last, after `go`. Requests time out after 5 s: without
+# the limit, the second picture would get in and wait for the held network instead of answering 503.
+def test_a_picture_that_waits_too_long_for_a_turn_gets_503(small_model):
+    body = encode(draw_digit(7))
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_concurrent=1, queue_wait=0.05) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)  # the first picture now holds the only turn, until `go`
+        response, data = request(httpd, "POST", "/api/predict", body, timeout=5)
+        answer = json.loads(data)
+        assert response.status == 503 and answer["status"] == 503 and response.getheader("Retry-After") == "1"
+        assert "busy" in answer["error"] and "try again" in answer["error"]
+        held.go.set()
+        assert first.result(20)[0] == 200 and first.result()[1]["digit"] == 7
+        assert api(httpd, "POST", "/api/predict", body, timeout=5)[0] == 200  # the turn was given back
+
+
+def test_a_picture_that_finds_all_turns_taken_waits_for_one(small_model):
+    body = encode(draw_digit(1))
+    with ThreadPoolExecutor(2) as pool, held_server(small_model, max_concurrent=1, queue_wait=20) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)
+        second = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        time.sleep(0.2)  # time for the second to reach the queue: if it is late, the test is weaker, not flaky
+        assert not second.done()  # a server that refused at once would have answered 503 by now
+        held.go.set()
+        assert first.result(20)[0] == 200 and second.result(20)[0] == 200

@@ -7,6 +7,8 @@ that its row and pictures are right, not that it meets the published figure.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 
@@ -26,37 +28,15 @@ from digitnet.train.trainer import TrainingDiverged
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, mnist):
-    """``digitnet reproduce --quick`` once, everything; returns (stdout, stderr, results by key, out dir)."""
+    """``digitnet reproduce --quick`` once, everything; returns (stdout, stderr, results by key, out dir).
+    Output is caught with redirect_stdout/stderr because capsys cannot be used in a module fixture."""
     out = tmp_path_factory.mktemp("reproduce")
-    capture = pytest.MonkeyPatch()
-    lines: list[str] = []
-    capture.setattr(sys, "stderr", _Lines(lines))
-    stdout = _Lines([])
-    capture.setattr(sys, "stdout", stdout)
-    try:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = main(["reproduce", "--quick", "--out", str(out)])
-    finally:
-        capture.undo()
-    assert code == 0, "\n".join(lines[-20:])
+    assert code == 0, "\n".join(stderr.getvalue().splitlines()[-20:])
     payload = json.loads((out / "reproduce.json").read_text())
-    return "".join(stdout.lines), "".join(lines), {r["key"]: r for r in payload["results"]}, out
-
-
-class _Lines:
-    """A minimal text stream that keeps what is written (capsys cannot be used in a module fixture)."""
-
-    def __init__(self, lines):
-        self.lines = lines
-
-    def write(self, text):
-        self.lines.append(text)
-        return len(text)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
+    return stdout.getvalue(), stderr.getvalue(), {r["key"]: r for r in payload["results"]}, out
 
 
 def test_every_tutorial_and_baseline_has_a_row_in_table_order(quick_run):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from browser import browser_page, draw, wait_until_settled
-from digit_pictures import draw_digit, encode, running_server, small_model  # noqa: F401  (small_model is a fixture)
+from digit_pictures import draw_digit, encode, running_server
 from digitnet.images.reading import read_digit
 from digitnet.io import load_model
 

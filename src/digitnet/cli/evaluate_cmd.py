@@ -18,11 +18,13 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def evaluation(network, images, labels) -> dict:
-    """Everything ``evaluate`` reports, as plain numbers."""
+def evaluation(network, images, labels, predicted=None) -> dict:
+    """Everything ``evaluate`` reports, as plain numbers; ``predicted`` (``network.predict(images)``)
+    when the caller already has it, to spare a pass."""
     from digitnet.metrics import confusion_matrix, report_dict
 
-    predicted = network.predict(images)
+    if predicted is None:
+        predicted = network.predict(images)
     num_classes = max(int(labels.max()) + 1, network.layers[-1].output_shape[0], 2)
     cm = confusion_matrix(labels, predicted, num_classes)
     return {"accuracy": float((predicted == labels).mean()), "n": int(len(labels)),
@@ -37,14 +39,22 @@ def run(args: argparse.Namespace) -> int:
 
     network = load_model(args.model)
     ds = common.load_data(args)
-    result = {"model": args.model, "dataset": ds.name, **evaluation(network, ds.test_images, ds.test_labels)}
+    predictions = predicted = None
+    if args.plots:  # one pass over the test set feeds the numbers and every picture
+        from digitnet.plots.report import predictions_of
+
+        predictions = predictions_of(network, ds.test_images)
+        predicted = predictions.predicted
+    result = {"model": args.model, "dataset": ds.name,
+              **evaluation(network, ds.test_images, ds.test_labels, predicted)}
     if args.plots:
         from pathlib import Path
 
         from digitnet.plots import save_model_plots
 
         drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots,
-                                 network.metadata.get("history"), name=Path(args.model).stem)
+                                 network.metadata.get("history"), name=Path(args.model).stem,
+                                 predictions=predictions)
         result["plots"] = {kind: str(path) for kind, path in drawn.items()}
     if args.json:
         common.print_json(result)

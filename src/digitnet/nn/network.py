@@ -21,7 +21,7 @@ import numpy as np
 from digitnet.errors import DigitnetError
 from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
 from digitnet.nn.layers import activation as make_activation
-from digitnet.nn.losses import Loss, get_loss
+from digitnet.nn.losses import Loss, as_labels, get_loss
 from digitnet.nn.optimizers import Parameter
 
 #: the output activation that goes with each loss when a network is built from sizes
@@ -101,23 +101,21 @@ class Network:
         Why: an optimiser step is then a few NumPy calls on one long array, whatever the number of
         layers, instead of a few calls per weight matrix and bias vector; for small batches those
         calls, not the arithmetic, are most of a step's time. The weights that L2 decay applies to come
-        first, so decay is one leading slice. Each array starts a multiple of 64 bytes into the storage
-        (cache lines), with zeros in between that no layer sees.
+        first, so decay is one leading slice.
         """
         entries = [(f"{i}.{name}", layer, name) for i, layer in enumerate(self.layers) for name in layer.params]
         storage_order = sorted(entries, key=lambda e: e[2] not in e[1].decayed)  # stable: decayed first
-        align = max(1, 64 // self.dtype.itemsize)
-        sizes = [-(-e[1].params[e[2]].size // align) * align for e in storage_order]
-        self._flat_value = np.zeros(sum(sizes), self.dtype)
-        self._flat_grad = np.zeros(sum(sizes), self.dtype)
+        total = sum(layer.params[name].size for _, layer, name in entries)
+        self._flat_value = np.zeros(total, self.dtype)
+        self._flat_grad = np.zeros(total, self.dtype)
         self._n_decayed, offset = 0, 0
-        for (_, layer, name), size in zip(storage_order, sizes):
+        for _, layer, name in storage_order:
             array = layer.params[name]
             value = self._flat_value[offset:offset + array.size].reshape(array.shape)
             value[...] = array
             layer.params[name] = value
             layer.grads[name] = self._flat_grad[offset:offset + array.size].reshape(array.shape)
-            offset += size
+            offset += array.size
             if name in layer.decayed:
                 self._n_decayed = offset
         self._parameters = [Parameter(full, layer.params[name], layer.grads[name], name in layer.decayed)
@@ -184,24 +182,27 @@ class Network:
         return np.concatenate(parts) if parts else np.empty((0,) + self.layers[-1].output_shape, self.dtype)
 
     def predict(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
-        """Class labels: the largest output of each row, or p >= 0.5 for a single sigmoid output.
+        """Class labels: the largest output of each row, or p >= 0.5 for a single sigmoid output."""
+        X = self.as_input(X)
+        if len(X) == 0:
+            return np.zeros(0, np.int64)
+        return np.concatenate([self.classes(self.forward(X[i:i + batch_size])) for i in range(0, len(X), batch_size)])
+
+    def classes(self, z: np.ndarray) -> np.ndarray:
+        """Class labels from ``forward``'s output ``z``: the one rule that prediction and training's
+        accuracy count share.
 
         The largest logit is the largest probability (softmax keeps the order of its inputs), so with
-        several classes the probabilities are never computed, as in ``count_correct`` during training.
+        several classes the probabilities are never computed. A single output is a yes/no question:
+        class 1 when its probability is at least 0.5.
         """
-        X = self.as_input(X)
-        if len(X) == 0 or self.layers[-1].output_shape == (1,):
-            p = self.predict_proba(X, batch_size)
-            return (p[:, 0] >= 0.5).astype(np.int64) if p.ndim == 2 and p.shape[1] == 1 else p.argmax(axis=1)
-        return np.concatenate([self.forward(X[i:i + batch_size]).argmax(axis=1)
-                               for i in range(0, len(X), batch_size)])
+        if z.shape[1] == 1:
+            return (self.loss.output(z)[:, 0] >= 0.5).astype(np.int64)
+        return z.argmax(axis=1)
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy: the fraction of samples whose predicted class is the label."""
-        y = np.asarray(y)
-        if y.ndim == 2:
-            y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
-        return float(np.mean(self.predict(X) == y))
+        return float(np.mean(self.predict(X) == as_labels(y)))
 
     def as_input(self, X: np.ndarray) -> np.ndarray:
         """Float inputs of the network's dtype; uint8 pixels (0-255) are scaled to [0, 1] like MNIST in training."""

@@ -12,16 +12,14 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from digitnet.errors import DigitnetError
+from digitnet.plots.style import INK, new_figure, save
 
 
-def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12) -> Figure:
+    """The picture as a figure (no pyplot: nothing stays open); save it with ``style.save``."""
     first = next((i for i, layer in enumerate(network.layers) if layer.type_name == "conv2d"), None)
     if first is None:
         raise DigitnetError("this model has no convolutional layer to draw; train one with --model lenet5 or best")
@@ -31,7 +29,9 @@ def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12):
     for layer in network.layers[:pool + 1]:
         maps = layer.forward(maps)
     n_rows, n_cols = 1 + len(images), 1 + len(kernels)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(0.75 * n_cols, 0.8 * n_rows + 0.4), squeeze=False)
+    fig = new_figure(0.75 * n_cols, 0.8 * n_rows + 0.4,
+                     "first-layer kernels (top) and their feature maps for three digits", title_size=8, layout=None)
+    axes = fig.subplots(n_rows, n_cols, squeeze=False)
     for ax in axes.ravel():
         ax.set_xticks([]), ax.set_yticks([])
     axes[0, 0].axis("off")
@@ -39,10 +39,9 @@ def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12):
         limit = np.abs(kernel).max() or 1
         axes[0, j].imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
     for i, image in enumerate(network.as_input(images), start=1):
-        axes[i, 0].imshow(image.reshape(28, 28), cmap="gray_r")
+        axes[i, 0].imshow(image.reshape(28, 28), cmap=INK)
         for j in range(1, len(kernels) + 1):
             axes[i, j].imshow(maps[i - 1, j - 1], cmap="viridis")
-    fig.suptitle("first-layer kernels (top) and their feature maps for three digits", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -50,16 +49,13 @@ def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12):
 def main(argv: list[str]) -> int:
     from digitnet.data import load_mnist
     from digitnet.io import load_model
-    from digitnet.io.atomic import atomic_path
 
     if len(argv) != 2:
         print("usage: python -m digitnet.plots.conv_filters MODEL.npz OUT.png", file=sys.stderr)
         return 2
     network = load_model(argv[0])
     fig = conv_filters_figure(network, load_mnist(progress=False).test_images[:3])
-    with atomic_path(argv[1]) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    print(f"wrote {argv[1]}")
+    print(f"wrote {save(fig, argv[1], dpi=110)}")
     return 0
 
 

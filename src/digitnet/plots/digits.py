@@ -45,9 +45,13 @@ def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24) -> np.nda
 
 
 def plot_worst_mistakes(network, images: np.ndarray, labels: np.ndarray, path: "str | Path", n: int = 24,
-                        columns: int = 8, title: str | None = None) -> Path:
-    """The ``n`` test digits the network got wrong most confidently: true label, prediction, confidence."""
-    proba = network.predict_proba(images)
+                        columns: int = 8, title: str | None = None, proba: np.ndarray | None = None) -> Path:
+    """The ``n`` test digits the network got wrong most confidently: true label, prediction, confidence.
+
+    ``proba``, the network's ``predict_proba(images)`` when the caller already has it, saves a pass.
+    """
+    if proba is None:
+        proba = network.predict_proba(images)
     if proba.shape[1] == 1:  # a single yes/no output: make it two columns, P(no) and P(yes)
         proba = np.hstack([1 - proba, proba])
     labels = np.asarray(labels)

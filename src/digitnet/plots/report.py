@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -15,15 +16,37 @@ from digitnet.metrics import confusion_matrix
 from digitnet.plots.confusion import plot_confusion
 from digitnet.plots.curves import history_rows, plot_learning_curves
 from digitnet.plots.digits import plot_samples, plot_worst_mistakes
-from digitnet.plots.weights import first_dense_weights, plot_first_layer
+from digitnet.plots.weights import plot_first_layer
+
+
+class Predictions(NamedTuple):
+    """A network's answers on a set of images: ``predict`` and ``predict_proba`` of the same pass."""
+
+    predicted: np.ndarray
+    proba: np.ndarray
+
+
+def predictions_of(network, images: np.ndarray, batch_size: int = 4096) -> Predictions:
+    """One pass over ``images`` for both, so the numbers and every picture come from the same outputs.
+
+    Classes come from the logits by the network's own rule, not from the rounded probabilities, so they
+    equal ``network.predict`` even where two probabilities round to the same number (saturated sigmoids).
+    """
+    X = network.as_input(images)
+    z = [network.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+    if not z:
+        return Predictions(network.predict(X), network.predict_proba(X))
+    return Predictions(np.concatenate([network.classes(part) for part in z]),
+                       np.concatenate([network.loss.output(part) for part in z]))
 
 
 def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "str | Path",
-                     history=None, name: str = "model") -> dict[str, Path]:
+                     history=None, name: str = "model", predictions: Predictions | None = None) -> dict[str, Path]:
     """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
 
     Always: the confusion heat map, the most confident mistakes, a sample of the digits. With a training
     ``history``: learning curves. When the first layer is dense on square images: its weights.
+    ``predictions`` (from :func:`predictions_of`) spares the pass over ``images`` when the caller has it.
     """
     out = Path(out_dir)
     try:
@@ -31,22 +54,20 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
     except OSError as err:
         raise DigitnetError(f"cannot create the plot folder {out}: {err.strerror}; choose another --plots") from None
     labels = np.asarray(labels)
-    predicted = network.predict(images)
+    predicted, proba = predictions if predictions is not None else predictions_of(network, images)
     k = max(int(labels.max()) + 1, int(predicted.max()) + 1, 2)
     written = {
         "confusion": plot_confusion(confusion_matrix(labels, predicted, k), out / "confusion.png",
                                     title=f"{name}: confusion matrix on {len(labels):,} test images "
                                           f"({np.mean(predicted == labels):.2%} right)"),
-        "mistakes": plot_worst_mistakes(network, images, labels, out / "worst_mistakes.png"),
+        "mistakes": plot_worst_mistakes(network, images, labels, out / "worst_mistakes.png", proba=proba),
         "samples": plot_samples(images, labels, out / "samples.png"),
     }
     if history is not None and history_rows(history):
         written["curves"] = plot_learning_curves(history, out / "learning_curves.png",
                                                  title=f"{name}: learning curves")
-    try:
-        W = first_dense_weights(network)
-    except DigitnetError:
-        W = None
-    if W is not None and round(np.sqrt(W.shape[0])) ** 2 == W.shape[0]:
+    try:  # plot_first_layer decides what can be drawn: a first dense layer on square images
         written["weights"] = plot_first_layer(network, out / "first_layer_weights.png")
+    except DigitnetError:
+        pass
     return written

@@ -21,21 +21,26 @@ DPI = 100
 INK = "gray_r"
 
 
-def new_figure(width: float, height: float, title: str) -> Figure:
-    """An empty ``width`` x ``height`` inch figure with an overall title and an Agg canvas."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def new_figure(width: float, height: float, title: str, title_size: float = 13,
+               layout: "str | None" = "constrained") -> Figure:
+    """An empty ``width`` x ``height`` inch figure with an overall title and an Agg canvas.
+
+    ``title_size`` and ``layout`` (None, then ``fig.tight_layout()``) let the dense documentation grids
+    keep their small title and tight spacing.
+    """
+    fig = Figure(figsize=(width, height), dpi=DPI, layout=layout)
     FigureCanvasAgg(fig)
-    fig.suptitle(title, fontsize=13)
+    fig.suptitle(title, fontsize=title_size)
     return fig
 
 
-def save(fig: Figure, path: "str | Path") -> Path:
+def save(fig: Figure, path: "str | Path", dpi: int = DPI) -> Path:
     """Write ``fig`` to ``path`` (the format follows the suffix, PNG by default) and return the path."""
     path = Path(path)
     if not path.suffix:
         path = path.with_suffix(".png")
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=DPI, format=path.suffix.lstrip(".").lower())
+        fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip(".").lower())
     return path
 
 

@@ -1,8 +1,8 @@
 """A small web server for one model: the drawing page, and a JSON API that reads pictures.
 
 Standard library only (``http.server``): one page, three static files and one API call do not need a
-framework. Every request is bounded: the body size, the picture's pixel count, the time a client may
-take to send (a socket timeout) and the number of pictures read at once. Every error is a 4xx/5xx
+framework. Every request is bounded: the body size, the picture's pixel count, how long a client may
+stay silent (a socket timeout) and the number of pictures read at once. Every error is a 4xx/5xx
 with a JSON body ``{"error": "..."}``.
 
     GET  /                 the page (static/index.html, app.js, style.css)
@@ -30,8 +30,9 @@ from digitnet.images.reading import read_digit
 
 MAX_BODY = 10_000_000  # bytes: a phone photo as JPEG is 2-8 MB
 MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may send pictures
-SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent while sending a request
-MAX_CONCURRENT = 4  # pictures prepared at the same time; more wait (up to QUEUE_WAIT seconds)
+# Defaults of the limits below; DigitReader and DigitServer take them as arguments (tests use small ones).
+SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent in the middle of a request (or idle between two)
+MAX_CONCURRENT = 4  # pictures prepared at the same time; more wait (up to QUEUE_WAIT seconds), then get 503
 QUEUE_WAIT = 10.0
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
@@ -49,15 +50,24 @@ class DigitReader:
 
     The page's drawings and uploaded photos go through exactly the same :func:`digitnet.images.prepare`
     as ``digitnet predict``: there is one way pictures are prepared.
+
+    Preparing a big photo costs CPU and memory, so at most ``max_concurrent`` are read at once; a picture
+    that finds no free turn within ``queue_wait`` seconds raises :class:`Busy` (503) instead of piling up.
     """
 
-    def __init__(self, network, name: str = "model", max_pixels: int = MAX_PIXELS):
+    def __init__(self, network, name: str = "model", max_pixels: int = MAX_PIXELS,
+                 max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
+        if max_concurrent < 1:
+            raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
+        if queue_wait < 0:
+            raise ValueError(f"queue_wait must be 0 or more seconds, not {queue_wait}")
         self.network, self.name, self.max_pixels = network, name, max_pixels
-        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+        self.max_concurrent, self.queue_wait = max_concurrent, queue_wait
+        self._slots = threading.BoundedSemaphore(max_concurrent)
         self._network_lock = threading.Lock()
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
-        if not self._slots.acquire(timeout=QUEUE_WAIT):
+        if not self._slots.acquire(timeout=self.queue_wait):
             raise Busy("the server is busy reading other pictures; try again in a moment")
         try:
             started = time.perf_counter()
@@ -83,13 +93,20 @@ class Busy(DigitnetError):
 
 
 class DigitServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its reader and limits, and quits cleanly."""
+    """A threading HTTP server that knows its reader and limits, and quits cleanly.
+
+    ``client_timeout`` is how long a connection may stay silent (seconds): mid-request it gets 408, idle
+    it is closed. It is not called ``timeout``, which ``socketserver`` uses for something else.
+    """
 
     daemon_threads = True  # Ctrl-C does not wait for a slow client
     request_queue_size = 32
 
-    def __init__(self, address: tuple[str, int], reader: DigitReader, max_body: int = MAX_BODY, quiet: bool = False):
-        self.reader, self.max_body, self.quiet = reader, max_body, quiet
+    def __init__(self, address: tuple[str, int], reader: DigitReader, max_body: int = MAX_BODY, quiet: bool = False,
+                 client_timeout: float = SOCKET_TIMEOUT):
+        if not client_timeout > 0:
+            raise ValueError(f"client_timeout must be more than 0 seconds, not {client_timeout}")
+        self.reader, self.max_body, self.quiet, self.client_timeout = reader, max_body, quiet, client_timeout
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
@@ -104,8 +121,19 @@ class DigitServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: DigitServer
     server_version = "digitnet"
-    timeout = SOCKET_TIMEOUT
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        self.timeout = self.server.client_timeout  # StreamRequestHandler.setup puts it on the socket
+        super().setup()
+
+    def parse_request(self) -> bool:
+        """Headers that stop arriving get 408 like a body does (http.server would hang up without a word)."""
+        try:
+            return super().parse_request()
+        except TimeoutError:
+            self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request's headers did not arrive in time")
+            return False
 
     # -- routes -----------------------------------------------------------------------------------
     def do_GET(self) -> None:

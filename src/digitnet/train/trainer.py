@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from digitnet.errors import DigitnetError
+from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import make_optimizer
 from digitnet.nn.schedulers import make_schedule
@@ -40,14 +41,7 @@ def evaluate(network: Network, X: np.ndarray, y: np.ndarray, batch_size: int = 4
 
 def count_correct(network: Network, z: np.ndarray, y: np.ndarray) -> int:
     """How many rows of the loss's input ``z`` are classified as their label ``y``."""
-    y = np.asarray(y)
-    if y.ndim == 2:
-        y = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
-    if z.shape[1] == 1:
-        predicted = network.loss.output(z)[:, 0] >= 0.5
-    else:
-        predicted = z.argmax(axis=1)  # argmax of logits = argmax of probabilities
-    return int(np.count_nonzero(predicted == y))
+    return int(np.count_nonzero(network.classes(z) == as_labels(y)))
 
 
 class Trainer:

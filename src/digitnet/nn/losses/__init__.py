@@ -1,7 +1,7 @@
 """Losses: how wrong the network is, and which way to move. See ``base.py`` for the contract."""
 
 from digitnet.errors import DigitnetError
-from digitnet.nn.losses.base import Loss, one_hot, targets_like
+from digitnet.nn.losses.base import Loss, as_labels, one_hot, targets_like
 from digitnet.nn.losses.binary_cross_entropy import BinaryCrossEntropy
 from digitnet.nn.losses.cross_entropy import SoftmaxCrossEntropy
 from digitnet.nn.losses.quadratic import QuadraticLoss
@@ -19,5 +19,5 @@ def get_loss(name: "str | Loss") -> Loss:
         raise DigitnetError(f"unknown loss {name!r}; choose one of {', '.join(sorted(LOSSES))}") from None
 
 
-__all__ = ["BinaryCrossEntropy", "LOSSES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "get_loss", "one_hot",
-           "targets_like"]
+__all__ = ["BinaryCrossEntropy", "LOSSES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "as_labels", "get_loss",
+           "one_hot", "targets_like"]

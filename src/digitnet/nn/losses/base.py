@@ -38,6 +38,15 @@ def targets_like(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     raise ValueError(f"targets of shape {y.shape} do not fit outputs of shape {z.shape}")
 
 
+def as_labels(y: np.ndarray) -> np.ndarray:
+    """Class numbers (N,) from any form of targets: labels stay, one-hot rows become their argmax,
+    a single column (N, 1) of 0/1 becomes (N,). The inverse of ``targets_like``."""
+    y = np.asarray(y)
+    if y.ndim == 2:
+        return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0]
+    return y
+
+
 class Loss:
     name: ClassVar[str] = "loss"
     absorbs: ClassVar[str | None] = None  # type name of the output activation folded into this loss
