@@ -124,7 +124,7 @@ def report(results, recipe, rounds) -> None:
             target = f"digitnet <= {PRODUCTS_LIMIT}x products: {'met' if met else 'MISSED'}"
         elif name in TARGETS:
             target = f">= {TARGETS[name]}: {'met' if np.median(ratios) >= TARGETS[name] else 'MISSED'}"
-        print(f"{name:<24}{_common.spread(values):<38}{_common.spread(ratios, '', 2):<38}{target}")
+        print(f"{name:<24}{_common.spread(values):<38}{_common.spread(ratios, '', 2):<38}{target}".rstrip())
     products = [b / a for a, b in zip(times["matrix products"], mine)]
     print(f"\ndigitnet's epoch / the matrix products alone, same round: {_common.spread(products, '', 2)}; "
           f"ratio of the fastest epochs {min(mine) / min(times['matrix products']):.2f}")

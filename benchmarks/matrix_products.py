@@ -54,16 +54,9 @@ class MatrixProducts:
 
     def epoch(self) -> float:
         """Seconds for one epoch's products."""
-        Ws, gWs = self.weights, self.weight_grads
         started = time.perf_counter()
         for b in self.batches:
-            inputs, outputs, deltas, input_grads = self.buffers[b]
-            for i, W in enumerate(Ws):
-                np.matmul(inputs[i], W, out=outputs[i])
-            for i in range(len(Ws) - 1, -1, -1):
-                np.matmul(inputs[i].T, deltas[i], out=gWs[i])
-                if i > 0:
-                    np.matmul(deltas[i], Ws[i].T, out=input_grads[i])
+            self._products(self.weights, *self.buffers[b])
         return time.perf_counter() - started
 
     def floor_epoch(self) -> float:
@@ -74,17 +67,22 @@ class MatrixProducts:
         started = time.perf_counter()
         start = 0
         for b in self.batches:
-            inputs, outputs, deltas, input_grads = self.buffers[b]
+            inputs = self.buffers[b][0]
             inputs[0] = self.X.take(order[start:start + b], axis=0)
             start += b
-            for i, W in enumerate(Ws):
-                np.matmul(inputs[i], W, out=outputs[i])
-            for i in range(len(Ws) - 1, -1, -1):
-                np.matmul(inputs[i].T, deltas[i], out=gWs[i])
-                if i > 0:
-                    np.matmul(deltas[i], Ws[i].T, out=input_grads[i])
+            self._products(Ws, *self.buffers[b])
             for W, g, v in zip(Ws, gWs, vs):
                 v *= mu
                 v -= g
                 W += v
         return time.perf_counter() - started
+
+    def _products(self, Ws, inputs, outputs, deltas, input_grads) -> None:
+        """One step's products: forward, then weight and input gradients from the last layer down."""
+        gWs = self.weight_grads
+        for i, W in enumerate(Ws):
+            np.matmul(inputs[i], W, out=outputs[i])
+        for i in range(len(Ws) - 1, -1, -1):
+            np.matmul(inputs[i].T, deltas[i], out=gWs[i])
+            if i > 0:
+                np.matmul(deltas[i], Ws[i].T, out=input_grads[i])
