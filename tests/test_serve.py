@@ -178,8 +178,29 @@ def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model,
 
 def test_the_documented_limits_are_the_defaults(server):
     assert server.client_timeout == 15 and server.reader.max_concurrent == 4 and server.reader.queue_wait == 10
+    assert server.max_connections == 32
     with pytest.raises(ValueError, match="max_concurrent"):
         DigitReader(None, max_concurrent=0)
+
+
+def test_a_connection_over_the_limit_gets_503_and_its_slot_is_given_back(small_model):
+    """One silent connection holds the only slot; the next request is refused at once, not queued."""
+    with running_server(small_model, max_connections=1) as httpd:
+        holder = socket.create_connection(httpd.server_address[:2], timeout=5)
+        try:
+            holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served: the slot is taken
+            assert holder.recv(65536).startswith(b"HTTP/1.1 200")  # and kept, by keep-alive
+            response, data = request(httpd, "GET", "/api/info", timeout=5)
+            answer = json.loads(data)
+            assert response.status == 503 and response.getheader("Retry-After") == "1"
+            assert answer["status"] == 503 and "too many open connections" in answer["error"]
+        finally:
+            holder.close()
+        deadline = time.monotonic() + 10
+        while (status := request(httpd, "GET", "/api/info", timeout=5)[0].status) == 503:
+            assert time.monotonic() < deadline, "the closed connection never gave its slot back"
+            time.sleep(0.05)
+        assert status == 200
 
 
 @pytest.fixture(scope="module")

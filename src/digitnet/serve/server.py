@@ -34,6 +34,7 @@ MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may 
 SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent in the middle of a request (or idle between two)
 MAX_CONCURRENT = 4  # pictures prepared at the same time; more wait (up to QUEUE_WAIT seconds), then get 503
 QUEUE_WAIT = 10.0
+MAX_CONNECTIONS = 32  # open connections served at once; one more gets 503 at once, before its body is read
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
 # The page loads nothing from anywhere else and cannot be framed or post forms elsewhere.
@@ -97,16 +98,22 @@ class DigitServer(ThreadingHTTPServer):
 
     ``client_timeout`` is how long a connection may stay silent (seconds): mid-request it gets 408, idle
     it is closed. It is not called ``timeout``, which ``socketserver`` uses for something else.
+    ``max_connections`` bounds the threads and the request bodies held in memory at once: a connection
+    beyond it is answered 503 as soon as its headers are in, and closed.
     """
 
     daemon_threads = True  # Ctrl-C does not wait for a slow client
     request_queue_size = 32
 
     def __init__(self, address: tuple[str, int], reader: DigitReader, max_body: int = MAX_BODY, quiet: bool = False,
-                 client_timeout: float = SOCKET_TIMEOUT):
+                 client_timeout: float = SOCKET_TIMEOUT, max_connections: int = MAX_CONNECTIONS):
         if not client_timeout > 0:
             raise ValueError(f"client_timeout must be more than 0 seconds, not {client_timeout}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, not {max_connections}")
         self.reader, self.max_body, self.quiet, self.client_timeout = reader, max_body, quiet, client_timeout
+        self.max_connections = max_connections
+        self.connection_slots = threading.BoundedSemaphore(max_connections)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
@@ -124,16 +131,33 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        self.timeout = self.server.client_timeout  # StreamRequestHandler.setup puts it on the socket
+        self.has_slot = self.server.connection_slots.acquire(blocking=False)
+        # StreamRequestHandler.setup puts the timeout on the socket; one over the limit only waits for
+        # its headers (to answer 503) for a second, so a flood of silent connections frees its threads fast
+        self.timeout = self.server.client_timeout if self.has_slot else min(1.0, self.server.client_timeout)
         super().setup()
 
-    def parse_request(self) -> bool:
-        """Headers that stop arriving get 408 like a body does (http.server would hang up without a word)."""
+    def finish(self) -> None:
         try:
-            return super().parse_request()
+            super().finish()
+        finally:
+            if self.has_slot:
+                self.server.connection_slots.release()
+
+    def parse_request(self) -> bool:
+        """Headers that stop arriving get 408 like a body does (http.server would hang up without a word);
+        a connection over the server's limit gets 503 here, before its body is read."""
+        try:
+            parsed = super().parse_request()
         except TimeoutError:
             self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request's headers did not arrive in time")
             return False
+        if parsed and not self.has_slot:
+            self.close_connection = True
+            self._send_error_json(HTTPStatus.SERVICE_UNAVAILABLE, "the server has too many open connections; "
+                                  "try again in a moment", {"Retry-After": "1"})
+            return False
+        return parsed
 
     # -- routes -----------------------------------------------------------------------------------
     def do_GET(self) -> None:
