@@ -21,8 +21,8 @@ from digitnet.tutorials import moons
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help=f"{moons.QUICK_ITERATIONS} steps instead of 3,000")
-parser.add_argument("--plots", metavar="DIR", default="moons_plots",
-                    help="where the GIF and the final PNG go (default: moons_plots)")
+parser.add_argument("--plots", metavar="DIR", default="runs/moons",
+                    help="where the GIF and the final PNG go (default: runs/moons)")
 args = parser.parse_args()
 
 recipe = get_preset("moons")

@@ -47,6 +47,8 @@ def test_same_seed_gives_byte_identical_weights(tiny_data, tmp_path, capsys):
     (["train", "--lr", "-1"], "positive"),
     (["train", "--layers", "784,x"], "sizes"),
     (["train", "--model", "nope"], "unknown model preset"),
+    (["train", "--model", "lenet5", "--layers", "784,10"], "preset 'lenet5' is described layer by layer, so --layers"),
+    (["train", "--model", "best", "--activation", "tanh", "--dropout", "0.2"], "--activation, --dropout would not"),
     (["train", "--optimizer", "rmsprop"], "invalid choice"),
     (["evaluate", "missing.npz"], "no model file"),
     (["info", "missing.npz"], "no model file"),

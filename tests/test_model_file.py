@@ -75,10 +75,13 @@ def test_truncated_and_foreign_files_are_refused(model_path, tmp_path):
         load_model(path)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(DigitnetError, match="not a readable digitnet model"):
+    with pytest.raises(DigitnetError, match=r"not a digitnet model file \(those are .npz archives") as err:
         load_model(text)
+    assert "pickle" not in str(err.value)  # NumPy's own guess would talk about pickles
     with pytest.raises(DigitnetError, match="no model file"):
         load_model(tmp_path / "missing.npz")
+    with pytest.raises(DigitnetError, match="is a folder; give the path of a model file in it"):
+        load_model(tmp_path)
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")

@@ -57,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.data import to_float, validation_split
     from digitnet.io import save_model
 
-    recipe = get_preset(args.model).with_overrides(
+    preset = get_preset(args.model)
+    mlp_only = [f"--{name}" for name in ("layers", "activation", "init", "dropout") if getattr(args, name) is not None]
+    if mlp_only and not all(isinstance(size, int) for size in preset.layers):
+        raise DigitnetError(f"preset {preset.name!r} is described layer by layer, so {', '.join(mlp_only)} would "
+                            "not shape it; these options are for the MLP presets (e.g. --model default)")
+    recipe = preset.with_overrides(
         layers=args.layers, activation=args.activation, loss=args.loss, init=args.init, dropout=args.dropout,
         optimizer=args.optimizer, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
         schedule=args.schedule, epochs=args.epochs, batch_size=args.batch_size, val_size=args.val_size,
@@ -94,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     })
     note = " (interrupted)" if history.interrupted else " (stopped early)" if history.stopped_early else ""
     kept = f", weights of epoch {history.best_epoch} kept" if history.best_epoch and len(x_val) else ""
-    print(f"test accuracy {test_accuracy:.2%} after {len(history.epochs)} epochs{note}{kept}; "
+    epochs = f"{len(history.epochs)} epoch{'' if len(history.epochs) == 1 else 's'}"
+    print(f"test accuracy {test_accuracy:.2%} after {epochs}{note}{kept}; "
           f"{history.train_seconds:.1f}s of training; saved {out}")
     if args.plots:
         from digitnet.plots import save_model_plots

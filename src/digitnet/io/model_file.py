@@ -52,8 +52,14 @@ def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | 
 def load_model(path: "str | Path") -> Network:
     """Read a model file; the returned network's ``metadata`` attribute holds the JSON description."""
     path = Path(path)
+    if path.is_dir():
+        raise DigitnetError(f"{path} is a folder; give the path of a model file in it, like {path / 'default.npz'}")
     if not path.is_file():
         raise DigitnetError(f"no model file at {path}; train one with 'digitnet train --out {path}'")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+            raise DigitnetError(f"{path} is not a digitnet model file (those are .npz archives, "
+                                "written by 'digitnet train')")
     try:
         with np.load(path, allow_pickle=False) as archive:
             if META_KEY not in archive.files:
