@@ -194,6 +194,10 @@ def test_a_connection_over_the_limit_gets_503_and_its_slot_is_given_back(small_m
             answer = json.loads(data)
             assert response.status == 503 and response.getheader("Retry-After") == "1"
             assert answer["status"] == 503 and "too many open connections" in answer["error"]
+            post = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+            for extra, body in ((b"", b"abc"), (b"Expect: 100-continue\r\n", b"")):  # a body sent, or asked about
+                reply = raw(httpd, post + extra + b"\r\n" + body, timeout=5)
+                assert reply.startswith("HTTP/1.1 503") and "100 Continue" not in reply
         finally:
             holder.close()
         deadline = time.monotonic() + 10

@@ -60,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
     preset = get_preset(args.model)
     mlp_only = [f"--{name}" for name in ("layers", "activation", "init", "dropout") if getattr(args, name) is not None]
     if mlp_only and not all(isinstance(size, int) for size in preset.layers):
-        raise DigitnetError(f"preset {preset.name!r} is described layer by layer, so {', '.join(mlp_only)} would "
-                            "not shape it; these options are for the MLP presets (e.g. --model default)")
+        raise DigitnetError(f"preset {preset.name!r} is described layer by layer, and {', '.join(mlp_only)} would "
+                            "replace it with an MLP under its name; these options are for the MLP presets "
+                            "(e.g. --model default)")
     recipe = preset.with_overrides(
         layers=args.layers, activation=args.activation, loss=args.loss, init=args.init, dropout=args.dropout,
         optimizer=args.optimizer, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,

@@ -132,10 +132,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         self.has_slot = self.server.connection_slots.acquire(blocking=False)
-        # StreamRequestHandler.setup puts the timeout on the socket; one over the limit only waits for
-        # its headers (to answer 503) for a second, so a flood of silent connections frees its threads fast
+        # StreamRequestHandler.setup puts the timeout on the socket; one over the limit waits at most a
+        # second for each piece of its headers (to answer 503), so silent connections free their threads fast
         self.timeout = self.server.client_timeout if self.has_slot else min(1.0, self.server.client_timeout)
-        super().setup()
+        try:
+            super().setup()
+        except BaseException:
+            if self.has_slot:  # finish() will not run: give the slot back here
+                self.server.connection_slots.release()
+            raise
 
     def finish(self) -> None:
         try:
@@ -153,11 +158,23 @@ class Handler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request's headers did not arrive in time")
             return False
         if parsed and not self.has_slot:
-            self.close_connection = True
-            self._send_error_json(HTTPStatus.SERVICE_UNAVAILABLE, "the server has too many open connections; "
-                                  "try again in a moment", {"Retry-After": "1"})
+            self._refuse_over_limit()
             return False
         return parsed
+
+    def handle_expect_100(self) -> bool:
+        """A client that asks before uploading (``Expect: 100-continue``) is told 503 instead of "go on"."""
+        if not self.has_slot:
+            self._refuse_over_limit(body_sent=False)
+            return False
+        return super().handle_expect_100()
+
+    def _refuse_over_limit(self, body_sent: bool = True) -> None:
+        if body_sent:
+            self._discard_body()  # a small body is read, so the client gets the answer rather than a reset
+        self.close_connection = True
+        self._send_error_json(HTTPStatus.SERVICE_UNAVAILABLE, "the server has too many open connections; "
+                              "try again in a moment", {"Retry-After": "1"})
 
     # -- routes -----------------------------------------------------------------------------------
     def do_GET(self) -> None:

@@ -26,7 +26,7 @@ class QuadraticLoss(Loss):
         y = np.asarray(y)
         if y.ndim == 1 and a.ndim == 2 and a.shape[1] > 1:  # labels: a - onehot(y) without building onehot(y)
             diff = a.copy()
-            diff[np.arange(len(a)), y] -= 1
+            diff[np.arange(len(a)), y.astype(np.intp, copy=False)] -= 1
         else:
             diff = a - targets_like(a, y)
         loss = 0.5 * float(np.vdot(diff, diff)) / len(a)  # vdot: the sum of squares in one call
