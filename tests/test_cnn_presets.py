@@ -66,6 +66,7 @@ def test_reproduce_quick_ladder_rows(mnist, tmp_path, capsys):
     results = {r["key"]: r for r in json.loads((tmp_path / "reproduce.json").read_text())["results"]}
     for key in ("lenet5", "ch6-relu"):
         assert 0.2 < results[key]["metrics"]["test_accuracy"] <= 1  # learned something from 1,000 digits
+    assert not list(tmp_path.rglob("*.npz"))  # a quick run saves no model (docs/cnn.md)
 
 
 def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, monkeypatch):
@@ -86,6 +87,11 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
     monkeypatch.setattr(ladder, "train_rung", no_training)
     assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=1) is None  # another seed
     assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=0) is not None
+    other_data = tmp_path / "ch6-conv2-s5.npz"  # trained on another data set: not reused for MNIST
+    save_model(recipe.build(seed=5), other_data, {"recipe": recipe.to_dict(), "seed": 5, "dataset": {"checksum": "a"},
+                                                  "metrics": {"test_accuracy": 0.9, "train_seconds": 1.0}})
+    assert ladder.saved_metrics(other_data, recipe, seed=5, dataset="b") is None
+    assert ladder.saved_metrics(other_data, recipe, seed=5, dataset="a") is not None
     close = ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
     assert close.figure == "99.03%" and close.meets and close.within_noise  # published 99.06%
     assert "within noise" in markdown_table([close])

@@ -94,3 +94,25 @@ def test_bad_layer_settings_are_refused():
         Network.from_sizes([4])
     with pytest.raises(DigitnetError, match="unknown initialiser"):
         Dense(3, init="ones-ish")
+
+
+def test_predict_with_proba_takes_classes_from_the_logits_even_where_probabilities_tie():
+    net = Network.from_sizes([4, 10], loss="binary_cross_entropy", seed=0)
+    dense = net.layers[0]
+    dense.params["W"][...] = 0
+    dense.params["b"][...] = -5
+    dense.params["b"][[3, 7]] = [20, 25]  # both sigmoids round to 1.0; the logits still say 7
+    predicted, proba = net.predict_with_proba(np.ones((3, 4), np.float32))
+    assert predicted.tolist() == [7, 7, 7] and proba[0, 3] == proba[0, 7] == 1.0
+
+
+@pytest.mark.parametrize("outputs", [1, 10])
+def test_predict_with_proba_in_batches_equals_one_forward_pass(outputs):
+    loss = "binary_cross_entropy" if outputs == 1 else "cross_entropy"
+    net = Network.from_sizes([784, 8, outputs], loss=loss, seed=0)
+    X = np.random.default_rng(1).random((50, 784), dtype=np.float32)
+    predicted, proba = net.predict_with_proba(X, batch_size=16)  # four batches, the last one short
+    z = net.forward(X)
+    np.testing.assert_array_equal(predicted, net.classes(z))
+    np.testing.assert_allclose(proba, net.loss.output(z), rtol=1e-6)
+    assert net.predict_with_proba(X[:0])[0].shape == (0,) and net.predict_with_proba(X[:0])[1].shape == (0, outputs)

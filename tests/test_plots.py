@@ -10,7 +10,7 @@ from digitnet.cli import main
 from digitnet.errors import DigitnetError
 from digitnet.nn.network import Network
 from digitnet.plots import (BoundaryMovie, plot_confusion, plot_cost_curve, plot_first_layer, plot_learning_curves,
-                            plot_samples, plot_worst_mistakes, predictions_of, save_model_plots, worst_mistakes)
+                            plot_samples, plot_worst_mistakes, save_model_plots, worst_mistakes)
 from digitnet.train.history import History
 
 ROWS = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 0.1 / e, "val_loss": 1.1 / e, "val_accuracy": 1 - 0.12 / e}
@@ -136,24 +136,6 @@ def test_no_plot_leaves_a_pyplot_figure_open(tmp_path, digits):
     save_model_plots(Network.from_sizes([784, 16, 10], seed=0), images, labels, tmp_path / "p",
                      history=History(epochs=ROWS, best_epoch=5))
     assert plt.get_fignums() == []
-
-
-def test_predictions_of_equal_predict_and_predict_proba_even_where_probabilities_tie():
-    net = Network.from_sizes([4, 10], loss="binary_cross_entropy", seed=0)
-    dense = net.layers[0]
-    dense.params["W"][...] = 0
-    dense.params["b"][...] = -5
-    dense.params["b"][[3, 7]] = [20, 25]  # both sigmoids round to 1.0; the logits still say 7
-    X = np.ones((3, 4), np.float32)
-    predicted, proba = predictions_of(net, X)
-    assert predicted.tolist() == net.predict(X).tolist() == [7, 7, 7]
-    np.testing.assert_array_equal(proba, net.predict_proba(X))
-    images = np.random.default_rng(1).random((50, 784), dtype=np.float32)
-    for other in (Network.from_sizes([784, 8, 10], seed=0),
-                  Network.from_sizes([784, 1], loss="binary_cross_entropy", seed=0)):
-        predicted, proba = predictions_of(other, images, batch_size=16)  # several batches, as predict makes them
-        np.testing.assert_array_equal(predicted, other.predict(images, batch_size=16))
-        np.testing.assert_array_equal(proba, other.predict_proba(images, batch_size=16))
 
 
 def test_evaluate_with_plots_runs_the_network_over_the_test_set_once(tiny_data, tmp_path, capsys, monkeypatch):

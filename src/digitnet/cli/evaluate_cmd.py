@@ -41,10 +41,8 @@ def run(args: argparse.Namespace) -> int:
     ds = common.load_data(args)
     predictions = predicted = None
     if args.plots:  # one pass over the test set feeds the numbers and every picture
-        from digitnet.plots.report import predictions_of
-
-        predictions = predictions_of(network, ds.test_images)
-        predicted = predictions.predicted
+        predictions = network.predict_with_proba(ds.test_images)
+        predicted = predictions[0]
     result = {"model": args.model, "dataset": ds.name,
               **evaluation(network, ds.test_images, ds.test_labels, predicted)}
     if args.plots:

@@ -7,6 +7,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from digitnet.cli import common
 from digitnet.errors import DigitnetError
 from digitnet.nn.initializers import INITIALIZERS
@@ -86,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if not history.epochs:
         raise DigitnetError("training was interrupted before the first epoch finished; nothing was saved")
     started = time.perf_counter()
-    test_accuracy = network.score(to_float(ds.test_images), ds.test_labels)
+    # one pass over the test set gives the accuracy and, with --plots, every picture
+    predictions = network.predict_with_proba(to_float(ds.test_images), proba=bool(args.plots))
+    test_accuracy = float(np.mean(predictions[0] == ds.test_labels))
     best = history.best or history.epochs[-1]
     metrics = {"test_accuracy": test_accuracy, "val_accuracy": best.get("val_accuracy"),
                "val_loss": best.get("val_loss"), "best_epoch": history.best_epoch,
@@ -106,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         from digitnet.plots import save_model_plots
 
-        drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots, history, name=recipe.name)
+        drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots, history, name=recipe.name,
+                                 predictions=predictions)
         print(f"pictures: {', '.join(str(p) for p in drawn.values())}")
     return 130 if history.interrupted else 0

@@ -56,10 +56,6 @@ def load_model(path: "str | Path") -> Network:
         raise DigitnetError(f"{path} is a folder; give the path of a model file in it, like {path / 'default.npz'}")
     if not path.is_file():
         raise DigitnetError(f"no model file at {path}; train one with 'digitnet train --out {path}'")
-    with open(path, "rb") as f:
-        if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
-            raise DigitnetError(f"{path} is not a digitnet model file (those are .npz archives, "
-                                "written by 'digitnet train')")
     try:
         with np.load(path, allow_pickle=False) as archive:
             if META_KEY not in archive.files:
@@ -69,6 +65,9 @@ def load_model(path: "str | Path") -> Network:
     except DigitnetError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
+        if not _starts_like_a_zip(path):  # NumPy's own guess for such a file talks of pickles
+            raise DigitnetError(f"{path} is not a digitnet model file (those are .npz archives, "
+                                "written by 'digitnet train')") from None
         raise DigitnetError(f"{path} is not a readable digitnet model file ({_short(err)})") from None
     network = Network.from_config(meta["architecture"])
     _check_arrays(path, network, arrays)
@@ -103,6 +102,12 @@ def _check_arrays(path: Path, network: Network, arrays: dict[str, np.ndarray]) -
             )
         if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
             raise DigitnetError(f"{path} is damaged: parameter {name} is not a finite float array")
+
+
+def _starts_like_a_zip(path: Path) -> bool:
+    """Every .npz is a zip archive; a damaged one still starts like one, a text file or a picture does not."""
+    with open(path, "rb") as f:
+        return f.read(4) == b"PK\x03\x04"
 
 
 def _short(err: Exception) -> str:

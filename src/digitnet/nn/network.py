@@ -177,16 +177,28 @@ class Network:
     # -- scikit-learn style inference ------------------------------------------------------------
     def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (N, K), or P(class 1) (N, 1) for a single sigmoid output."""
-        X = self.as_input(X)
-        parts = [self.loss.output(self.forward(X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
-        return np.concatenate(parts) if parts else np.empty((0,) + self.layers[-1].output_shape, self.dtype)
+        return self.predict_with_proba(X, batch_size, classes=False)[1]
 
     def predict(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class labels: the largest output of each row, or p >= 0.5 for a single sigmoid output."""
+        return self.predict_with_proba(X, batch_size, proba=False)[0]
+
+    def predict_with_proba(self, X: np.ndarray, batch_size: int = 4096, classes: bool = True,
+                           proba: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """``(predict(X), predict_proba(X))`` from one pass over X, in batches that bound the memory.
+
+        Classes come from the outputs by :meth:`classes`, not from the rounded probabilities, so they
+        are the same as ``predict``'s even where two saturated sigmoids both round to 1.
+        """
         X = self.as_input(X)
-        if len(X) == 0:
-            return np.zeros(0, np.int64)
-        return np.concatenate([self.classes(self.forward(X[i:i + batch_size])) for i in range(0, len(X), batch_size)])
+        labels, probabilities = [np.zeros(0, np.int64)], [np.empty((0,) + self.layers[-1].output_shape, self.dtype)]
+        for i in range(0, len(X), batch_size):
+            z = self.forward(X[i:i + batch_size])
+            if classes:
+                labels.append(self.classes(z))
+            if proba:
+                probabilities.append(self.loss.output(z))
+        return (np.concatenate(labels) if classes else None, np.concatenate(probabilities) if proba else None)
 
     def classes(self, z: np.ndarray) -> np.ndarray:
         """Class labels from ``forward``'s output ``z``: the one rule that prediction and training's

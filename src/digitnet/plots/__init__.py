@@ -9,9 +9,9 @@ from digitnet.plots.boundary import BoundaryMovie
 from digitnet.plots.confusion import plot_confusion
 from digitnet.plots.curves import plot_cost_curve, plot_learning_curves
 from digitnet.plots.digits import plot_samples, plot_worst_mistakes, worst_mistakes
-from digitnet.plots.report import Predictions, predictions_of, save_model_plots
+from digitnet.plots.report import save_model_plots
 from digitnet.plots.weights import plot_first_layer
 
-__all__ = ["BoundaryMovie", "Predictions", "plot_confusion", "plot_cost_curve", "plot_first_layer",
-           "plot_learning_curves", "plot_samples", "plot_worst_mistakes", "predictions_of", "save_model_plots",
+__all__ = ["BoundaryMovie", "plot_confusion", "plot_cost_curve", "plot_first_layer",
+           "plot_learning_curves", "plot_samples", "plot_worst_mistakes", "save_model_plots",
            "worst_mistakes"]

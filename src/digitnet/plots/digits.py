@@ -36,30 +36,29 @@ def plot_samples(images: np.ndarray, labels: np.ndarray, path: "str | Path", n: 
     return _digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)
 
 
-def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24) -> np.ndarray:
+def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24, predicted: np.ndarray | None = None) -> np.ndarray:
     """Indices of the ``n`` misclassified samples predicted with the highest confidence, worst first."""
-    predicted = proba.argmax(axis=1)
+    predicted = proba.argmax(axis=1) if predicted is None else predicted
     wrong = np.flatnonzero(predicted != labels)
     confidence = proba[wrong, predicted[wrong]]
     return wrong[np.argsort(-confidence, kind="stable")[:n]]
 
 
 def plot_worst_mistakes(network, images: np.ndarray, labels: np.ndarray, path: "str | Path", n: int = 24,
-                        columns: int = 8, title: str | None = None, proba: np.ndarray | None = None) -> Path:
+                        columns: int = 8, title: str | None = None,
+                        predictions: tuple | None = None) -> Path:
     """The ``n`` test digits the network got wrong most confidently: true label, prediction, confidence.
 
-    ``proba``, the network's ``predict_proba(images)`` when the caller already has it, saves a pass.
+    ``predictions``, ``network.predict_with_proba(images)`` when the caller already has it, saves a pass.
     """
-    if proba is None:
-        proba = network.predict_proba(images)
+    predicted, proba = predictions if predictions is not None else network.predict_with_proba(images)
     if proba.shape[1] == 1:  # a single yes/no output: make it two columns, P(no) and P(yes)
         proba = np.hstack([1 - proba, proba])
     labels = np.asarray(labels)
-    worst = worst_mistakes(proba, labels, n)
-    total = int(np.count_nonzero(proba.argmax(axis=1) != labels))
+    worst = worst_mistakes(proba, labels, n, predicted)
+    total = int(np.count_nonzero(predicted != labels))
     title = title or f"The {len(worst)} most confident mistakes (of {total:,} on {len(labels):,} images)"
     if not len(worst):
         return _digit_grid(np.zeros((1, 28, 28)), ["no mistakes"], path, title, columns)
-    predicted = proba.argmax(axis=1)
     captions = [f"true {labels[i]}, said {predicted[i]}\n{proba[i, predicted[i]]:.0%} sure" for i in worst]
     return _digit_grid(np.asarray(images)[worst], captions, path, title, columns, caption_colour="firebrick")

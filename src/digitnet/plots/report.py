@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
-
 import numpy as np
 
 from digitnet.errors import DigitnetError
@@ -19,34 +17,15 @@ from digitnet.plots.digits import plot_samples, plot_worst_mistakes
 from digitnet.plots.weights import plot_first_layer
 
 
-class Predictions(NamedTuple):
-    """A network's answers on a set of images: ``predict`` and ``predict_proba`` of the same pass."""
-
-    predicted: np.ndarray
-    proba: np.ndarray
-
-
-def predictions_of(network, images: np.ndarray, batch_size: int = 4096) -> Predictions:
-    """One pass over ``images`` for both, so the numbers and every picture come from the same outputs.
-
-    Classes come from the logits by the network's own rule, not from the rounded probabilities, so they
-    equal ``network.predict`` even where two probabilities round to the same number (saturated sigmoids).
-    """
-    X = network.as_input(images)
-    z = [network.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
-    if not z:
-        return Predictions(network.predict(X), network.predict_proba(X))
-    return Predictions(np.concatenate([network.classes(part) for part in z]),
-                       np.concatenate([network.loss.output(part) for part in z]))
 
 
 def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "str | Path",
-                     history=None, name: str = "model", predictions: Predictions | None = None) -> dict[str, Path]:
+                     history=None, name: str = "model", predictions: tuple | None = None) -> dict[str, Path]:
     """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
 
     Always: the confusion heat map, the most confident mistakes, a sample of the digits. With a training
     ``history``: learning curves. When the first layer is dense on square images: its weights.
-    ``predictions`` (from :func:`predictions_of`) spares the pass over ``images`` when the caller has it.
+    ``predictions``, ``network.predict_with_proba(images)``, spares the pass when the caller has it.
     """
     out = Path(out_dir)
     try:
@@ -54,13 +33,15 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
     except OSError as err:
         raise DigitnetError(f"cannot create the plot folder {out}: {err.strerror}; choose another --plots") from None
     labels = np.asarray(labels)
-    predicted, proba = predictions if predictions is not None else predictions_of(network, images)
+    predictions = predictions if predictions is not None else network.predict_with_proba(images)
+    predicted = predictions[0]
     k = max(int(labels.max()) + 1, int(predicted.max()) + 1, 2)
     written = {
         "confusion": plot_confusion(confusion_matrix(labels, predicted, k), out / "confusion.png",
                                     title=f"{name}: confusion matrix on {len(labels):,} test images "
                                           f"({np.mean(predicted == labels):.2%} right)"),
-        "mistakes": plot_worst_mistakes(network, images, labels, out / "worst_mistakes.png", proba=proba),
+        "mistakes": plot_worst_mistakes(network, images, labels, out / "worst_mistakes.png",
+                                        predictions=predictions),
         "samples": plot_samples(images, labels, out / "samples.png"),
     }
     if history is not None and history_rows(history):

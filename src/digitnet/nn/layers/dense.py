@@ -47,7 +47,7 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._x_shape = x.shape
-        self._x = x if x.ndim == 2 else x.reshape(len(x), -1)
+        self._x = x.reshape(len(x), -1)
         y = self._x @ self.params["W"]
         y += self.params["b"]
         return y
@@ -57,8 +57,7 @@ class Dense(Layer):
         grad_out.sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
             return None
-        grad_in = grad_out @ self.params["W"].T
-        return grad_in if len(self._x_shape) == 2 else grad_in.reshape(self._x_shape)
+        return (grad_out @ self.params["W"].T).reshape(self._x_shape)
 
     def describe(self):
         return f"Dense {self.input_dim or '?'} -> {self.units} ({self.init})"
