@@ -26,11 +26,15 @@ def load_data():
     """MNIST as digitnet's trainer sees it: float32 (N, 784) in [0, 1] and int64 labels."""
     import numpy as np
 
-    from digitnet.data import load_mnist, to_float
+    from digitnet.data import load_mnist
+    from digitnet.nn.inputs import scale_pixels
 
     ds = load_mnist(progress=False)
-    return (to_float(ds.train_images), ds.train_labels.astype(np.int64),
-            to_float(ds.test_images), ds.test_labels.astype(np.int64))
+    def flat(images):
+        return scale_pixels(images).reshape(len(images), -1)
+
+    return (flat(ds.train_images), ds.train_labels.astype(np.int64),
+            flat(ds.test_images), ds.test_labels.astype(np.int64))
 
 
 def cores() -> int:

@@ -10,7 +10,6 @@ cross-entropy and learning rate 1, then answers for the 10,000 test images.
 import argparse
 
 from digitnet.data import load_mnist
-from digitnet.presets import get_preset
 from digitnet.tutorials import is_zero
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -22,7 +21,7 @@ ds = load_mnist()
 print(f"Only {(ds.train_labels == 0).mean():.1%} of the training images are 0s: answering 'not a 0' every time "
       "would already be right about 90% of the time, so accuracy alone flatters; F1 for '0' does not.\n")
 
-steps = is_zero.QUICK_STEPS if args.quick else get_preset(is_zero.KEY).extra["steps"]
+steps = is_zero.QUICK_STEPS if args.quick else is_zero.STEPS
 print(f"Training the 'is-it-zero' preset for {steps:,} steps (cost = binary cross-entropy of the batch):")
 network, costs, seconds = is_zero.train_detector("is-it-zero", ds, steps, log=print)
 

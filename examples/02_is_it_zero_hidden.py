@@ -12,7 +12,6 @@ its hidden layer it must beat tutorial 1 in accuracy and in F1.
 import argparse
 
 from digitnet.data import load_mnist
-from digitnet.presets import get_preset
 from digitnet.tutorials import is_zero, is_zero_hidden
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -22,7 +21,7 @@ args = parser.parse_args()
 ds = load_mnist()
 results = {}
 for name in ("is-it-zero", "is-it-zero-hidden"):
-    steps = is_zero.QUICK_STEPS if args.quick else get_preset(name).extra["steps"]
+    steps = is_zero.QUICK_STEPS if args.quick else is_zero.STEPS
     print(f"\n{name}: {steps:,} steps")
     network, costs, seconds = is_zero.train_detector(name, ds, steps, log=print)
     results[name] = is_zero.detector_scores(network, ds)

@@ -30,7 +30,7 @@ ranking = softmax_l2.grid_search(recipe, parts, grid_iterations, log=print)
 best = recipe.with_overrides(weight_decay=ranking[0]["c"], lr=ranking[0]["lr"])
 print(f"chosen: c = {best.weight_decay:g}, learning rate = {best.lr:g}")
 
-iterations = softmax_l2.QUICK_ITERATIONS if args.quick else recipe.extra["iterations"]
+iterations = softmax_l2.QUICK_ITERATIONS if args.quick else softmax_l2.ITERATIONS
 every = 10 if args.quick else 100
 print(f"\nTraining it for {iterations:,} iterations; the cost J every {every}:")
 network, costs = softmax_l2.fit(best, *parts["train"], iterations, every=every)

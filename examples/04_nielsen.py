@@ -17,7 +17,7 @@ weights, [784, 100, 10], eta = 0.5.
 
 import argparse
 
-from digitnet.data import load_mnist, to_float
+from digitnet.data import load_mnist
 from digitnet.presets import get_preset
 from digitnet.tutorials import nielsen
 
@@ -34,13 +34,12 @@ recipe = get_preset("nielsen-ch3" if args.chapter3 else "nielsen-ch1")
 if not args.chapter3:  # the book tries other sizes too: [784, 100, 10] and [784, 10]
     recipe = recipe.with_overrides(layers=tuple(int(s) for s in args.sizes.split(",")))
 recipe = recipe.with_overrides(epochs=1 if args.quick else args.epochs)
-print(f"{recipe.name}: {recipe.description}")
+print(f"{recipe.label}: {recipe.description}")
 print(f"layers {list(recipe.layers)}, eta {recipe.lr}, mini-batch {recipe.batch_size}, cost {recipe.loss}\n")
 
 ds = load_mnist()
-network, history, counts = nielsen.train_once(recipe, ds, seed=args.seed)
-
-accuracy = network.score(to_float(ds.test_images), ds.test_labels)
+trained, counts = nielsen.train_once(recipe, ds, seed=args.seed)
+network, history, accuracy = trained.network, trained.history, trained.metrics["test_accuracy"]
 print(f"\nPeak of the per-epoch test counts (how the book quotes it): {max(counts) / 100:.2f}%")
 print(f"Weights kept (least validation loss, epoch {history.best_epoch}): {accuracy:.2%} on the test set")
 

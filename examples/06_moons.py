@@ -27,7 +27,7 @@ args = parser.parse_args()
 
 recipe = get_preset("moons")
 network_spec = [dict(layer) for layer in recipe.layers]
-X_train, y_train, X_test, y_test = moons.moons_data(recipe)
+X_train, y_train, X_test, y_test = moons.moons_data()
 print(f"{len(X_train)} training points, {len(X_test)} held out; layers:")
 for layer in network_spec:
     print(f"  {layer}")
@@ -35,7 +35,7 @@ for layer in network_spec:
 from digitnet.plots import BoundaryMovie  # noqa: E402  (matplotlib is only needed from here on)
 
 movie = BoundaryMovie(X_train, y_train, title="Two moons: 2-25-50-50-25-1 MLP learning")
-iterations = moons.QUICK_ITERATIONS if args.quick else recipe.extra["iterations"]
+iterations = moons.QUICK_ITERATIONS if args.quick else moons.ITERATIONS
 network, costs = moons.train(recipe, X_train, y_train, iterations, movie=movie)
 for step, cost in costs[:: max(len(costs) // 6, 1)]:
     print(f"step {step:>5}: cost {cost:.4f}")

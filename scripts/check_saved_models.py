@@ -19,32 +19,41 @@ import argparse
 import sys
 from pathlib import Path
 
-from digitnet.data import load_mnist, to_float, validation_split
+from digitnet.data import load_mnist
+from digitnet.errors import DigitnetError
 from digitnet.io import load_model
 from digitnet.presets import Recipe
-from digitnet.tutorials.training import train_epochs
+from digitnet.train import run
 
 
 def stop_after_first_epoch(trainer, row) -> None:
     raise KeyboardInterrupt  # the trainer keeps the finished epoch's row and returns
 
 
-def check(path: Path, images, labels, checksum: str) -> bool | None:
+def check(path: Path, ds) -> bool | None:
     """True or False as the first epoch matches; None (with a note) for a file this cannot check."""
     meta = load_model(path).metadata
     if not {"recipe", "seed", "history"} <= meta.keys() or not meta["history"].get("epochs"):
         print(f"{path}: skipped, it saves no recipe, seed and history (made by 'digitnet train' or reproduce?)")
         return None
-    if (meta.get("dataset") or {}).get("checksum") not in (None, checksum):
+    if (meta.get("dataset") or {}).get("checksum") not in (None, ds.checksum):
         print(f"{path}: skipped, it was trained on other data than the MNIST found here")
         return None
-    if meta["recipe"].get("extra", {}).get("protocol"):
+    split = (meta.get("dataset") or {}).get("validation_from", "last")
+    if split not in ("last", "random"):
+        print(f"{path}: skipped, its validation images were given by its tutorial, not split off the training set")
+        return None
+    try:
+        recipe = Recipe.from_dict(meta["recipe"])
+    except DigitnetError as err:
+        print(f"{path}: skipped, its recipe is not one this version reads ({err})")
+        return None
+    if recipe.protocol:
         print(f"{path}: skipped, its tutorial follows its own protocol, not the trainer's epochs")
         return None
-    recipe = Recipe(**{**meta["recipe"], "layers": tuple(meta["recipe"]["layers"])})
-    x, y, x_val, y_val = validation_split(images, labels, size=recipe.val_size)
-    _, history = train_epochs(recipe, x, y, x_val, y_val, seed=meta["seed"], callbacks=(stop_after_first_epoch,))
-    new, saved = history.epochs[0], meta["history"]["epochs"][0]
+    trained = run(recipe, ds, meta["seed"], validation=split,
+                  callbacks=(stop_after_first_epoch,))
+    new, saved = trained.history.epochs[0], meta["history"]["epochs"][0]
     same = all(new.get(k) == saved.get(k) for k in ("loss", "val_loss"))  # no val_loss without validation
     print(f"{path}: epoch 1 loss {new['loss']!r}, val_loss {new.get('val_loss')!r}; saved {saved['loss']!r}, "
           f"{saved.get('val_loss')!r}: {'same' if same else 'DIFFERENT: train it again'}", flush=True)
@@ -57,8 +66,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     files = [f for p in args.paths for f in (sorted(p.glob("*.npz")) if p.is_dir() else [p])]
     ds = load_mnist(progress=False)
-    images = to_float(ds.train_images)
-    results = [r for r in (check(f, images, ds.train_labels, ds.checksum) for f in files) if r is not None]
+    results = [r for r in (check(f, ds) for f in files) if r is not None]
     print(f"{sum(results)} of {len(results)} checked reproduce their first epoch bit for bit")
     return 0 if all(results) else 1
 

@@ -46,10 +46,10 @@ def test_same_seed_gives_byte_identical_weights(tiny_data, tmp_path, capsys):
 @pytest.mark.parametrize("argv,message", [
     (["train", "--lr", "-1"], "positive"),
     (["train", "--layers", "784,x"], "sizes"),
-    (["train", "--model", "nope"], "unknown model preset"),
+    (["train", "--model", "nope"], "unknown preset 'nope' (--model)"),
     (["train", "--model", "lenet5", "--layers", "784,10"], "preset 'lenet5' is described layer by layer, and --layers would"),
     (["train", "--model", "best", "--activation", "tanh", "--dropout", "0.2"], "--activation, --dropout would replace"),
-    (["train", "--optimizer", "rmsprop"], "invalid choice"),
+    (["train", "--optimizer", "rmsprop"], "expected one of adam, momentum, nesterov, sgd"),
     (["evaluate", "missing.npz"], "no model file"),
     (["info", "missing.npz"], "no model file"),
     (["frobnicate"], "invalid choice"),

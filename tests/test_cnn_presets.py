@@ -25,9 +25,11 @@ def test_every_cnn_preset_builds_and_takes_flat_mnist_rows(name, rng):
 
 
 def test_ladder_rungs_carry_their_published_figures_in_order():
-    published = [r.extra["published"] for r in LADDER]
+    from digitnet.tutorials.ladder import PUBLISHED, RUNGS
+
+    published = [PUBLISHED[r.name].value for r in LADDER]
     assert published == sorted(published) and published[0] == 0.9878 and published[-1] == 0.9960
-    assert all(r.extra.get("source") for r in LADDER)
+    assert all(PUBLISHED[name].source for name in RUNGS)
 
 
 @pytest.fixture
@@ -104,6 +106,7 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
 
 
 def test_an_interrupted_rung_is_neither_saved_nor_reused(tmp_path, monkeypatch):
+    from digitnet.data import Dataset
     from digitnet.train import Trainer
     from digitnet.tutorials import ladder
 
@@ -117,7 +120,8 @@ def test_an_interrupted_rung_is_neither_saved_nor_reused(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Trainer, "_train_epoch", interrupted)
-    data = (np.zeros((300, 784), np.float32), np.zeros(300, np.int64), np.zeros((10, 784), np.float32), np.zeros(10))
+    data = Dataset.from_arrays(np.zeros((300, 784), np.float32), np.zeros(300, np.int64),
+                               np.zeros((10, 784), np.float32), np.zeros(10, np.int64))
     with pytest.raises(KeyboardInterrupt):
         ladder.train_rung(recipe.with_overrides(val_size=100), 0, data, tmp_path / "new.npz", log=lambda msg: None)
     assert not (tmp_path / "new.npz").exists()

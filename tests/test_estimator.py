@@ -21,7 +21,8 @@ def test_params_round_trip_and_repr():
 def test_fit_predict_with_string_labels(blobs):
     X, y = blobs
     names = np.array(["cat", "dog", "emu"])[y]
-    clf = DigitClassifier(hidden=(16,), epochs=5, batch_size=32, validation_fraction=0.1).fit(X[:500], names[:500])
+    clf = DigitClassifier(hidden=(16,), epochs=5, batch_size=32, validation_fraction=0.1,
+                          inputs="features").fit(X[:500], names[:500])
     assert list(clf.classes_) == ["cat", "dog", "emu"]
     assert clf.predict(X[500:]).dtype == names.dtype
     assert clf.score(X[500:], names[500:]) > 0.95

@@ -18,7 +18,7 @@ from digitnet.nn import Network
 
 @pytest.fixture
 def model_path(tmp_path):
-    net = Network.from_sizes([12, 8, 3], dropout=0.1, seed=0)
+    net = Network.from_sizes([12, 8, 3], dropout=0.1, seed=0, inputs="features")
     path = tmp_path / "m.npz"
     save_model(net, path, {"metrics": {"test_accuracy": np.float64(0.5)}, "note": "hello"})
     return net, path

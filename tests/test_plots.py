@@ -77,14 +77,14 @@ def test_first_layer_weights(tmp_path):
     net = Network.from_sizes([784, 12, 10], seed=0)
     assert size_of(plot_first_layer(net, tmp_path / "w.png", n=36, columns=6)) == (760, 340)
     with pytest.raises(DigitnetError):
-        plot_first_layer(Network.from_sizes([10, 4, 2], seed=0), tmp_path / "bad.png")
+        plot_first_layer(Network.from_sizes([10, 4, 2], seed=0, inputs="features"), tmp_path / "bad.png")
 
 
 def test_decision_boundary_animation_and_final_picture(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(80, 2)).astype(np.float32)
     y = (X[:, 0] > 0).astype(int)
-    net = Network.from_sizes([2, 8, 1], loss="binary_cross_entropy", seed=0)
+    net = Network.from_sizes([2, 8, 1], loss="binary_cross_entropy", seed=0, inputs="features")
     movie = BoundaryMovie(X, y, resolution=40)
     for step in (0, 100, 200):
         movie.snapshot(net, step, net.score(X, y))

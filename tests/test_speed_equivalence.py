@@ -73,7 +73,7 @@ def plain_momentum_epoch(params, X, y, order, lr, momentum, batch_size):
 def test_trainer_epoch_matches_plain_formulas(blobs, dtype, tolerance):
     X, y = blobs
     X = X.astype(dtype)
-    net = Network.from_sizes([20, 32, 3], seed=4, dtype=dtype)
+    net = Network.from_sizes([20, 32, 3], seed=4, dtype=dtype, inputs="features")
     params = [np.array(w, dtype=np.float64) for w in net.get_weights().values()]
     # 600 samples in batches of 128: the last batch is smaller, as in a real epoch
     quiet_trainer(net, lr=0.1, momentum=0.9, epochs=1, batch_size=128, seed=3).fit(X, y)
@@ -125,7 +125,7 @@ def test_relu_training_path_matches_inference_and_keeps_earlier_outputs(rng):
 
 
 def test_predictions_are_fresh_arrays(rng):
-    net = Network.from_sizes([6, 5, 3], seed=0)
+    net = Network.from_sizes([6, 5, 3], seed=0, inputs="features")
     first = net.predict_proba(rng.standard_normal((4, 6)))
     kept = first.copy()
     net.predict_proba(rng.standard_normal((4, 6)))
@@ -135,13 +135,13 @@ def test_predictions_are_fresh_arrays(rng):
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
 @pytest.mark.parametrize("weight_decay", [0.0, 1e-3])
 def test_one_flat_update_equals_one_update_per_array(optimizer, weight_decay, rng):
-    """Optimisers update the whole network as one or two flat arrays (``parameter_groups``); that must
+    """Optimisers update the whole network as one or two flat arrays (``Parameters.groups``); that must
     move every weight exactly as updating each weight matrix and bias vector on its own would."""
     from digitnet.nn.optimizers import make_optimizer
 
     X, y = rng.random((64, 12)), rng.integers(0, 3, 64)
-    nets = [Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64) for _ in range(2)]
-    opts = [make_optimizer(optimizer, nets[0].parameter_groups(weight_decay > 0), 0.05, weight_decay),
+    nets = [Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64, inputs="features") for _ in range(2)]
+    opts = [make_optimizer(optimizer, nets[0].params, 0.05, weight_decay),
             make_optimizer(optimizer, nets[1].parameters(), 0.05, weight_decay)]
     for step in range(5):
         for net, opt in zip(nets, opts):
@@ -151,18 +151,18 @@ def test_one_flat_update_equals_one_update_per_array(optimizer, weight_decay, rn
     flat, separate = nets[0].get_weights(), nets[1].get_weights()
     for name in flat:
         np.testing.assert_allclose(flat[name], separate[name], rtol=0, atol=1e-14, err_msg=name)
-    assert not np.allclose(flat["0.W"], Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64).get_weights()["0.W"])
+    assert not np.allclose(flat["0.W"], Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64, inputs="features").get_weights()["0.W"])
 
 
 def test_layers_parameters_are_views_of_one_flat_array():
-    net = Network.from_sizes([12, 7, 3], seed=0)
-    (group,) = net.parameter_groups()
+    net = Network.from_sizes([12, 7, 3], seed=0, inputs="features")
+    (group,) = net.params.groups()
     assert net.n_parameters <= group.value.size < net.n_parameters + 16 * len(net.parameters())  # little padding
     for p in net.parameters():
         assert np.shares_memory(p.value, group.value) and np.shares_memory(p.grad, group.grad), p.name
     net.set_weights({name: np.full_like(w, 0.5) for name, w in net.get_weights().items()})
     assert np.all(net.layers[0].params["W"] == 0.5) and np.shares_memory(net.layers[0].params["W"], group.value)
-    decayed, biases = net.parameter_groups(weight_decay=True)
+    decayed, biases = net.params.groups(weight_decay=True)
     assert decayed.decay and not biases.decay
     assert np.all(decayed.value[:84] == 0.5)  # 0.W (12 x 7) is stored first
 
@@ -171,11 +171,11 @@ def test_a_deep_copy_of_a_network_still_trains(rng):
     """copy.deepcopy turns the views into separate arrays; the optimiser must still move the copy's weights."""
     import copy
 
-    net = Network.from_sizes([12, 7, 3], seed=0)
+    net = Network.from_sizes([12, 7, 3], seed=0, inputs="features")
     original = net.get_weights()
     twin = copy.deepcopy(net)
     assert not np.shares_memory(twin.layers[0].params["W"], net.layers[0].params["W"])
-    assert all(np.shares_memory(p.value, twin.parameter_groups()[0].value) for p in twin.parameters())
+    assert all(np.shares_memory(p.value, twin.params.values) for p in twin.parameters())
     quiet_trainer(twin, epochs=2, lr=0.1, batch_size=16, seed=0).fit(rng.random((64, 12)), rng.integers(0, 3, 64))
     assert not np.allclose(twin.get_weights()["0.W"], original["0.W"])
     for name, w in net.get_weights().items():
@@ -184,7 +184,7 @@ def test_a_deep_copy_of_a_network_still_trains(rng):
 
 def test_benchmark_floor_does_the_products_gather_and_update_without_touching_the_network(rng):
     products = load_benchmark_module("matrix_products").MatrixProducts
-    net = Network.from_sizes([12, 8, 3], seed=0)
+    net = Network.from_sizes([12, 8, 3], seed=0, inputs="features")
     X = rng.random((50, 12)).astype(np.float32)
     before = net.get_weights()
     bench = products(net, X, batch_size=16)

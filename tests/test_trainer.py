@@ -10,7 +10,7 @@ from digitnet.train import Trainer, TrainingDiverged, evaluate
 
 
 def small_net(seed=0):
-    return Network.from_sizes([20, 16, 3], seed=seed)
+    return Network.from_sizes([20, 16, 3], seed=seed, inputs="features")
 
 
 def test_learns_an_easy_problem(blobs):
@@ -27,7 +27,7 @@ def test_same_seed_same_model_different_seed_different_model(blobs):
     X, y = blobs
 
     def train(seed):
-        net = Network.from_sizes([20, 16, 3], dropout=0.2, seed=seed)
+        net = Network.from_sizes([20, 16, 3], dropout=0.2, seed=seed, inputs="features")
         Trainer(net, epochs=2, batch_size=16, seed=seed, progress=False, log=lambda m: None).fit(X, y)
         return net.get_weights()["0.W"]
 

@@ -152,7 +152,7 @@ def test_published_is_it_zero_matrix_has_predictions_in_rows(mnist):
 
 def test_descend_full_batch_records_cost_and_follows_the_l2_term(blobs):
     X, y = blobs
-    net = Network.from_sizes([20, 3], loss="cross_entropy", init="zeros", seed=0)
+    net = Network.from_sizes([20, 3], loss="cross_entropy", init="zeros", seed=0, inputs="features")
     opt = make_optimizer("sgd", net.parameters(), lr=0.5, weight_decay=0.01)
     seen = []
     record = descend(net, opt, X, y, 250, every=100, on_record=lambda s, c: seen.append(s))
@@ -168,7 +168,7 @@ def test_descend_mini_batches_are_random_and_reproducible(blobs):
     X, y = blobs
 
     def weights(seed):
-        net = Network.from_sizes([20, 3], loss="cross_entropy", seed=0)
+        net = Network.from_sizes([20, 3], loss="cross_entropy", seed=0, inputs="features")
         descend(net, make_optimizer("sgd", net.parameters(), lr=0.1), X, y, 20, batch_size=8,
                 rng=np.random.default_rng(seed))
         return net.get_weights()["0.W"]
@@ -178,14 +178,14 @@ def test_descend_mini_batches_are_random_and_reproducible(blobs):
 
 def test_descend_stops_with_a_clear_error_when_it_diverges(blobs):
     X, y = blobs
-    net = Network.from_sizes([20, 3], loss="quadratic", activation="identity", output="identity", seed=0)
+    net = Network.from_sizes([20, 3], loss="quadratic", activation="identity", output="identity", seed=0, inputs="features")
     with pytest.raises(TrainingDiverged, match="learning rate"):
         descend(net, make_optimizer("sgd", net.parameters(), lr=1e6), X * 100, y, 50)
 
 
 def test_epoch_printer_counts_correct_test_images(blobs):
     X, y = blobs
-    net = Network.from_sizes([20, 3], seed=0)
+    net = Network.from_sizes([20, 3], seed=0, inputs="features")
     said = []
     printer = nielsen.EpochPrinter(X, y, said.append)
     printer(type("T", (), {"network": net})(), {"epoch": 1})

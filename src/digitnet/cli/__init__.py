@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+import warnings
 
-from digitnet import __version__
+from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 
 #: Sub-command modules, in the order ``digitnet --help`` lists them.
@@ -41,13 +43,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def message_for_command_line(err: DigitnetError) -> str:
+    """The library writes its parameters in backquotes (```lr```); on the command line they are flags (``--lr``)."""
+    from digitnet.cli.common import flag
+
+    return re.sub(r"`(\w+)`", lambda m: flag(m.group(1)), str(err))
+
+
+def _print_note(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings (a data set that is not the official MNIST, ...) as one line each."""
+    kind = "note" if category.__name__.endswith("Note") else "warning"
+    print(f"digitnet: {kind}: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _print_note
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args) or EXIT_OK)
     except DigitnetError as err:
-        print(f"digitnet: error: {err}", file=sys.stderr)
+        print(f"digitnet: error: {message_for_command_line(err)}", file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
         print("digitnet: error: out of memory; try a smaller --batch-size or a smaller network", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""Pieces shared by several sub-commands: data options, loading a model, JSON output."""
+"""Pieces shared by several sub-commands: recipe and data options, number types, JSON output.
+
+The training options are not written here: :func:`add_recipe_args` makes one flag per setting of
+:class:`~digitnet.presets.recipe.Recipe`, with the setting's own check and help, and
+:func:`recipe_from_args` turns the flags back into ``preset.with_overrides(...)``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,50 @@ import sys
 from typing import Any
 
 from digitnet.io.jsonable import json_default
+from digitnet.presets import settings as S
+
+#: library parameter names whose command-line flag is not simply ``--name`` (error messages use the flag)
+FLAGS = {"data_dir": "--data", "model": "--model"}
+
+
+def flag(parameter: str) -> str:
+    """The command-line flag for a library parameter: ``batch_size`` -> ``--batch-size``."""
+    return FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
+
+
+def argument_type(check, what: str = ""):
+    """An argparse ``type=`` from a setting's check: the check's "expected ..." becomes argparse's message."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    parse.__name__ = what or getattr(check, "__name__", "value")
+    return parse
+
+
+def add_recipe_args(parser: argparse.ArgumentParser) -> None:
+    """One flag per recipe setting (``--lr``, ``--batch-size``...), grouped as the settings declare."""
+    from digitnet.presets.recipe import settings_fields
+
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    for f in settings_fields():
+        meta = f.metadata
+        if not meta["cli"]:
+            continue
+        group = groups.get(meta["group"]) or groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
+        group.add_argument(flag(f.name), *meta["aliases"], dest=f.name, metavar=meta["metavar"],
+                           type=argument_type(meta["check"], f.name), choices=meta["choices"],
+                           help=meta["help"] + (" (MLP presets only)" if meta["mlp_only"] else ""))
+
+
+def recipe_from_args(args: argparse.Namespace):
+    """The preset named by ``--model``, with every recipe flag that was given applied to it."""
+    from digitnet.presets import get_preset
+    from digitnet.presets.recipe import settings_fields
+
+    return get_preset(args.model).with_overrides(**{f.name: getattr(args, f.name, None) for f in settings_fields()
+                                                    if f.metadata["cli"]})
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -18,43 +67,19 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def load_data(args: argparse.Namespace):
-    from digitnet.data import load_mnist
+    from digitnet.data import FetchOptions, load_mnist
 
-    return load_mnist(args.data, download=not args.no_download, progress=sys.stderr.isatty())
+    report = (lambda message: print(f"digitnet: {message}", file=sys.stderr)) if sys.stderr.isatty() else None
+    return load_mnist(args.data, download=not args.no_download, progress=sys.stderr.isatty(),
+                      options=FetchOptions(report=report))
 
 
 def print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, default=json_default))
 
 
-
-def _number_type(kind: type, accept, wanted: str):
-    """An argparse ``type=`` that parses ``kind`` and refuses values ``accept`` rejects, saying what it wanted."""
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
-        if not accept(value):
-            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text}")
-        return value
-    return parse
-
-
-positive_int = _number_type(int, lambda v: v >= 1, "a number of at least 1")
-non_negative_int = _number_type(int, lambda v: v >= 0, "zero or more")
-positive_float = _number_type(float, lambda v: 0 < v < float("inf"), "a positive number")
-non_negative_float = _number_type(float, lambda v: 0 <= v < float("inf"), "zero or a positive number")
-fraction = _number_type(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
-port = _number_type(int, lambda v: 0 <= v <= 65535, "a port from 1 to 65535, or 0 for any free one")
-
-
-def layer_sizes(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(s) for s in text.replace("x", ",").split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 784,256,10, got {text!r}") from None
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"expected at least two positive sizes like 784,256,10, got {text!r}")
-    return sizes
+positive_int = argument_type(S.positive_int)
+non_negative_int = argument_type(S.non_negative_int)
+positive_float = argument_type(S.positive_float)
+seed = argument_type(S.seed, "seed")
+port = argument_type(S.number(int, 0, 65535, wanted="a port from 1 to 65535, or 0 for any free one"), "port")

@@ -11,7 +11,7 @@ import json
 import numpy as np
 
 from digitnet.cli.common import add_data_args
-from digitnet.data import MNIST, load_mnist
+from digitnet.data import Dataset, load_mnist
 
 _ORIGINS = {
     "argument": "given with --data",
@@ -38,7 +38,7 @@ def _split(images: np.ndarray, labels: np.ndarray) -> dict:
             "label_counts": {str(digit): int(n) for digit, n in enumerate(counts)}}
 
 
-def describe(ds: MNIST) -> dict:
+def describe(ds: Dataset) -> dict:
     """A plain, JSON-ready summary of the data set."""
     return {
         "name": ds.name,

@@ -13,7 +13,7 @@ def add_parser(sub) -> None:
     p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--plots", metavar="DIR", help="also draw the confusion heat map, the worst mistakes, sample "
-                   "digits, first-layer weights and (if recorded) learning curves into DIR")
+                   "images, first-layer weights and (if recorded) learning curves into DIR")
     common.add_data_args(p)
     p.set_defaults(run=run)
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{args.model}: test accuracy {result['accuracy']:.2%} on {result['n']:,} {ds.name} test images "
           f"({result['n'] - round(result['accuracy'] * result['n']):,} errors)\n")
-    print("confusion matrix (rows: true digit, columns: prediction)")
+    print("confusion matrix (rows: true class, columns: prediction)")
     print(format_confusion(np.array(result["confusion_matrix"])))
     print()
     print(format_report(result["report"]))

@@ -16,28 +16,32 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from digitnet.io import load_model
+    from digitnet.io.metadata import summary
 
     network = load_model(args.model)
     meta = network.metadata
     if args.json:
         common.print_json({k: v for k, v in meta.items() if k != "history"} | {"parameters": network.n_parameters})
         return 0
-    recipe, metrics, data = meta.get("recipe", {}), meta.get("metrics", {}), meta.get("dataset", {})
-    print(f"{args.model}: digitnet model (format {meta['format_version']}, digitnet {meta.get('digitnet_version')})")
-    if meta.get("created"):
-        print(f"created {meta['created']}")
-    if recipe:
-        print(f"recipe {recipe.get('name')!r}: {recipe.get('description') or ''}".rstrip(": "))
-        keys = ("optimizer", "lr", "momentum", "weight_decay", "schedule", "epochs", "batch_size", "dropout", "augment")
-        print("  " + ", ".join(f"{k}={recipe[k]}" for k in keys if k in recipe) + f", seed={meta.get('seed')}")
-    if data:
-        print(f"data: {data.get('name')} (sha256 {str(data.get('checksum'))[:12]}...), {data.get('train'):,} training "
-              f"/ {data.get('validation'):,} validation images")
-    if metrics:
-        acc = metrics.get("test_accuracy")
-        print(f"test accuracy {acc:.2%}" if acc is not None else "test accuracy unknown",
-              f"(best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')}, "
-              f"{metrics.get('train_seconds')}s of training)")
-    print()
+    about = summary(meta)
+    print(f"{args.model}: digitnet model (format {meta['format_version']}, digitnet {about['digitnet_version']})")
+    if about["created"]:
+        print(f"created {about['created']}")
+    if about["label"]:
+        print(f"recipe {about['label']}" + (f", seed {about['seed']}" if about["seed"] is not None else ""))
+    if about["description"]:
+        print(f"  {about['description']}")
+    if about["dataset"]:
+        counts = ", ".join(f"{about[k]:,} {k}" for k in ("train", "validation") if about[k] is not None)
+        checksum = f" (sha256 {about['checksum'][:12]}...)" if about["checksum"] else ""
+        print(f"data: {about['dataset']}{checksum}" + (f", {counts} images" if counts else ""))
+    if about["classes"]:
+        print(f"classes: {', '.join(about['classes'])}")
+    acc = about["test_accuracy"]
+    print(f"test accuracy {acc:.2%}" if acc is not None else "test accuracy unknown", end="")
+    if about["epochs_run"] is not None:
+        print(f" (best epoch {about['best_epoch']} of {about['epochs_run']}, {about['train_seconds']}s of training)",
+              end="")
+    print("\n")
     print(network.summary())
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from digitnet import __version__
+from digitnet._version import __version__
 from digitnet.io.atomic import atomic_path
 from digitnet.data.checksums import Manifest, raw_sha256
 from digitnet.data.errors import DataError

@@ -38,14 +38,14 @@ def find_files(directory: Path) -> dict[str, Path]:
 
 
 def require_files(directory: Path) -> dict[str, Path]:
-    """Like :func:`find_files` but insists on all four, so a wrong ``--data`` folder fails clearly."""
+    """Like :func:`find_files` but insists on all four, so a wrong data folder fails clearly."""
     if not directory.is_dir():
-        raise DataError(f"{directory} is not a directory; point --data or DIGITNET_DATA at the folder "
-                        "holding the four MNIST-format IDX files")
+        raise DataError(f"{directory} is not a directory; point `data_dir` or DIGITNET_DATA at the folder "
+                        "holding the four MNIST-format IDX files", parameter="data_dir")
     found = find_files(directory)
     missing = [stem for stem in STEMS if stem not in found]
     if missing:
         listed = ", ".join(stem + "[.gz]" for stem in missing)
         raise DataError(f"{directory} is not an MNIST-format data set: missing {listed}; "
-                        "point --data or DIGITNET_DATA at a folder holding all four IDX files")
+                        "point `data_dir` or DIGITNET_DATA at a folder holding all four IDX files", parameter="data_dir")
     return found

@@ -36,7 +36,7 @@ def read_idx_bytes(path: str | Path) -> bytes:
             with gzip.GzipFile(fileobj=f) as gz:
                 return gz.read()
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found; check the path or the --data folder") from None
+        raise DataError(f"{path}: file not found; check the path or the data folder") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         reason = str(err) or "truncated"
         raise DataError(f"{path}: damaged gzip data ({reason}); delete the file and fetch it again") from None

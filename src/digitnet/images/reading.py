@@ -6,9 +6,6 @@ answer whichever way it arrives.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 import numpy as np
 
 from digitnet.errors import DigitnetError
@@ -31,19 +28,17 @@ def top_guesses(probabilities: np.ndarray, k: int = 3) -> list[dict]:
 
 
 def read_digit(network, source: Source, ink: str = "auto", use_naive: bool = False, name: str | None = None,
-               max_pixels: int = MAX_PIXELS, network_lock: "threading.Lock | None" = None) -> dict:
+               max_pixels: int = MAX_PIXELS) -> dict:
     """Everything worth reporting about one picture; ``image`` is the 28x28 uint8 the network saw.
 
-    Layers keep the last input for the backward pass, so one network must not run in two threads at
-    once: a server passes a ``network_lock``. Preparing pictures needs no lock and stays parallel.
+    Prediction stores nothing on the network, so any number of threads may call this at once.
     """
     if use_naive:
         image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
     else:
         prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
         image, ink_found = prepared.image, prepared.ink
-    with network_lock or contextlib.nullcontext():
-        probabilities = network.predict_proba(image)[0]
+    probabilities = network.predict_proba(image)[0]
     guesses = top_guesses(probabilities)
     return {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:],
             "probabilities": [float(p) for p in probabilities], "ink": ink_found, "image": image}

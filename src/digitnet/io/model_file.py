@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from digitnet import __version__
+from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
 from digitnet.io.jsonable import json_default

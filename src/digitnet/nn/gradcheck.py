@@ -34,11 +34,12 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12))
 
 
-def check_layer(layer: Layer, x: np.ndarray, seed: int = 0, training: bool = False) -> dict[str, float]:
+def check_layer(layer: Layer, x: np.ndarray, seed: int = 0, training: bool = True) -> dict[str, float]:
     """Relative errors of the layer's input gradient and of each parameter's gradient.
 
-    ``layer`` must already be built in float64. Layers with randomness (dropout) are checked with
-    ``training=True`` only if their random state is frozen between calls; see the tests.
+    ``layer`` must already be built in float64. The forward passes run in training mode (backward needs
+    what they keep); layers with randomness (dropout) are checked only with their random state frozen
+    between calls, see the tests.
     """
     rng = np.random.default_rng(seed)
     out = layer.forward(x, training)

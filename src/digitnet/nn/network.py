@@ -19,26 +19,38 @@ from typing import Any, Iterable
 import numpy as np
 
 from digitnet.errors import DigitnetError
+from digitnet.nn.inputs import INPUT_KINDS, to_input
 from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
 from digitnet.nn.layers import activation as make_activation
 from digitnet.nn.losses import Loss, as_labels, get_loss
-from digitnet.nn.optimizers import Parameter
+from digitnet.nn.parameters import Parameter, Parameters
 
 #: the output activation that goes with each loss when a network is built from sizes
 OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "sigmoid"}
 
 
 class Network:
+    """Layers run in order, and the loss they are trained on.
+
+    ``inputs`` says what the numbers fed in are: ``"pixels"`` (brightness, scaled to [0, 1] by the one
+    rule in ``digitnet.nn.inputs``) or ``"features"`` (used as they are).
+    """
+
     def __init__(self, layers: Iterable[Layer], loss: "str | Loss" = "cross_entropy",
-                 input_shape: "tuple[int, ...] | int | None" = None, seed: int | None = None, dtype=np.float32):
+                 input_shape: "tuple[int, ...] | int | None" = None, seed: int | None = None, dtype=np.float32,
+                 inputs: str = "pixels"):
         self.layers: list[Layer] = list(layers)
         if not self.layers:
             raise DigitnetError("a network needs at least one layer")
+        if inputs not in INPUT_KINDS:
+            raise DigitnetError(f"`inputs` must be one of {', '.join(INPUT_KINDS)}, got {inputs!r}", parameter="inputs")
         self.loss = get_loss(loss)
         self.dtype = np.dtype(dtype)
+        self.inputs = inputs
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.input_shape: tuple[int, ...] | None = None
+        self.params: Parameters | None = None
         if input_shape is None and isinstance(self.layers[0], Dense) and self.layers[0].input_dim:
             input_shape = self.layers[0].input_dim
         if input_shape is not None:
@@ -87,39 +99,14 @@ class Network:
         return cls(layers, loss=loss, **kwargs)
 
     def build(self, input_shape: "tuple[int, ...] | int") -> "Network":
-        """Create every layer's parameters for samples of ``input_shape`` (e.g. 784 or (1, 28, 28))."""
+        """Create every layer's parameters for samples of ``input_shape`` (e.g. 784 or (1, 28, 28)),
+        then gather them into one flat array (``digitnet.nn.parameters``)."""
         shape = (int(input_shape),) if np.isscalar(input_shape) else tuple(int(s) for s in input_shape)
         self.input_shape = shape
         for layer in self.layers:
             shape = layer.build(shape, self.rng, self.dtype)
-        self._pack_parameters()
+        self.params = Parameters(self.layers, self.dtype)
         return self
-
-    def _pack_parameters(self) -> None:
-        """Move all parameters into one flat array (and all gradients into another); layers keep views.
-
-        Why: an optimiser step is then a few NumPy calls on one long array, whatever the number of
-        layers, instead of a few calls per weight matrix and bias vector; for small batches those
-        calls, not the arithmetic, are most of a step's time. The weights that L2 decay applies to come
-        first, so decay is one leading slice.
-        """
-        entries = [(f"{i}.{name}", layer, name) for i, layer in enumerate(self.layers) for name in layer.params]
-        storage_order = sorted(entries, key=lambda e: e[2] not in e[1].decayed)  # stable: decayed first
-        total = sum(layer.params[name].size for _, layer, name in entries)
-        self._flat_value = np.zeros(total, self.dtype)
-        self._flat_grad = np.zeros(total, self.dtype)
-        self._n_decayed, offset = 0, 0
-        for _, layer, name in storage_order:
-            array = layer.params[name]
-            value = self._flat_value[offset:offset + array.size].reshape(array.shape)
-            value[...] = array
-            layer.params[name] = value
-            layer.grads[name] = self._flat_grad[offset:offset + array.size].reshape(array.shape)
-            offset += array.size
-            if name in layer.decayed:
-                self._n_decayed = offset
-        self._parameters = [Parameter(full, layer.params[name], layer.grads[name], name in layer.decayed)
-                            for full, layer, name in entries]
 
     # -- the two passes -------------------------------------------------------------------------
     @property
@@ -145,21 +132,7 @@ class Network:
     def parameters(self) -> list[Parameter]:
         """Every learned array by name (``"<layer index>.<name>"``), each a view into the flat storage."""
         self._require_built()
-        return self._parameters
-
-    def parameter_groups(self, weight_decay: bool = False) -> list[Parameter]:
-        """The same numbers as ``parameters()``, as few flat arrays as possible: what optimisers update.
-
-        One array for the whole network, or two when weight decay must tell the decayed weights from
-        the biases.
-        """
-        self._require_built()
-        if not weight_decay:
-            return [Parameter("all", self._flat_value, self._flat_grad, decay=False)]
-        cut = self._n_decayed
-        groups = [Parameter("decayed", self._flat_value[:cut], self._flat_grad[:cut], decay=True),
-                  Parameter("not decayed", self._flat_value[cut:], self._flat_grad[cut:], decay=False)]
-        return [g for g in groups if g.value.size]
+        return self.params.named
 
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Arrays layers keep but do not learn (BatchNorm's running statistics), by the same naming."""
@@ -171,8 +144,15 @@ class Network:
         return {**{p.name: p.value for p in self.parameters()}, **self.state_arrays()}
 
     @property
+    def n_outputs(self) -> int:
+        """Values per sample out of the last layer: the number of classes, or 1 for a yes/no question."""
+        self._require_built()
+        return int(np.prod(self.layers[-1].output_shape))
+
+    @property
     def n_parameters(self) -> int:
-        return sum(p.value.size for p in self.parameters())
+        self._require_built()
+        return self.params.size
 
     # -- scikit-learn style inference ------------------------------------------------------------
     def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
@@ -216,33 +196,23 @@ class Network:
         """Accuracy: the fraction of samples whose predicted class is the label."""
         return float(np.mean(self.predict(X) == as_labels(y)))
 
-    def as_input(self, X: np.ndarray) -> np.ndarray:
-        """Float inputs of the network's dtype; uint8 pixels (0-255) are scaled to [0, 1] like MNIST in training."""
+    def as_input(self, X) -> np.ndarray:
+        """``X`` as this network's input batch, by the one rule of ``digitnet.nn.inputs``."""
         self._require_built()
-        X = np.asarray(X)
-        if X.dtype == np.uint8:
-            X = X.astype(self.dtype) / np.asarray(255, self.dtype)
-        X = np.asarray(X, dtype=self.dtype)
-        n_in = math.prod(self.input_shape)
-        if X.ndim < 1 or math.prod(X.shape[1:]) != n_in:
-            if X.ndim >= 1 and X.size == n_in:
-                X = X.reshape((1,) + self.input_shape)  # a single sample
-            else:
-                raise DigitnetError(
-                    f"input of shape {X.shape} does not fit this network, which expects samples of shape {self.input_shape}"
-                )
-        return X.reshape((len(X),) + self.input_shape)
+        return to_input(X, self.input_shape, self.inputs, self.dtype)
 
     # -- description and weights -----------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         return {"layers": [layer.get_config() for layer in self.layers], "loss": self.loss.name,
-                "input_shape": list(self.input_shape) if self.input_shape else None, "dtype": self.dtype.name}
+                "input_shape": list(self.input_shape) if self.input_shape else None, "dtype": self.dtype.name,
+                "inputs": self.inputs}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Network":
         try:
             layers = [layer_from_config(c) for c in config["layers"]]
-            return cls(layers, loss=config["loss"], input_shape=config["input_shape"], dtype=config.get("dtype", "float32"))
+            return cls(layers, loss=config["loss"], input_shape=config["input_shape"],
+                       dtype=config.get("dtype", "float32"), inputs=config.get("inputs", "pixels"))
         except (KeyError, TypeError) as err:
             raise DigitnetError(f"the network description is incomplete or malformed ({err})") from None
 
@@ -270,10 +240,10 @@ class Network:
         return "\n".join(lines)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """A copy (``copy.deepcopy``) turns the views into separate arrays: pack them into one again."""
+        """A copy (``copy.deepcopy``, pickle) turns the views into separate arrays: gather them again."""
         self.__dict__.update(state)
         if self.input_shape is not None:
-            self._pack_parameters()
+            self.params = Parameters(self.layers, self.dtype)
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, loss={self.loss.name!r})"

@@ -1,6 +1,6 @@
-"""The confusion matrix as a heat map: which digits are taken for which.
+"""The confusion matrix as a heat map: which classes are taken for which.
 
-Rows are the true digit, columns the prediction (the layout of ``digitnet.metrics.confusion_matrix``).
+Rows are the true class, columns the prediction (the layout of ``digitnet.metrics.confusion_matrix``).
 The colour is the share of each row on a log-like scale, so that the few mistakes off the diagonal are
 visible next to the thousand correct answers on it; every cell also shows its count.
 """

@@ -30,7 +30,7 @@ def _digit_grid(images: np.ndarray, captions: Sequence[str], path, title: str, c
 
 
 def plot_samples(images: np.ndarray, labels: np.ndarray, path: "str | Path", n: int = 40, columns: int = 10,
-                 title: str = "Sample digits and their labels", seed: int | None = 0) -> Path:
+                 title: str = "Sample images and their labels", seed: int | None = 0) -> Path:
     """``n`` images picked at random (``seed``), each captioned with its label."""
     pick = np.random.default_rng(seed).choice(len(images), size=min(n, len(images)), replace=False)
     return _digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)

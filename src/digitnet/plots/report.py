@@ -23,7 +23,7 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
                      history=None, name: str = "model", predictions: tuple | None = None) -> dict[str, Path]:
     """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
 
-    Always: the confusion heat map, the most confident mistakes, a sample of the digits. With a training
+    Always: the confusion heat map, the most confident mistakes, a sample of the images. With a training
     ``history``: learning curves. When the first layer is dense on square images: its weights.
     ``predictions``, ``network.predict_with_proba(images)``, spares the pass when the caller has it.
     """

@@ -17,14 +17,20 @@ def get_preset(name: str) -> Recipe:
     try:
         return PRESETS[name]
     except KeyError:
-        raise DigitnetError(f"unknown model preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+        raise DigitnetError(f"unknown preset {name!r} (`model`); choose one of {', '.join(PRESETS)}",
+                            parameter="model") from None
 
 
 register(Recipe(
     name="default",
-    description="784-512-10 ReLU MLP trained on randomly shifted digits, SGD with momentum, cosine schedule",
     layers=(784, 512, 10), optimizer="momentum", lr=0.05, momentum=0.9, schedule="cosine",
     epochs=15, batch_size=128, val_size=5000, augment="shift:2",
+))
+#: what DigitClassifier() trains unless told otherwise: a plain MLP whose sizes the data will fix
+register(Recipe(
+    name="mlp",
+    layers=(784, 256, 10), optimizer="momentum", lr=0.05, momentum=0.9, schedule="cosine", epochs=10,
+    batch_size=128, val_size=0,
 ))
 
 __all__ = ["PRESETS", "Recipe", "get_preset", "register"]

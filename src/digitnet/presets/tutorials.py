@@ -3,7 +3,7 @@
 The ordinary MNIST classifiers (Nielsen's networks, tutorial 5's momentum network) train with
 ``digitnet train --model NAME`` like any preset. The others follow their tutorial's own protocol:
 random mini-batch *steps* for "is it a 0?", full-batch gradient descent with a grid search for softmax
-regression, the two-moons data for the MLP. They carry ``extra["protocol"]`` and run with
+regression, the two-moons data for the MLP. They carry a ``protocol`` and run with
 ``digitnet reproduce --only NAME`` (see ``digitnet.tutorials``), which also runs the others and
 compares every figure with the published one.
 
@@ -21,58 +21,47 @@ from digitnet.presets import register
 from digitnet.presets.recipe import Recipe
 
 
-def nielsen_ch1(name: str, layers: tuple, description: str) -> Recipe:
+def nielsen_ch1(name: str, layers: tuple) -> Recipe:
     """Chapter 1: sigmoid everywhere, quadratic cost, N(0,1) weights and biases, SGD eta=3, batch 10."""
-    return Recipe(name=name, description=description, layers=layers, activation="sigmoid", loss="quadratic",
-                  init="normal", bias_init="normal", optimizer="sgd", lr=3.0, epochs=30, batch_size=10,
-                  val_size=10000, extra={"tutorial": 4})
+    return Recipe(name=name, layers=layers, activation="sigmoid", loss="quadratic", init="normal",
+                  bias_init="normal", optimizer="sgd", lr=3.0, epochs=30, batch_size=10, val_size=10000)
 
 
 register(Recipe(
     name="is-it-zero",
-    description="tutorial 1: one sigmoid unit answering 'is it a 0?', BCE, 2,000 steps of random batches of 256",
     layers=(784, 1), loss="binary_cross_entropy", init="small", optimizer="sgd", lr=1.0, batch_size=256,
-    extra={"tutorial": 1, "steps": 2000, "protocol": "2,000 steps of random mini-batches on 0-versus-rest labels"},
+    protocol="2,000 steps of random mini-batches on 0-versus-rest labels",
 ))
 register(Recipe(
     name="is-it-zero-hidden",
-    description="tutorial 2: 'is it a 0?' with 64 sigmoid hidden units, batch 1,024, 2,000 steps (learning this time)",
     layers=(784, 64, 1), activation="sigmoid", loss="binary_cross_entropy", init="glorot", optimizer="sgd",
-    lr=1.0, batch_size=1024,
-    extra={"tutorial": 2, "steps": 2000, "protocol": "2,000 steps of random mini-batches on 0-versus-rest labels"},
+    lr=1.0, batch_size=1024, protocol="2,000 steps of random mini-batches on 0-versus-rest labels",
 ))
 register(Recipe(
     name="softmax-l2",
-    description="tutorial 3: softmax regression 784->10 from zero weights, full-batch GD, L2 and lr by grid search",
     layers=(784, 10), loss="cross_entropy", init="zeros", optimizer="sgd", lr=1.0, weight_decay=1e-4,
-    extra={"tutorial": 3, "iterations": 1000, "grid": {"weight_decay": [0.0, 1e-4, 1e-3], "lr": [0.5, 1.0, 2.0]},
-           "protocol": "full-batch gradient descent on a 6:2:2 split with a grid search over (c, lr)"},
+    protocol="full-batch gradient descent on a 6:2:2 split with a grid search over (c, lr)",
 ))
-register(nielsen_ch1("nielsen-ch1", (784, 30, 10), "Nielsen ch. 1: [784, 30, 10] sigmoid, quadratic cost, SGD eta=3"))
-register(nielsen_ch1("nielsen-ch1-100", (784, 100, 10), "Nielsen ch. 1 with 100 hidden neurons"))
-register(nielsen_ch1("nielsen-ch1-linear", (784, 10), "Nielsen ch. 1 without a hidden layer: [784, 10]"))
+register(nielsen_ch1("nielsen-ch1", (784, 30, 10)))
+register(nielsen_ch1("nielsen-ch1-100", (784, 100, 10)))
+register(nielsen_ch1("nielsen-ch1-linear", (784, 10)))
 register(Recipe(
     name="nielsen-ch3",
-    description="Nielsen ch. 3: [784, 100, 10], cross-entropy, L2 lambda=5, N(0, 1/n_in) weights, eta=0.1, 60 epochs",
     layers=(784, 100, 10), activation="sigmoid", loss="binary_cross_entropy", init="lecun", bias_init="normal",
     optimizer="sgd", lr=0.1, weight_decay=5.0 / 50000, epochs=60, batch_size=10, val_size=10000,
-    extra={"tutorial": 4},
 ))
 register(Recipe(
     name="momentum-100",
-    description="tutorial 5: 784-100-10, sigmoid hidden layer, softmax cross-entropy, SGD with momentum 0.9",
     layers=(784, 100, 10), activation="sigmoid", loss="cross_entropy", init="glorot", optimizer="momentum",
-    lr=0.1, momentum=0.9, epochs=20, batch_size=64, val_size=5000, extra={"tutorial": 5},
+    lr=0.1, momentum=0.9, epochs=20, batch_size=64, val_size=5000,
 ))
 register(Recipe(
     name="moons",
-    description="tutorial 6: 2-25-50-50-25-1 MLP (ReLU, sigmoid out) on two moons, BCE, 3,000 full-batch steps",
     layers=({"input_dim": 2, "output_dim": 25, "activation": "relu"},
             {"input_dim": 25, "output_dim": 50, "activation": "relu"},
             {"input_dim": 50, "output_dim": 50, "activation": "relu"},
             {"input_dim": 50, "output_dim": 25, "activation": "relu"},
             {"input_dim": 25, "output_dim": 1, "activation": "sigmoid"}),
-    loss="binary_cross_entropy", optimizer="sgd", lr=0.1,
-    extra={"tutorial": 6, "iterations": 3000, "points": 1000, "noise": 0.2, "test_fraction": 0.2,
-           "protocol": "two-moons data (not MNIST), 3,000 full-batch gradient-descent iterations"},
+    loss="binary_cross_entropy", optimizer="sgd", lr=0.1, inputs="features",
+    protocol="two-moons data (not MNIST), 3,000 full-batch gradient-descent iterations",
 ))

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 
 from digitnet.io.jsonable import json_default
+from digitnet.io.metadata import summary
 from digitnet.errors import DigitnetError
 from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
 from digitnet.images.reading import read_digit
@@ -65,15 +66,13 @@ class DigitReader:
         self.network, self.name, self.max_pixels = network, name, max_pixels
         self.max_concurrent, self.queue_wait = max_concurrent, queue_wait
         self._slots = threading.BoundedSemaphore(max_concurrent)
-        self._network_lock = threading.Lock()
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
         if not self._slots.acquire(timeout=self.queue_wait):
             raise Busy("the server is busy reading other pictures; try again in a moment")
         try:
             started = time.perf_counter()
-            reading = read_digit(self.network, data, ink, name="the upload", max_pixels=self.max_pixels,
-                                 network_lock=self._network_lock)
+            reading = read_digit(self.network, data, ink, name="the upload", max_pixels=self.max_pixels)
         finally:
             self._slots.release()
         reading["image28"] = reading.pop("image").tolist()
@@ -81,10 +80,9 @@ class DigitReader:
         return reading
 
     def info(self, max_body: int) -> dict[str, Any]:
-        meta = getattr(self.network, "metadata", {}) or {}
-        recipe = meta.get("recipe") or {}
-        return {"model": self.name, "description": recipe.get("description", ""),
-                "test_accuracy": (meta.get("metrics") or {}).get("test_accuracy"),
+        about = summary(getattr(self.network, "metadata", {}) or {})
+        return {"model": self.name, "recipe": about["label"], "description": about["description"] or "",
+                "test_accuracy": about["test_accuracy"],
                 "classes": int(self.network.layers[-1].output_shape[0]),
                 "max_body_bytes": max_body, "max_pixels": self.max_pixels}
 

@@ -19,13 +19,10 @@ from tqdm.auto import tqdm
 from digitnet.errors import DigitnetError
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
-from digitnet.nn.optimizers import make_optimizer
+from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.nn.schedulers import make_schedule
 from digitnet.train.history import History
-
-
-class TrainingDiverged(DigitnetError):
-    """The loss became NaN or infinite: the weights are garbage from here on."""
+from digitnet.train.step import TrainingDiverged, train_step
 
 
 def evaluate(network: Network, X: np.ndarray, y: np.ndarray, batch_size: int = 4096) -> tuple[float, float]:
@@ -47,24 +44,28 @@ def count_correct(network: Network, z: np.ndarray, y: np.ndarray) -> int:
 class Trainer:
     """Trains a :class:`Network` with mini-batch gradient descent.
 
-    ``transform(xb, rng)`` may change each training batch (data augmentation); ``callbacks`` are called
-    as ``callback(trainer, row)`` after every epoch with that epoch's history row.
+    ``optimizer`` is a name (built over the network's parameters with ``lr``, ``weight_decay`` and
+    ``momentum``) or a ready :class:`~digitnet.nn.optimizers.Optimizer`. ``transform(xb, rng)`` may
+    change each training batch (data augmentation); ``callbacks`` are called as
+    ``callback(trainer, row)`` after every epoch with that epoch's history row. Progress messages go to
+    ``log`` (default: above the progress bar, on stderr).
     """
 
-    def __init__(self, network: Network, optimizer: str = "momentum", lr: float = 0.1, momentum: float = 0.9,
+    def __init__(self, network: Network, optimizer: "str | Optimizer" = "momentum", lr: float = 0.1, momentum: float = 0.9,
                  weight_decay: float = 0.0, schedule: str = "constant", epochs: int = 10, batch_size: int = 128,
                  patience: int | None = None, restore_best: bool = True, seed: int | None = None,
                  progress: bool = True, log: Callable[[str], None] | None = None,
                  transform: Callable | None = None, callbacks: tuple[Callable, ...] = (),
                  step_size: float = 10, gamma: float = 0.1):
         if int(epochs) < 1:
-            raise DigitnetError(f"epochs must be at least 1, got {epochs}")
+            raise DigitnetError(f"`epochs` must be at least 1, got {epochs}", parameter="epochs")
         if int(batch_size) < 1:
-            raise DigitnetError(f"batch size must be at least 1, got {batch_size}")
+            raise DigitnetError(f"`batch_size` must be at least 1, got {batch_size}", parameter="batch_size")
         if patience is not None and int(patience) < 1:
-            raise DigitnetError(f"patience must be at least 1 epoch, got {patience}")
+            raise DigitnetError(f"`patience` must be at least 1 epoch, got {patience}", parameter="patience")
         self.network = network
-        self.optimizer = make_optimizer(optimizer, network.parameter_groups(weight_decay > 0), lr, weight_decay, momentum)
+        self.optimizer = (optimizer if isinstance(optimizer, Optimizer) else
+                          make_optimizer(optimizer, network.params, lr, weight_decay, momentum))
         self.schedule = make_schedule(schedule, lr, epochs, step_size, gamma)
         self.epochs, self.batch_size = int(epochs), int(batch_size)
         self.patience, self.restore_best = patience, restore_best
@@ -81,7 +82,7 @@ class Trainer:
         if has_val:
             X_val = self.network.as_input(X_val)
         if len(X) != len(y):
-            raise DigitnetError(f"{len(X)} training samples but {len(y)} labels")
+            raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
         self._best_loss, self._best_weights = math.inf, None
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught by the loss check instead
@@ -131,15 +132,10 @@ class Trainer:
             if self.transform is not None:
                 xb = self.transform(xb, self.rng)
             opt.lr = self.schedule(epoch - 1 + step / steps)
-            z = net.forward(xb, training=True)
-            loss, delta = net.loss.fn_and_delta(z, yb)
-            if not math.isfinite(loss):
-                raise TrainingDiverged(
-                    f"the loss became {loss} in epoch {epoch}, batch {step + 1}: the learning rate ({opt.lr:g}) "
-                    "is probably too high; try a smaller --lr (e.g. a tenth of it)"
-                )
-            net.backward(delta)
-            opt.step()
+            try:
+                loss, z = train_step(net, opt, xb, yb)
+            except TrainingDiverged as err:
+                raise TrainingDiverged(f"in epoch {epoch}, batch {step + 1}, {err}", err.parameter) from None
             total_loss += loss * len(idx)
             correct += count_correct(net, z, yb)
             seen += len(idx)

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from digitnet.data import to_float
+from digitnet.nn.inputs import scale_pixels
 from digitnet.tutorials.result import Context, Published, Result
 
 BOOK = "Nielsen, Neural Networks and Deep Learning, ch. 1"
@@ -84,7 +84,12 @@ def run_svm(ctx: Context) -> Result:
         return _result("svm", "Baseline: SVM", configuration, None, 0.0, ctx, tolerance=None,
                        note="skipped: scikit-learn is not installed (pip install scikit-learn)")
     started = time.perf_counter()
-    model = SVC().fit(to_float(ctx.data.train_images[:n]), ctx.data.train_labels[:n])
+    model = SVC().fit(flat_pixels(ctx.data.train_images[:n]), ctx.data.train_labels[:n])
     seconds = time.perf_counter() - started
-    accuracy = float(np.mean(model.predict(to_float(ctx.data.test_images)) == ctx.data.test_labels))
+    accuracy = float(np.mean(model.predict(flat_pixels(ctx.data.test_images)) == ctx.data.test_labels))
     return _result("svm", "Baseline: SVM", configuration, accuracy, seconds, ctx, tolerance=None)
+
+
+def flat_pixels(images: np.ndarray) -> np.ndarray:
+    """Images as (N, H*W) floats in [0, 1], the input scikit-learn's SVC takes."""
+    return scale_pixels(images).reshape(len(images), -1)

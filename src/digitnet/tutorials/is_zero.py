@@ -16,12 +16,11 @@ import time
 
 import numpy as np
 
-from digitnet.data import to_float
 from digitnet.metrics import confusion_matrix, precision_recall_f1
 from digitnet.nn.network import Network
 from digitnet.presets import get_preset
 from digitnet.tutorials.result import Context, Published, Result, verdict
-from digitnet.tutorials.training import descend, optimizer_for
+from digitnet.tutorials.training import descend
 
 KEY = "is-it-zero"
 SOURCE = "tutorial 1 ('Is it a 0?' logistic regression), test-set confusion matrix"
@@ -30,7 +29,7 @@ SOURCE = "tutorial 1 ('Is it a 0?' logistic regression), test-set confusion matr
 PUBLISHED_MATRIX = np.array([[8958, 26], [62, 954]])
 PUBLISHED = Published("99.12% (confusion [[8958, 26], [62, 954]])", SOURCE,
                       float(np.trace(PUBLISHED_MATRIX) / PUBLISHED_MATRIX.sum()))
-QUICK_STEPS = 200
+STEPS, QUICK_STEPS = 2000, 200
 
 
 def zero_labels(labels: np.ndarray) -> np.ndarray:
@@ -50,10 +49,10 @@ def train_detector(name: str, ds, steps: int, seed: int = 0, log=None) -> tuple[
     """
     recipe = get_preset(name)
     network = recipe.build(seed=seed)
-    optimizer = optimizer_for(recipe, network)
+    optimizer = recipe.make_optimizer(network)
     report = (lambda step, cost: log(f"step {step:>5}: cost {cost:.4f}")) if log else None
     started = time.perf_counter()
-    costs = descend(network, optimizer, to_float(ds.train_images), zero_labels(ds.train_labels), steps,
+    costs = descend(network, optimizer, ds.train_images, zero_labels(ds.train_labels), steps,
                     batch_size=recipe.batch_size, rng=np.random.default_rng(seed), every=max(steps // 10, 1),
                     on_record=report)
     return network, costs, time.perf_counter() - started
@@ -62,7 +61,7 @@ def train_detector(name: str, ds, steps: int, seed: int = 0, log=None) -> tuple[
 def detector_scores(network: Network, ds) -> dict:
     """Accuracy, the 2x2 confusion matrix (truth in rows: not-0, 0) and precision/recall/F1 for "0"."""
     truth = zero_labels(ds.test_labels).astype(np.int64)
-    predicted = network.predict(to_float(ds.test_images))
+    predicted = network.predict(ds.test_images)
     cm = confusion_matrix(truth, predicted, 2)
     s = precision_recall_f1(cm)
     return {"accuracy": float(np.trace(cm) / cm.sum()), "confusion": cm.tolist(),
@@ -75,7 +74,7 @@ def describe(scores: dict) -> str:
 
 def run(ctx: Context) -> Result:
     recipe = get_preset(KEY)
-    steps = QUICK_STEPS if ctx.quick else recipe.extra["steps"]
+    steps = QUICK_STEPS if ctx.quick else STEPS
     network, costs, seconds = train_detector(KEY, ctx.data, steps, ctx.seed)
     scores = detector_scores(network, ctx.data)
     scores["costs"] = costs

@@ -21,7 +21,7 @@ PUBLISHED = Published("90.2%, cost stuck at 0.6931, F1 0 (never learns)",
 
 def run(ctx: Context) -> Result:
     recipe = get_preset(KEY)
-    steps = is_zero.QUICK_STEPS if ctx.quick else recipe.extra["steps"]
+    steps = is_zero.QUICK_STEPS if ctx.quick else is_zero.STEPS
     network, costs, seconds = is_zero.train_detector(KEY, ctx.data, steps, ctx.seed)
     scores = is_zero.detector_scores(network, ctx.data)
     baseline = ctx.results.get(is_zero.KEY) or is_zero.run(ctx)  # tutorial 1, to be beaten

@@ -13,12 +13,13 @@ H = 100.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from digitnet.data import to_float
 from digitnet.presets import get_preset
+from digitnet.train import run as train
 from digitnet.tutorials.result import Context, Published, Result, plural, verdict
-from digitnet.tutorials.training import train_epochs
 
 KEY = "momentum-100"
 PUBLISHED = Published("about 21% after 200 epochs (wrong momentum update); target at least 97%",
@@ -26,22 +27,27 @@ PUBLISHED = Published("about 21% after 200 epochs (wrong momentum update); targe
 
 
 def split_test(images: np.ndarray, labels: np.ndarray, seed: int = 0):
-    """The test set cut in two random halves -> (X_val, y_val, X_test, y_test), floats in [0, 1].
+    """The test set cut in two random halves -> (X_val, y_val, X_test, y_test).
 
     Random rather than first/last half: MNIST's first 5,000 test images are known to be easier.
     """
     order = np.random.default_rng(seed).permutation(len(images))
     half = len(order) // 2
-    X = to_float(images)
-    return X[order[:half]], labels[order[:half]], X[order[half:]], labels[order[half:]]
+    return images[order[:half]], labels[order[:half]], images[order[half:]], labels[order[half:]]
+
+
+def train_on_all(recipe, ds, seed: int = 0, log=None):
+    """All 60,000 training images, validated on one half of the test set and tested on the other."""
+    x_val, y_val, x_test, y_test = split_test(ds.test_images, ds.test_labels, seed=seed)
+    halves = replace(ds, test_images=x_test, test_labels=y_test, name=f"{ds.name} (test set halved)")
+    return train(recipe.with_overrides(val_size=0), halves, seed, validation=(x_val, y_val), log=log)
 
 
 def run(ctx: Context) -> Result:
     recipe = get_preset(KEY).with_overrides(epochs=1 if ctx.quick else None)
-    x_val, y_val, x_test, y_test = split_test(ctx.data.test_images, ctx.data.test_labels, seed=ctx.seed)
-    network, history = train_epochs(recipe, to_float(ctx.data.train_images), ctx.data.train_labels, x_val, y_val,
-                                    seed=ctx.seed, log=ctx.log)
-    metrics = {"test_accuracy": network.score(x_test, y_test), "val_accuracy": history.best["val_accuracy"],
+    trained = train_on_all(recipe, ctx.data, ctx.seed, ctx.log)
+    history = trained.history
+    metrics = {"test_accuracy": trained.metrics["test_accuracy"], "val_accuracy": history.best["val_accuracy"],
                "val_loss": history.best["val_loss"], "best_epoch": history.best_epoch, "history": history.to_dict()}
     plots = []
     if ctx.plots is not None:

@@ -14,19 +14,19 @@ import time
 from digitnet.data.moons import make_moons, train_test_split
 from digitnet.presets import get_preset
 from digitnet.tutorials.result import Context, Published, Result
-from digitnet.tutorials.training import descend, optimizer_for
+from digitnet.tutorials.training import descend
 
 KEY = "moons"
 PUBLISHED = Published("no figure published (the decision-boundary animation)",
                       "tutorial 6 (a general MLP on two moons)", None)
-QUICK_ITERATIONS = 300
+ITERATIONS, QUICK_ITERATIONS = 3000, 300
+POINTS, NOISE, TEST_FRACTION = 1000, 0.2, 0.2
 
 
-def moons_data(recipe, seed: int = 0):
-    """The tutorial's data: ``points`` moons with ``noise``, split into training and held-out parts."""
-    extra = recipe.extra
-    X, y = make_moons(extra["points"], extra["noise"], seed=seed)
-    return train_test_split(X, y, extra["test_fraction"], seed=seed)
+def moons_data(seed: int = 0):
+    """The tutorial's data: :data:`POINTS` moons with :data:`NOISE`, split into training and held-out parts."""
+    X, y = make_moons(POINTS, NOISE, seed=seed)
+    return train_test_split(X, y, TEST_FRACTION, seed=seed)
 
 
 def train(recipe, X, y, iterations: int, seed: int = 0, movie=None, every: int = 100):
@@ -35,15 +35,15 @@ def train(recipe, X, y, iterations: int, seed: int = 0, movie=None, every: int =
     snapshot = None
     if movie is not None:
         snapshot = lambda step, cost: movie.snapshot(network, step, network.score(X, y))  # noqa: E731
-    costs = descend(network, optimizer_for(recipe, network), X, y, iterations, batch_size=None, every=every,
+    costs = descend(network, recipe.make_optimizer(network), X, y, iterations, batch_size=None, every=every,
                     on_record=snapshot)
     return network, costs
 
 
 def run(ctx: Context) -> Result:
     recipe = get_preset(KEY)
-    iterations = QUICK_ITERATIONS if ctx.quick else recipe.extra["iterations"]
-    X_train, y_train, X_test, y_test = moons_data(recipe, seed=ctx.seed)
+    iterations = QUICK_ITERATIONS if ctx.quick else ITERATIONS
+    X_train, y_train, X_test, y_test = moons_data(seed=ctx.seed)
     movie = None
     if ctx.plots is not None:
         from digitnet.plots import BoundaryMovie
@@ -61,5 +61,5 @@ def run(ctx: Context) -> Result:
               f"{metrics['train_accuracy']:.1%} training")
     return Result(KEY, "6. General MLP on two moons",
                   f"2-25-50-50-25-1 ReLU/sigmoid, BCE, lr {recipe.lr:g}, {iterations:,} full-batch iterations, "
-                  f"{recipe.extra['points']:,} points (noise {recipe.extra['noise']:g}), 80/20 split",
+                  f"{POINTS:,} points (noise {NOISE:g}), 80/20 split",
                   PUBLISHED, figure, seconds, None, ctx.quick, metrics, plots)

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet.data import to_float, validation_split
 from digitnet.presets import get_preset
+from digitnet.train import run
 from digitnet.tutorials.result import Context, Published, Result, plural, verdict
-from digitnet.tutorials.training import train_epochs
 
 BOOK = "Nielsen, Neural Networks and Deep Learning"
 PUBLISHED = {
@@ -53,12 +52,11 @@ class EpochPrinter:
 def train_once(recipe, ds, seed: int = 0, say=print):
     """One run of ``recipe`` the book's way: 50,000 / 10,000 split, per-epoch test counts printed.
 
-    Returns the network (with the least-validation-loss weights), its History and the per-epoch counts.
+    Returns the trained model (:func:`digitnet.train.run`: the least-validation-loss weights, its
+    history and test accuracy) and the per-epoch counts.
     """
-    x_train, y_train, x_val, y_val = validation_split(to_float(ds.train_images), ds.train_labels, recipe.val_size)
-    printer = EpochPrinter(to_float(ds.test_images), ds.test_labels, say)
-    network, history = train_epochs(recipe, x_train, y_train, x_val, y_val, seed=seed, callbacks=(printer,))
-    return network, history, printer.counts
+    printer = EpochPrinter(ds.test_images, ds.test_labels, say)
+    return run(recipe, ds, seed, callbacks=(printer,)), printer.counts
 
 
 def run_preset(name: str, ctx: Context) -> Result:
@@ -67,11 +65,11 @@ def run_preset(name: str, ctx: Context) -> Result:
     runs = []
     for seed in range(ctx.seed, ctx.seed + (1 if ctx.quick else RUNS[name])):
         ctx.log(f"{name}, seed {seed}:")
-        network, history, counts = train_once(recipe, ctx.data, seed, ctx.log)
+        trained, counts = train_once(recipe, ctx.data, seed, ctx.log)
+        history = trained.history
         runs.append({"seed": seed, "history": history, "epoch_counts": counts,
                      "val_accuracy": history.best["val_accuracy"], "best_epoch": history.best_epoch,
-                     "test_accuracy": network.score(to_float(ctx.data.test_images), ctx.data.test_labels),
-                     "seconds": history.train_seconds})
+                     "test_accuracy": trained.metrics["test_accuracy"], "seconds": history.train_seconds})
     chosen = max(runs, key=lambda r: r["val_accuracy"])
     if name in ON_VALIDATION:
         book_style, where = chosen["val_accuracy"], "validation set"

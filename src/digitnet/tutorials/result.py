@@ -6,12 +6,11 @@ always measured by the run itself and only formatted here.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from digitnet.data import MNIST
+from digitnet.data import Dataset
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,12 @@ class Result:
 class Context:
     """What a tutorial run needs: the data, how long to run, where pictures go and earlier results."""
 
-    data: MNIST | None
+    data: Dataset | None
     quick: bool = False
     seed: int = 0
     plots: Path | None = None
     models: Path | None = None  # where long runs (the CNN ladder) save their models, and reuse them
-    log: Callable[[str], None] = field(default=lambda msg: print(msg, file=sys.stderr))
+    log: Callable[[str], None] = field(default=lambda msg: None)  # progress lines (the CLI prints them)
     results: dict[str, Result] = field(default_factory=dict)
 
     def plot_path(self, name: str) -> Path | None:

@@ -6,7 +6,6 @@ and ``ladder`` (the convolutional presets, a couple of hours).
 
 from __future__ import annotations
 
-import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -50,7 +49,7 @@ def reproduce(data, names: list[str] | None = None, quick: bool = False, seed: i
               models: "str | Path | None" = None) -> list[Result]:
     """Run ``names`` (default: the tutorials group) and return their results in table order."""
     ctx = Context(data, quick=quick, seed=seed, plots=Path(plots) if plots else None,
-                  models=Path(models) if models else None, log=log or (lambda msg: print(msg, file=sys.stderr)))
+                  models=Path(models) if models else None, log=log or (lambda msg: None))
     for name in check_names(names):
         if ctx.data is None and name not in WITHOUT_MNIST:
             raise DigitnetError(f"{name} needs the MNIST data")

@@ -19,15 +19,18 @@ import time
 
 import numpy as np
 
-from digitnet.data import to_float
+from digitnet.nn.inputs import scale_pixels
 from digitnet.presets import get_preset
 from digitnet.tutorials.result import Context, Published, Result
-from digitnet.tutorials.training import descend, optimizer_for
+from digitnet.tutorials.training import descend
 
 KEY = "softmax-l2"
 PUBLISHED = Published("91.6% training, 91.1% test after 1,000 iterations",
                       "tutorial 3 (softmax regression with L2, 6:2:2 split)", 0.911)
 PUBLISHED_TRAIN = 0.916
+ITERATIONS = 1000
+#: the (c, lr) pairs tried on the validation part
+GRID = {"weight_decay": (0.0, 1e-4, 1e-3), "lr": (0.5, 1.0, 2.0)}
 GRID_ITERATIONS, QUICK_GRID_ITERATIONS, QUICK_ITERATIONS = 100, 10, 50
 QUICK_IMAGES = 10000  # a --quick run splits only the first 10,000 training images
 
@@ -36,7 +39,7 @@ def split_622(images: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict[str
     """Shuffle, then cut 60% / 20% / 20% into "train", "validation" and "test" (floats in [0, 1])."""
     order = np.random.default_rng(seed).permutation(len(images))
     a, b = int(0.6 * len(order)), int(0.8 * len(order))
-    X = to_float(images)
+    X = scale_pixels(images).reshape(len(images), -1)
     return {part: (X[idx], labels[idx]) for part, idx in
             (("train", order[:a]), ("validation", order[a:b]), ("test", order[b:]))}
 
@@ -44,15 +47,14 @@ def split_622(images: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict[str
 def fit(recipe, X: np.ndarray, y: np.ndarray, iterations: int, every: int = 100, seed: int = 0):
     """Train a fresh softmax regression with ``recipe``'s lr and c; return (network, [(iteration, J)])."""
     network = recipe.build(seed=seed)
-    costs = descend(network, optimizer_for(recipe, network), X, y, iterations, batch_size=None, every=every)
+    costs = descend(network, recipe.make_optimizer(network), X, y, iterations, batch_size=None, every=every)
     return network, costs
 
 
 def grid_search(recipe, parts, iterations: int, log=None) -> list[dict]:
-    """Every (c, lr) of ``recipe.extra["grid"]``, trained ``iterations`` steps, scored on validation; best first."""
-    grid = recipe.extra["grid"]
+    """Every (c, lr) of :data:`GRID`, trained ``iterations`` steps, scored on validation; best first."""
     rows = []
-    for c, lr in itertools.product(grid["weight_decay"], grid["lr"]):
+    for c, lr in itertools.product(GRID["weight_decay"], GRID["lr"]):
         network, costs = fit(recipe.with_overrides(weight_decay=c, lr=lr), *parts["train"], iterations,
                              every=iterations)
         rows.append({"c": c, "lr": lr, "cost": costs[-1][1], "val_accuracy": network.score(*parts["validation"])})
@@ -63,7 +65,7 @@ def grid_search(recipe, parts, iterations: int, log=None) -> list[dict]:
 
 def run(ctx: Context) -> Result:
     recipe = get_preset(KEY)
-    iterations = QUICK_ITERATIONS if ctx.quick else recipe.extra["iterations"]
+    iterations = QUICK_ITERATIONS if ctx.quick else ITERATIONS
     every = 10 if ctx.quick else 100
     n = QUICK_IMAGES if ctx.quick else len(ctx.data.train_labels)
     parts = split_622(ctx.data.train_images[:n], ctx.data.train_labels[:n], seed=ctx.seed)
@@ -75,7 +77,7 @@ def run(ctx: Context) -> Result:
     metrics = {"c": best.weight_decay, "lr": best.lr, "grid": grid, "costs": costs,
                "train_accuracy": network.score(*parts["train"]), "val_accuracy": network.score(*parts["validation"]),
                "test_accuracy": network.score(*parts["test"]),
-               "official_test_accuracy": network.score(to_float(ctx.data.test_images), ctx.data.test_labels)}
+               "official_test_accuracy": network.score(ctx.data.test_images, ctx.data.test_labels)}
     plots = []
     if ctx.plots is not None:
         from digitnet.plots import plot_cost_curve, plot_first_layer
@@ -85,8 +87,8 @@ def run(ctx: Context) -> Result:
             title=f"Softmax regression: cost J every {every} iterations (c={best.weight_decay:g}, lr={best.lr:g})")))
         # Without a hidden layer each digit's weights are a template of that digit: worth a look.
         plots.append(str(plot_first_layer(network, ctx.plot_path("softmax_l2_weights.png"), n=10, columns=5,
-                                          title="Softmax regression: the weights of each digit (red +, blue -)",
-                                          unit_name="digit")))
+                                          title="Softmax regression: the weights of each class (red +, blue -)",
+                                          unit_name="class")))
     figure = (f"{metrics['train_accuracy']:.2%} training, {metrics['test_accuracy']:.2%} test "
               f"(official test set {metrics['official_test_accuracy']:.2%}); chose c={best.weight_decay:g}, "
               f"lr={best.lr:g}")

@@ -1,7 +1,7 @@
 """Activation functions as layers: no parameters, just f(x) forward and f'(x) * grad backward.
 
-Each one keeps what its derivative needs from the forward pass. For sigmoid and tanh the derivative is
-cheapest written in terms of the output (s' = s(1 - s), tanh' = 1 - tanh^2), so they keep the output.
+In training each one keeps what its derivative needs. For sigmoid and tanh the derivative is cheapest
+written in terms of the output (s' = s(1 - s), tanh' = 1 - tanh^2), so they keep the output.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ class Sigmoid(Layer):
     type_name = "sigmoid"
 
     def forward(self, x, training=False):
-        self._y = F.sigmoid(x)
-        return self._y
+        y = F.sigmoid(x)
+        if training:
+            self.save_for_backward(y)
+        return y
 
     def backward(self, grad_out, need_input_grad=True):
-        y = self._y
+        (y,) = self.saved()
         return grad_out * y * (1 - y)
 
 
@@ -35,11 +37,13 @@ class Tanh(Layer):
     type_name = "tanh"
 
     def forward(self, x, training=False):
-        self._y = np.tanh(x)
-        return self._y
+        y = np.tanh(x)
+        if training:
+            self.save_for_backward(y)
+        return y
 
     def backward(self, grad_out, need_input_grad=True):
-        y = self._y
+        (y,) = self.saved()
         return grad_out * (1 - y * y)
 
 
@@ -60,16 +64,17 @@ class ReLU(Layer):
         self._zeros = np.zeros(0)
 
     def forward(self, x, training=False):
-        zero = 0
-        if training:
-            if self._zeros.shape != x.shape or self._zeros.dtype != x.dtype:
-                self._zeros = np.zeros_like(x)
-            zero = self._zeros
-        self._y = np.maximum(x, zero)
-        return self._y
+        if not training:
+            return np.maximum(x, 0)
+        if self._zeros.shape != x.shape or self._zeros.dtype != x.dtype:
+            self._zeros = np.zeros_like(x)
+        y = np.maximum(x, self._zeros)
+        self.save_for_backward(y)
+        return y
 
     def backward(self, grad_out, need_input_grad=True):
-        return grad_out * (self._y > 0)
+        (y,) = self.saved()
+        return grad_out * (y > 0)
 
 
 @register
@@ -83,11 +88,14 @@ class LeakyReLU(Layer):
         self.alpha = float(alpha)
 
     def forward(self, x, training=False):
-        self._positive = x > 0
-        return np.where(self._positive, x, x * self.alpha)
+        positive = x > 0
+        if training:
+            self.save_for_backward(positive)
+        return np.where(positive, x, x * np.asarray(self.alpha, x.dtype))
 
     def backward(self, grad_out, need_input_grad=True):
-        return np.where(self._positive, grad_out, grad_out * self.alpha)
+        (positive,) = self.saved()
+        return np.where(positive, grad_out, grad_out * np.asarray(self.alpha, grad_out.dtype))
 
     def get_config(self):
         return {"type": self.type_name, "alpha": self.alpha}
@@ -118,11 +126,13 @@ class Softmax(Layer):
     type_name = "softmax"
 
     def forward(self, x, training=False):
-        self._y = F.softmax(x)
-        return self._y
+        s = F.softmax(x)
+        if training:
+            self.save_for_backward(s)
+        return s
 
     def backward(self, grad_out, need_input_grad=True):
-        s = self._y
+        (s,) = self.saved()
         return s * (grad_out - np.sum(grad_out * s, axis=-1, keepdims=True))
 
 

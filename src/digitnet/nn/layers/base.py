@@ -2,17 +2,19 @@
 
 A layer is a function of its input and its parameters. Training needs two things from it:
 
-- ``forward(x, training)`` computes the output and remembers whatever backward will need;
-- ``backward(grad_out)`` receives dLoss/dOutput, stores dLoss/dParameter in ``self.grads`` and returns
+- ``forward(x, training)`` computes the output; with ``training=True`` it also keeps, through
+  :meth:`Layer.save_for_backward`, whatever backward will need. With ``training=False`` (prediction) it
+  stores nothing at all, so one network can answer many threads at once;
+- ``backward(grad_out)`` receives dLoss/dOutput, writes dLoss/dParameter into ``self.grads`` and returns
   dLoss/dInput for the layer below (the chain rule, one link at a time).
 
-Parameters live in ``self.params`` (name -> array) with gradients of the same shapes in ``self.grads``,
-so optimisers and model files can treat every layer alike. Arrays a layer must keep but nobody trains
-(batch normalisation's running statistics) live in ``self.state``: model files save them, optimisers
-never see them. Inputs are batches of any shape ``(N, ...)``.
+``build`` is the same for every layer: it records the shapes, asks the layer for its initial parameters
+(:meth:`create_params`) and for the arrays it keeps but nobody trains (:meth:`create_state`, batch
+normalisation's running statistics), and allocates a gradient of the same shape for each parameter.
+Optimisers and model files can then treat every layer alike. Inputs are batches of any shape ``(N, ...)``.
 
-Once a network is built, ``params`` and ``grads`` hold *views* into one flat array per network (see
-``Network.build``), so a layer must update them in place (``out=``, ``[...] =``), never rebind them.
+Inside a network, ``params`` and ``grads`` are views into one flat array (``digitnet.nn.parameters``):
+a layer updates them in place (``out=``, ``[...] =``) and never rebinds them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+
+from digitnet.errors import DigitnetError
 
 #: type name -> layer class, filled by ``@register``; model files name layers by these strings.
 LAYER_TYPES: dict[str, type["Layer"]] = {}
@@ -44,14 +48,31 @@ class Layer:
         self.output_shape: tuple[int, ...] | None = None
 
     # -- building -------------------------------------------------------------------------------
-    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype: np.dtype) -> tuple[int, ...]:
-        """Create parameters for a per-sample ``input_shape``; return the per-sample output shape."""
-        self.input_shape = tuple(input_shape)
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype) -> tuple[int, ...]:
+        """Create parameters, state and gradients for a per-sample ``input_shape``; return the output shape.
+
+        Gradients start as ``np.zeros``, which costs nothing until written (the operating system hands out
+        zeroed pages lazily), so a network that moves them into its flat storage wastes nothing.
+        """
+        dtype = np.dtype(dtype)
+        self.input_shape = tuple(int(s) for s in input_shape)
         self.output_shape = self.compute_output_shape(self.input_shape)
+        self.params = {name: np.ascontiguousarray(a, dtype) for name, a in
+                       self.create_params(self.input_shape, rng, dtype).items()}
+        self.state = {name: np.ascontiguousarray(a, dtype) for name, a in self.create_state(self.input_shape, dtype).items()}
+        self.grads = {name: np.zeros(a.shape, dtype) for name, a in self.params.items()}
         return self.output_shape
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return input_shape
+
+    def create_params(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype: np.dtype) -> dict:
+        """The initial values of the learned arrays, by name (none for most layers)."""
+        return {}
+
+    def create_state(self, input_shape: tuple[int, ...], dtype: np.dtype) -> dict:
+        """Arrays the layer keeps and model files save, but no optimiser updates."""
+        return {}
 
     # -- computing ------------------------------------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
@@ -60,6 +81,18 @@ class Layer:
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """``need_input_grad=False`` lets the first layer skip a product nobody will use."""
         raise NotImplementedError
+
+    def save_for_backward(self, *arrays) -> None:
+        """Keep what backward needs; called by ``forward`` in training only."""
+        self._saved = arrays
+
+    def saved(self) -> tuple:
+        """What the last training forward pass kept for backward."""
+        try:
+            return self._saved
+        except AttributeError:
+            raise DigitnetError(f"{type(self).__name__}.backward needs a forward pass with training=True first; "
+                                "prediction (training=False) keeps nothing for it") from None
 
     # -- describing -----------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

@@ -42,45 +42,45 @@ class BatchNorm(Layer):
             raise DigitnetError(f"batchnorm eps must be positive, got {eps}")
         self.momentum, self.eps = float(momentum), float(eps)
 
-    def build(self, input_shape, rng, dtype):
+    def create_params(self, input_shape, rng, dtype):
         if len(input_shape) not in (1, 3):
             raise DigitnetError(f"batchnorm works on (features,) or (channels, height, width) inputs, got {tuple(input_shape)}")
         c = int(input_shape[0])
         self._axes = (0,) if len(input_shape) == 1 else (0, 2, 3)
         self._shape = (1, c) if len(input_shape) == 1 else (1, c, 1, 1)  # broadcasts a per-channel vector
-        self.params = {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
-        self.state = {"running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        return super().build(input_shape, rng, dtype)
+        return {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
+
+    def create_state(self, input_shape, dtype):
+        c = int(input_shape[0])
+        return {"running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
 
     def forward(self, x, training=False):
         p, s = self.params, self.state
-        if training:
-            mean = x.mean(axis=self._axes, dtype=x.dtype)
-            centred = x - mean.reshape(self._shape)
-            var = np.mean(centred * centred, axis=self._axes, dtype=x.dtype)
-            m = x.size // len(mean)
-            s["running_mean"] *= 1 - self.momentum
-            s["running_mean"] += self.momentum * mean
-            s["running_var"] *= 1 - self.momentum
-            s["running_var"] += self.momentum * var * (m / max(m - 1, 1))  # unbiased, as PyTorch keeps it
-        else:
-            var = s["running_var"]
-            centred = x - s["running_mean"].reshape(self._shape)
-        self._inv_std = (1.0 / np.sqrt(var + np.asarray(self.eps, x.dtype))).reshape(self._shape)
-        self._x_hat = centred * self._inv_std
-        self._training = training
-        return self._x_hat * p["gamma"].reshape(self._shape) + p["beta"].reshape(self._shape)
+        if not training:  # fixed statistics: an affine map per channel, and nothing is kept
+            inv_std = (1.0 / np.sqrt(s["running_var"] + np.asarray(self.eps, x.dtype))).reshape(self._shape)
+            x_hat = (x - s["running_mean"].reshape(self._shape)) * inv_std
+            return x_hat * p["gamma"].reshape(self._shape) + p["beta"].reshape(self._shape)
+        mean = x.mean(axis=self._axes, dtype=x.dtype)
+        centred = x - mean.reshape(self._shape)
+        var = np.mean(centred * centred, axis=self._axes, dtype=x.dtype)
+        m = x.size // len(mean)
+        s["running_mean"] *= 1 - self.momentum
+        s["running_mean"] += self.momentum * mean
+        s["running_var"] *= 1 - self.momentum
+        s["running_var"] += self.momentum * var * (m / max(m - 1, 1))  # unbiased, as PyTorch keeps it
+        inv_std = (1.0 / np.sqrt(var + np.asarray(self.eps, x.dtype))).reshape(self._shape)
+        x_hat = centred * inv_std
+        self.save_for_backward(x_hat, inv_std)
+        return x_hat * p["gamma"].reshape(self._shape) + p["beta"].reshape(self._shape)
 
     def backward(self, grad_out, need_input_grad=True):
-        x_hat, axes = self._x_hat, self._axes
+        x_hat, inv_std = self.saved()
+        axes = self._axes
         np.sum(grad_out, axis=axes, out=self.grads["beta"])
         np.sum(grad_out * x_hat, axis=axes, out=self.grads["gamma"])
         if not need_input_grad:
             return None
-        scale = self.params["gamma"].reshape(self._shape) * self._inv_std
-        if not self._training:  # fixed statistics: just an affine map per channel
-            return grad_out * scale
+        scale = self.params["gamma"].reshape(self._shape) * inv_std
         m = grad_out.size // grad_out.shape[1]
         sum_g = self.grads["beta"].reshape(self._shape)
         sum_gx = self.grads["gamma"].reshape(self._shape)

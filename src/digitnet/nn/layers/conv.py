@@ -57,7 +57,6 @@ class Conv2D(Layer):
             padding = (self.kernel_size[0] // 2, self.kernel_size[1] // 2)
         self.padding = pair(padding, "conv2d padding")
         self.in_channels = None if in_channels is None else int(in_channels)
-        self._cols = None
 
     def compute_output_shape(self, input_shape):
         _, h, w = check_image_input(input_shape, "a conv2d layer")
@@ -66,28 +65,27 @@ class Conv2D(Layer):
         ow = output_size(w, self.kernel_size[1], self.stride[1], self.padding[1], what)
         return (self.filters, oh, ow)
 
-    def build(self, input_shape, rng, dtype):
+    def create_params(self, input_shape, rng, dtype):
         c, _, _ = check_image_input(input_shape, "a conv2d layer")
         if self.in_channels is not None and self.in_channels != c:
             raise DigitnetError(f"conv2d expects {self.in_channels} input channels but the layer below gives {c}")
         self.in_channels = c
         kh, kw = self.kernel_size
         fan_in, fan_out = c * kh * kw, self.filters * kh * kw
-        self.params["W"] = initialize(self.init, (self.filters, c, kh, kw), fan_in, fan_out, rng, dtype)
-        self.params["b"] = initialize(self.bias_init, (self.filters,), fan_in, fan_out, rng, dtype)
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        return super().build(input_shape, rng, dtype)
+        return {"W": initialize(self.init, (self.filters, c, kh, kw), fan_in, fan_out, rng, dtype),
+                "b": initialize(self.bias_init, (self.filters,), fan_in, fan_out, rng, dtype)}
 
     def forward(self, x, training=False):
+        if training:
+            y, cols = self._convolve(x)
+            self.save_for_backward(cols)
+            return y
         n, (_, oh, ow) = len(x), self.output_shape
         per_image = self.params["W"][0].size * oh * ow  # column entries one image unfolds into
-        if not training and n * per_image > EVAL_CHUNK_ELEMENTS:  # a big inference batch: unfold in chunks
-            step = max(1, EVAL_CHUNK_ELEMENTS // per_image)
-            self._cols = None
-            return np.concatenate([self._convolve(x[i:i + step])[0] for i in range(0, n, step)])
-        y, self._cols = self._convolve(x)
-        self._x_shape = x.shape
-        return y
+        step = max(1, EVAL_CHUNK_ELEMENTS // per_image)  # a big inference batch is unfolded in chunks
+        if n <= step:
+            return self._convolve(x)[0]
+        return np.concatenate([self._convolve(x[i:i + step])[0] for i in range(0, n, step)])
 
     def _convolve(self, x):
         n, (f, oh, ow) = len(x), self.output_shape
@@ -97,16 +95,15 @@ class Conv2D(Layer):
         return y.reshape(n, f, oh, ow), cols
 
     def backward(self, grad_out, need_input_grad=True):
-        if self._cols is None:
-            raise DigitnetError("conv2d backward needs a forward pass with a training-sized batch first")
-        n, (f, oh, ow), cols = len(grad_out), self.output_shape, self._cols
+        (cols,) = self.saved()
+        n, (f, oh, ow) = len(grad_out), self.output_shape
         g = grad_out.reshape(n, f, oh * ow)
         np.sum(np.matmul(g, cols.transpose(0, 2, 1)), axis=0, out=self.grads["W"].reshape(f, -1))
         np.sum(g, axis=(0, 2), out=self.grads["b"])
         if not need_input_grad:
             return None
         dcols = np.matmul(self.params["W"].reshape(f, -1).T, g)  # (N, C*kh*kw, OH*OW)
-        return col2im(dcols.reshape(n, self.in_channels, *self.kernel_size, oh, ow), self._x_shape,
+        return col2im(dcols.reshape(n, self.in_channels, *self.kernel_size, oh, ow), (n,) + self.input_shape,
                       self.stride, self.padding)
 
     def describe(self):

@@ -28,36 +28,37 @@ class Dense(Layer):
         if int(units) < 1:
             raise DigitnetError(f"a dense layer needs at least 1 unit, got {units}")
         get_initializer(init), get_initializer(bias_init)  # fail early on a typo
-        self.units, self.input_dim, self.init, self.bias_init = int(units), input_dim, init, bias_init
+        self.units, self.init, self.bias_init = int(units), init, bias_init
+        self.input_dim = None if input_dim is None else int(input_dim)
 
     def compute_output_shape(self, input_shape):
         return (self.units,)
 
-    def build(self, input_shape, rng, dtype):
+    def create_params(self, input_shape, rng, dtype):
         fan_in = math.prod(input_shape)
         if self.input_dim is not None and self.input_dim != fan_in:
             raise DigitnetError(
                 f"dense layer expects {self.input_dim} inputs but the layer below gives {fan_in}; fix the layer sizes"
             )
         self.input_dim = fan_in
-        self.params["W"] = initialize(self.init, (fan_in, self.units), fan_in, self.units, rng, dtype)
-        self.params["b"] = initialize(self.bias_init, (self.units,), fan_in, self.units, rng, dtype)
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        return super().build(input_shape, rng, dtype)
+        return {"W": initialize(self.init, (fan_in, self.units), fan_in, self.units, rng, dtype),
+                "b": initialize(self.bias_init, (self.units,), fan_in, self.units, rng, dtype)}
 
     def forward(self, x, training=False):
-        self._x_shape = x.shape
-        self._x = x.reshape(len(x), -1)
-        y = self._x @ self.params["W"]
+        flat = x.reshape(len(x), -1)
+        y = flat @ self.params["W"]
         y += self.params["b"]
+        if training:
+            self.save_for_backward(flat)
         return y
 
     def backward(self, grad_out, need_input_grad=True):
-        np.matmul(self._x.T, grad_out, out=self.grads["W"])
+        (flat,) = self.saved()
+        np.matmul(flat.T, grad_out, out=self.grads["W"])
         grad_out.sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
             return None
-        return (grad_out @ self.params["W"].T).reshape(self._x_shape)
+        return (grad_out @ self.params["W"].T).reshape((len(grad_out),) + self.input_shape)
 
     def describe(self):
         return f"Dense {self.input_dim or '?'} -> {self.units} ({self.init})"

@@ -30,16 +30,20 @@ class Dropout(Layer):
         return super().build(input_shape, rng, dtype)
 
     def forward(self, x, training=False):
-        if not training or self.rate == 0.0:
-            self._mask = None
+        if not training:
+            return x
+        if self.rate == 0.0:
+            self.save_for_backward(None)
             return x
         keep = 1.0 - self.rate
-        self._mask = (self._rng.random(x.shape, dtype=np.float32) < keep).astype(x.dtype)
-        self._mask *= 1.0 / keep
-        return x * self._mask
+        mask = (self._rng.random(x.shape, dtype=np.float32) < keep).astype(x.dtype)
+        mask *= 1.0 / keep
+        self.save_for_backward(mask)
+        return x * mask
 
     def backward(self, grad_out, need_input_grad=True):
-        return grad_out if self._mask is None else grad_out * self._mask
+        (mask,) = self.saved()
+        return grad_out if mask is None else grad_out * mask
 
     def get_config(self):
         return {"type": self.type_name, "rate": self.rate}

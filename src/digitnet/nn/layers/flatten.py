@@ -15,8 +15,7 @@ class Flatten(Layer):
         return (math.prod(input_shape),)
 
     def forward(self, x, training=False):
-        self._x_shape = x.shape
         return x.reshape(len(x), -1)
 
     def backward(self, grad_out, need_input_grad=True):
-        return grad_out.reshape(self._x_shape)
+        return grad_out.reshape((len(grad_out),) + self.input_shape)

@@ -56,16 +56,17 @@ class MaxPool2D(_Pool2D):
     type_name = "maxpool2d"
 
     def forward(self, x, training=False):
-        self._x = x
         offsets = self.offsets()
-        self._best = x[offsets[0]].copy()
+        best = x[offsets[0]].copy()
         for index in offsets[1:]:
-            np.maximum(self._best, x[index], out=self._best)
-        return self._best
+            np.maximum(best, x[index], out=best)
+        if training:
+            self.save_for_backward(x, best)
+        return best
 
     def backward(self, grad_out, need_input_grad=True):
         """The gradient of each window goes to its winner: the first pixel, in window order, equal to the max."""
-        x, best = self._x, self._best
+        x, best = self.saved()
         dx = np.zeros(x.shape, dtype=grad_out.dtype)
         unclaimed = np.ones(best.shape, dtype=bool)  # windows whose winner is not found yet (ties: first wins)
         wins, share = np.empty(best.shape, dtype=bool), np.empty_like(grad_out)
@@ -83,7 +84,6 @@ class AvgPool2D(_Pool2D):
     type_name = "avgpool2d"
 
     def forward(self, x, training=False):
-        self._x_shape = x.shape
         offsets = self.offsets()
         total = x[offsets[0]].copy()
         for index in offsets[1:]:
@@ -92,7 +92,7 @@ class AvgPool2D(_Pool2D):
 
     def backward(self, grad_out, need_input_grad=True):
         share = grad_out * np.asarray(1 / (self.size[0] * self.size[1]), grad_out.dtype)
-        dx = np.zeros(self._x_shape, dtype=grad_out.dtype)
+        dx = np.zeros((len(grad_out),) + self.input_shape, dtype=grad_out.dtype)
         for index in self.offsets():
             dx[index] += share
         return dx

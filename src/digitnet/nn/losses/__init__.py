@@ -7,6 +7,8 @@ from digitnet.nn.losses.cross_entropy import SoftmaxCrossEntropy
 from digitnet.nn.losses.quadratic import QuadraticLoss
 
 LOSSES = {cls.name: cls for cls in (QuadraticLoss, SoftmaxCrossEntropy, BinaryCrossEntropy)}
+#: the canonical names (``LOSSES`` also knows the short ones: mse, ce, bce)
+LOSS_NAMES = tuple(LOSSES)
 LOSSES.update({"mse": QuadraticLoss, "ce": SoftmaxCrossEntropy, "bce": BinaryCrossEntropy})
 
 
@@ -19,5 +21,5 @@ def get_loss(name: "str | Loss") -> Loss:
         raise DigitnetError(f"unknown loss {name!r}; choose one of {', '.join(sorted(LOSSES))}") from None
 
 
-__all__ = ["BinaryCrossEntropy", "LOSSES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "as_labels", "get_loss",
+__all__ = ["BinaryCrossEntropy", "LOSSES", "LOSS_NAMES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "as_labels", "get_loss",
            "one_hot", "targets_like"]

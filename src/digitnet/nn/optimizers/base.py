@@ -1,7 +1,7 @@
 """What an optimiser does: after each backward pass, move every parameter a little against its gradient.
 
 An optimiser is given the network's parameters once (``Parameter``: the array, its gradient array and
-whether L2 weight decay applies) and updates them in place on each ``step()``. ``lr`` is a plain
+whether L2 weight decay applies; see ``digitnet.nn.parameters``) and updates them in place on each ``step()``. ``lr`` is a plain
 attribute, so a learning-rate schedule simply sets it before each step.
 
 L2 weight decay adds (lambda/2) ||W||^2 to the cost, i.e. ``weight_decay * W`` to each weight's gradient.
@@ -10,19 +10,10 @@ With Nielsen's lambda over a training set of n images, ``weight_decay = lambda /
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from digitnet.errors import DigitnetError
-
-
-@dataclass(eq=False)
-class Parameter:
-    name: str
-    value: np.ndarray
-    grad: np.ndarray
-    decay: bool = False
+from digitnet.nn.parameters import Parameter
 
 
 class Optimizer:

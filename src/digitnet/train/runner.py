@@ -1,0 +1,124 @@
+"""One training run: a recipe, a data set and a seed in; a trained network and its description out.
+
+This is the definition of a training run, written once. ``digitnet train``, the CNN ladder of
+``digitnet reproduce``, the tutorials that train in epochs, and ``DigitClassifier.fit`` all call
+:func:`run`, so they split the data, train, score and describe the model the same way, and their model
+files carry the same keys. The steps, in order:
+
+1. build the recipe's network from the seed;
+2. turn the training images into the network's input (``digitnet.nn.inputs``: the one scaling rule);
+3. hold out validation images: the last ``recipe.val_size`` (Nielsen's split), or a seeded random
+   choice, or a set given by the caller (tutorial 5 validates on half of the test set);
+4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
+   lowest validation loss;
+5. score the test images, if the data set has any, in one pass that can also keep the probabilities
+   for pictures;
+6. write down what a model file stores: the recipe (with its generated description), the seed, the
+   data set's name and fingerprint, the class names, the metrics and the history.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from digitnet._version import __version__
+from digitnet.data.mnist import Dataset, validation_split
+from digitnet.errors import DigitnetError
+from digitnet.nn.network import Network
+from digitnet.presets.recipe import Recipe
+from digitnet.train.history import History
+
+#: the keys of ``TrainedModel.metrics``, whichever way the model was trained
+METRIC_KEYS = ("test_accuracy", "val_accuracy", "val_loss", "best_epoch", "epochs_run", "train_seconds",
+               "test_seconds")
+
+
+@dataclass
+class TrainedModel:
+    network: Network
+    recipe: Recipe
+    history: History
+    metrics: dict[str, Any]
+    metadata: dict[str, Any]  # what a model file stores beside the weights
+    #: the test images' (classes, probabilities), when ``run(..., keep_probabilities=True)``
+    test_predictions: tuple = field(default=(None, None), repr=False)
+
+    def save(self, path: "str | Path") -> Path:
+        from digitnet.io.model_file import save_model
+
+        return save_model(self.network, path, self.metadata)
+
+
+def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tuple" = "last",
+        log: Callable[[str], None] | None = None, progress: bool = False, callbacks: tuple = (),
+        keep_probabilities: bool = False, class_names: "list[str] | None" = None) -> TrainedModel:
+    """Train ``recipe`` on ``data`` from ``seed`` (see the module docstring for the steps).
+
+    ``validation`` is ``"last"`` (the last ``recipe.val_size`` training images), ``"random"`` (as many,
+    chosen with the seed) or a pair ``(images, labels)``. ``log`` receives progress lines; ``callbacks``
+    go to the trainer. Ctrl-C stops training and keeps the best weights so far (``history.interrupted``).
+    Labels are class numbers 0..K-1; ``class_names`` (default "0", "1", ...) say what they stand for.
+    """
+    if recipe.protocol:
+        raise DigitnetError(f"preset {recipe.name!r} follows its tutorial's own protocol ({recipe.protocol}), "
+                            f"not epochs of training; run it through digitnet.tutorials "
+                            f"('digitnet reproduce --only {recipe.name}')", parameter="model")
+    say = log or (lambda message: None)
+    network = recipe.build(seed=seed)
+    x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
+    say(f"training {recipe.label} on {len(x_train):,} images ({len(x_val):,} for validation) from "
+        f"{data.source or data.name}")
+    say(network.summary())
+    trainer = recipe.trainer(network, seed=seed, progress=progress, log=say, callbacks=callbacks)
+    history = trainer.fit(x_train, y_train, x_val, y_val)
+    if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
+        raise KeyboardInterrupt
+    started = time.perf_counter()
+    classes = probabilities = None
+    if len(data.test_labels):
+        classes, probabilities = network.predict_with_proba(data.test_images, proba=keep_probabilities)
+    best = history.best or history.epochs[-1]
+    metrics = {"test_accuracy": None if classes is None else float(np.mean(classes == data.test_labels)),
+               "val_accuracy": best.get("val_accuracy"), "val_loss": best.get("val_loss"),
+               "best_epoch": history.best_epoch, "epochs_run": len(history.epochs),
+               "train_seconds": round(history.train_seconds, 3),
+               "test_seconds": round(time.perf_counter() - started, 3)}
+    metadata = describe(recipe, seed, data, history, metrics, n_train=len(x_train), n_val=len(x_val),
+                        split="given" if isinstance(validation, tuple) else validation,
+                        class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
+    network.metadata = metadata
+    return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities))
+
+
+def split(network: Network, recipe: Recipe, data: Dataset, seed: int, validation) -> tuple:
+    """(train x, train y, validation x, validation y), the images already in the network's input form."""
+    x = network.as_input(data.train_images)
+    y = np.asarray(data.train_labels)
+    if isinstance(validation, tuple):
+        x_val, y_val = validation
+        return x, y, network.as_input(x_val), np.asarray(y_val)
+    if validation not in ("last", "random"):
+        raise DigitnetError(f"validation must be 'last', 'random' or (images, labels), got {validation!r}")
+    return validation_split(x, y, size=recipe.val_size, seed=seed if validation == "random" else None)
+
+
+def describe(recipe: Recipe, seed: int, data: Dataset, history: History, metrics: dict, *, n_train: int,
+             n_val: int, split: str, class_names: list[str]) -> dict[str, Any]:
+    """The description a model file stores beside the weights; every way of training writes these keys.
+
+    ``split`` says where the validation images came from: "last", "random" or "given" (see :func:`run`).
+    """
+    return {
+        "recipe": recipe.to_dict(), "seed": seed, "metrics": metrics, "history": history.to_dict(),
+        "dataset": {"name": data.name, "checksum": data.checksum, "train": n_train, "validation": n_val,
+                    "validation_from": split, "test": int(len(data.test_labels))},
+        "classes": [str(c) for c in class_names],
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "digitnet_version": __version__,
+    }
