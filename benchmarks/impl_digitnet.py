@@ -50,6 +50,26 @@ class Bench:
     def test_accuracy(self) -> float:
         return float(self.net.score(self.X_test, self.y_test))
 
+    # -- one epoch of a convolutional network (cnn_epoch.py) --------------------------------------------
+    def setup_cnn(self, net: str, images: int, seed: int, weights: str, save_weights: bool = False) -> None:
+        import cnn_nets
+
+        self.recipe = cnn_nets.benchmark_recipe(net)
+        self.net = self.recipe.build(seed=seed)
+        if save_weights:
+            np.savez(weights, **self.net.get_weights())
+        self.X_cnn, self.y_cnn = self.X[:images], self.y[:images]
+        self.trainer = self.recipe.trainer(self.net, seed=seed, progress=False, log=lambda msg: None)
+        self.cnn_products = cnn_nets.Products(self.net, images, self.recipe.batch_size, seed)
+
+    def cnn_epoch(self) -> dict:
+        started = time.perf_counter()
+        history = self.trainer.fit(self.X_cnn, self.y_cnn)
+        return {"seconds": time.perf_counter() - started, "loss": history.epochs[-1]["loss"]}
+
+    def cnn_products_epoch(self) -> dict:
+        return {"seconds": self.cnn_products.epoch()}
+
     # -- inference ----------------------------------------------------------------------------------
     def setup_inference(self, sizes, weights) -> None:
         self.net = Network.from_sizes(sizes, activation="relu", seed=0)

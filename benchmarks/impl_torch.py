@@ -87,6 +87,41 @@ class Bench:
         with torch.inference_mode():
             return float((self.model(self.X_test).argmax(dim=1) == self.y_test).float().mean())
 
+    # -- one epoch of a convolutional network (cnn_epoch.py) --------------------------------------------
+    def setup_cnn(self, net: str, images: int, seed: int, weights: str) -> None:
+        """digitnet's network (cnn_nets) from digitnet's initial weights, trained the usual PyTorch way with
+        the recipe's optimiser, learning-rate schedule (set per step, as digitnet does) and batch order."""
+        import cnn_nets
+        from digitnet.nn.schedulers import make_schedule
+
+        recipe = cnn_nets.benchmark_recipe(net)
+        self.model = cnn_nets.torch_model(recipe.build(seed=seed), weights)
+        decayed = [p for name, p in self.model.named_parameters() if name.endswith("weight") and p.ndim > 1]
+        rest = [p for name, p in self.model.named_parameters() if not (name.endswith("weight") and p.ndim > 1)]
+        self.optimizer = torch.optim.SGD([{"params": decayed, "weight_decay": recipe.weight_decay},
+                                          {"params": rest, "weight_decay": 0.0}], lr=recipe.lr,
+                                         momentum=recipe.momentum if recipe.optimizer != "sgd" else 0,
+                                         nesterov=recipe.optimizer == "nesterov")
+        self.schedule = make_schedule(recipe.schedule, recipe.lr, recipe.epochs)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.batch_size = recipe.batch_size
+        shape = (-1,) + tuple(recipe.input_shape)
+        self.X_cnn, self.y_cnn = self.X[:images].reshape(shape), self.y[:images]
+        self.rng = np.random.default_rng(seed)
+
+    def cnn_epoch(self) -> dict:
+        model, opt, X, y, bs = self.model, self.optimizer, self.X_cnn, self.y_cnn, self.batch_size
+        started = time.perf_counter()
+        order = torch.from_numpy(self.rng.permutation(len(X)))
+        steps, total_loss = -(-len(X) // bs), 0.0
+        model.train()
+        for step in range(steps):
+            idx = order[step * bs:(step + 1) * bs]
+            for group in opt.param_groups:
+                group["lr"] = self.schedule(step / steps)
+            total_loss += train_step(model, opt, self.loss_fn, X[idx], y[idx])[0] * len(idx)
+        return {"seconds": time.perf_counter() - started, "loss": total_loss / len(X)}
+
     # -- inference ----------------------------------------------------------------------------------
     def setup_inference(self, sizes, weights) -> None:
         self.model = build(sizes, weights).eval()

@@ -37,6 +37,10 @@ CASES = [  # (filters, kernel, stride, padding, per-sample input shape)
     dict(filters=2, kernel_size=3, stride=(2, 3), padding=(0, 1), shape=(3, 8, 7)),  # leftover rows/cols dropped
     dict(filters=3, kernel_size=1, stride=1, padding=0, shape=(4, 3, 3)),      # 1x1 convolution mixes channels
     dict(filters=2, kernel_size=4, stride=1, padding=0, shape=(1, 4, 4)),      # a single output position
+    # filters <= channels at stride 1: the input gradient is gathered (a convolution of g), not scattered
+    dict(filters=2, kernel_size=3, stride=1, padding=1, shape=(3, 7, 5)),
+    dict(filters=3, kernel_size=(3, 5), stride=1, padding=(0, 2), shape=(4, 6, 9)),
+    dict(filters=4, kernel_size=2, stride=1, padding=0, shape=(4, 5, 5)),      # even kernel
 ]
 
 
@@ -73,11 +77,11 @@ def test_first_layer_skips_the_input_gradient(rng):
 
 def test_col2im_is_the_transpose_of_im2col(rng):
     """<im2col(x), c> = <x, col2im(c)> for every x and c: exactly what backpropagation needs."""
-    x = rng.standard_normal((2, 3, 7, 6))
-    kernel, stride, padding = (3, 2), (2, 1), (1, 2)
-    cols = im2col(x, kernel, stride, padding)
+    x = rng.standard_normal((3, 2, 9, 10))  # already padded, (C, N, H, W)
+    kernel, stride = (3, 2), (2, 1)
+    cols = im2col(x, kernel, stride)
     c = rng.standard_normal(cols.shape)
-    assert np.isclose(np.sum(cols * c), np.sum(x * col2im(c, x.shape, stride, padding)))
+    assert np.isclose(np.sum(cols * c), np.sum(x * col2im(c, x.shape[2:], stride)))
 
 
 def test_big_inference_batches_are_unfolded_in_chunks_with_the_same_result(rng, monkeypatch):

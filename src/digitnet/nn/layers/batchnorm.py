@@ -13,7 +13,8 @@ At test time there is no batch to average over (and one image must not change an
 so the layer uses running averages of the training statistics instead:
     running <- (1 - momentum) * running + momentum * batch statistic.
 
-With x_hat = (x - mean) / sqrt(var + eps) and m values per channel, the backward pass is
+The values are seen as a matrix with one row per channel (channel first, see ``im2col.py``), so each
+channel's statistics are sums along one contiguous row. With x_hat = (x - mean) / sqrt(var + eps) and m values per channel, the backward pass is
     dL/dgamma = sum(g * x_hat)      dL/dbeta = sum(g)
     dL/dx = gamma / (m * sqrt(var + eps)) * (m * g - sum(g) - x_hat * sum(g * x_hat))
 where the two sums come from the mean and the variance depending on every x of the channel.
@@ -28,6 +29,7 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.nn.layers.base import Layer, register
+from digitnet.nn.layers.im2col import cnhw
 
 
 @register
@@ -46,45 +48,60 @@ class BatchNorm(Layer):
         if len(input_shape) not in (1, 3):
             raise DigitnetError(f"batchnorm works on (features,) or (channels, height, width) inputs, got {tuple(input_shape)}")
         c = int(input_shape[0])
-        self._axes = (0,) if len(input_shape) == 1 else (0, 2, 3)
-        self._shape = (1, c) if len(input_shape) == 1 else (1, c, 1, 1)  # broadcasts a per-channel vector
         return {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
 
     def create_state(self, input_shape, dtype):
         c = int(input_shape[0])
         return {"running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
 
+    def rows(self, x: np.ndarray) -> np.ndarray:
+        """The values as (C, m): one row per channel, one column per sample (and position)."""
+        return x.T if x.ndim == 2 else cnhw(x).reshape(x.shape[1], -1)
+
+    def shaped(self, rows: np.ndarray, like: np.ndarray) -> np.ndarray:
+        """Rows back in the layer's (N, C) or (N, C, H, W) shape (channel first in memory)."""
+        if like.ndim == 2:
+            return rows.T
+        n, c, h, w = like.shape
+        return cnhw(rows.reshape(c, n, h, w))
+
     def forward(self, x, training=False):
-        p, s = self.params, self.state
+        p, s, rows = self.params, self.state, self.rows(x)
+        eps = np.asarray(self.eps, x.dtype)
         if not training:  # fixed statistics: an affine map per channel, and nothing is kept
-            inv_std = (1.0 / np.sqrt(s["running_var"] + np.asarray(self.eps, x.dtype))).reshape(self._shape)
-            x_hat = (x - s["running_mean"].reshape(self._shape)) * inv_std
-            return x_hat * p["gamma"].reshape(self._shape) + p["beta"].reshape(self._shape)
-        mean = x.mean(axis=self._axes, dtype=x.dtype)
-        centred = x - mean.reshape(self._shape)
-        var = np.mean(centred * centred, axis=self._axes, dtype=x.dtype)
-        m = x.size // len(mean)
+            scale = p["gamma"] / np.sqrt(s["running_var"] + eps)
+            y = rows * scale[:, None]
+            y += (p["beta"] - s["running_mean"] * scale)[:, None]
+            return self.shaped(y, x)
+        m = rows.shape[1]
+        mean = rows.mean(axis=1)
+        x_hat = rows - mean[:, None]
+        var = np.einsum("ij,ij->i", x_hat, x_hat) / m  # sums of squares without a squared copy
+        inv_std = 1.0 / np.sqrt(var + eps)
+        x_hat *= inv_std[:, None]
         s["running_mean"] *= 1 - self.momentum
         s["running_mean"] += self.momentum * mean
         s["running_var"] *= 1 - self.momentum
         s["running_var"] += self.momentum * var * (m / max(m - 1, 1))  # unbiased, as PyTorch keeps it
-        inv_std = (1.0 / np.sqrt(var + np.asarray(self.eps, x.dtype))).reshape(self._shape)
-        x_hat = centred * inv_std
         self.save_for_backward(x_hat, inv_std)
-        return x_hat * p["gamma"].reshape(self._shape) + p["beta"].reshape(self._shape)
+        y = x_hat * p["gamma"][:, None]
+        y += p["beta"][:, None]
+        return self.shaped(y, x)
 
     def backward(self, grad_out, need_input_grad=True):
         x_hat, inv_std = self.saved()
-        axes = self._axes
-        np.sum(grad_out, axis=axes, out=self.grads["beta"])
-        np.sum(grad_out * x_hat, axis=axes, out=self.grads["gamma"])
+        g = self.rows(grad_out)
+        m = g.shape[1]
+        np.sum(g, axis=1, out=self.grads["beta"])
+        np.einsum("ij,ij->i", g, x_hat, out=self.grads["gamma"])
         if not need_input_grad:
             return None
-        scale = self.params["gamma"].reshape(self._shape) * inv_std
-        m = grad_out.size // grad_out.shape[1]
-        sum_g = self.grads["beta"].reshape(self._shape)
-        sum_gx = self.grads["gamma"].reshape(self._shape)
-        return (scale / m) * (m * grad_out - sum_g - x_hat * sum_gx)
+        # dL/dx = scale * g - scale * sum(g) / m - x_hat * scale * sum(g * x_hat) / m, in four passes
+        scale = self.params["gamma"] * inv_std
+        dx = g * scale[:, None]
+        dx -= x_hat * (scale * self.grads["gamma"] / m)[:, None]
+        dx -= (scale * self.grads["beta"] / m)[:, None]
+        return self.shaped(dx, grad_out)
 
     def describe(self):
         return f"BatchNorm ({'channels' if len(self.input_shape or ()) == 3 else 'features'})"

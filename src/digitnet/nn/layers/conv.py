@@ -5,16 +5,27 @@ position separately. A convolution learns a few small kernels (e.g. 20 of 5x5) a
 the whole image: far fewer weights, and a feature found in one place is found everywhere (Nielsen's
 "shared weights and local receptive fields", LeCun et al. 1998).
 
-With the patches unfolded into columns (see ``im2col.py``), each image's output is one matrix product:
+With the patches of the whole batch unfolded into columns (``im2col.py``), the layer is three matrix
+products, each over the whole batch at once:
 
-    cols_n:  (C*kh*kw, OH*OW)   one column per output position
-    W:       (F, C*kh*kw)       one row per filter
-    y_n = W @ cols_n + b        (F, OH*OW), already in (channels, height, width) order
+    cols:  (C*kh*kw, N*OH*OW)   one column per output position of every image
+    Wm:    (F, C*kh*kw)         the kernels, one row per filter (the stored weights, reshaped)
+    y = Wm @ cols + b           (F, N*OH*OW): already the output, channel first
 
-and the backward pass is two more products plus the fold back:
+    dL/dWm   = g @ cols^T       one product for the whole batch (no sum of N small ones)
+    dL/db    = sum of g over every image and position
+    dL/dx    two ways, with the same result:
+      scatter: dL/dcols = Wm^T @ g, folded back onto the pixels by col2im (an add per kernel offset);
+      gather (stride 1): the convolution of g, padded by kh-1-padding, with the kernels flipped and
+        their input and output channels swapped: im2col of g and one product, no scatter at all.
+      The gather copies F channels where the scatter adds C, so it is taken when F <= C (the
+      32 -> 32 and 64 -> 64 layers of a modern network); its one big product also uses every core,
+      where the scatter's adds run on one.
 
-    dL/dW = sum over n of g_n @ cols_n^T      dL/db = sum of g over images and positions
-    dL/dcols_n = W^T @ g_n                    dL/dx = col2im(dL/dcols)
+The weights are stored as (F, C, kh, kw), as PyTorch and ONNX store them. In training, the large
+arrays a step needs (the padded input, the patch columns) are kept from one step to the next and
+refilled, because fresh ones of tens of megabytes cost more in page faults than the copying itself;
+prediction allocates its own and stores nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +35,10 @@ import numpy as np
 from digitnet.errors import DigitnetError
 from digitnet.nn.initializers import get_initializer, initialize
 from digitnet.nn.layers.base import Layer, register
-from digitnet.nn.layers.im2col import check_image_input, col2im, im2col, output_size, pair
+from digitnet.nn.layers.im2col import check_image_input, cnhw, col2im, im2col, output_size, pad, pair
 
-#: in inference, unfold at most this many column entries at a time (256 MB of float32) so that scoring
-#: 10,000 test images does not need gigabytes of columns; training batches are small and unfold whole
+#: in inference, unfold at most this many patch entries at a time (256 MB of float32) so that scoring
+#: 10,000 test images does not need gigabytes of rows; training batches are small and unfold whole
 EVAL_CHUNK_ELEMENTS = 64 * 2**20
 
 
@@ -57,6 +68,7 @@ class Conv2D(Layer):
             padding = (self.kernel_size[0] // 2, self.kernel_size[1] // 2)
         self.padding = pair(padding, "conv2d padding")
         self.in_channels = None if in_channels is None else int(in_channels)
+        self._buffers: dict[str, np.ndarray] = {}
 
     def compute_output_shape(self, input_shape):
         _, h, w = check_image_input(input_shape, "a conv2d layer")
@@ -75,37 +87,70 @@ class Conv2D(Layer):
         return {"W": initialize(self.init, (self.filters, c, kh, kw), fan_in, fan_out, rng, dtype),
                 "b": initialize(self.bias_init, (self.filters,), fan_in, fan_out, rng, dtype)}
 
+    # -- forward --------------------------------------------------------------------------------
     def forward(self, x, training=False):
         if training:
-            y, cols = self._convolve(x)
+            y, cols = self._convolve(x, self._buffer)
             self.save_for_backward(cols)
             return y
         n, (_, oh, ow) = len(x), self.output_shape
-        per_image = self.params["W"][0].size * oh * ow  # column entries one image unfolds into
+        per_image = self.params["W"][0].size * oh * ow  # patch entries one image unfolds into
         step = max(1, EVAL_CHUNK_ELEMENTS // per_image)  # a big inference batch is unfolded in chunks
         if n <= step:
             return self._convolve(x)[0]
         return np.concatenate([self._convolve(x[i:i + step])[0] for i in range(0, n, step)])
 
-    def _convolve(self, x):
-        n, (f, oh, ow) = len(x), self.output_shape
-        cols = im2col(x, self.kernel_size, self.stride, self.padding).reshape(n, -1, oh * ow)
-        y = np.matmul(self.params["W"].reshape(f, -1), cols)  # (N, F, OH*OW): one product per image
+    def _convolve(self, x, buffer=None):
+        """(output (N, F, OH, OW) with channel-first memory, the patch columns) of a batch (N, C, H, W)."""
+        n, (f, oh, ow), (kh, kw), (c, h, w) = len(x), self.output_shape, self.kernel_size, self.input_shape
+        (ph, pw) = self.padding
+        padded = pad(cnhw(x), self.padding,
+                     out=buffer("padded", (c, n, h + 2 * ph, w + 2 * pw), x.dtype) if buffer and (ph or pw) else None)
+        cols = im2col(padded, self.kernel_size, self.stride,
+                      out=buffer("cols", (c, kh, kw, n, oh, ow), x.dtype) if buffer else None)
+        cols = cols.reshape(c * kh * kw, n * oh * ow)
+        y = self.params["W"].reshape(f, -1) @ cols
         y += self.params["b"][:, None]
-        return y.reshape(n, f, oh, ow), cols
+        return cnhw(y.reshape(f, n, oh, ow)), cols
 
+    # -- backward -------------------------------------------------------------------------------
     def backward(self, grad_out, need_input_grad=True):
         (cols,) = self.saved()
         n, (f, oh, ow) = len(grad_out), self.output_shape
-        g = grad_out.reshape(n, f, oh * ow)
-        np.sum(np.matmul(g, cols.transpose(0, 2, 1)), axis=0, out=self.grads["W"].reshape(f, -1))
-        np.sum(g, axis=(0, 2), out=self.grads["b"])
+        g = cnhw(grad_out).reshape(f, n * oh * ow)  # a view when grad_out is channel first, else one copy
+        # (cols @ g^T)^T rather than g @ cols^T: the same numbers, and OpenBLAS is many times faster at it
+        self.grads["W"].reshape(f, -1)[...] = (cols @ g.T).T
+        np.sum(g, axis=1, out=self.grads["b"])
         if not need_input_grad:
             return None
-        dcols = np.matmul(self.params["W"].reshape(f, -1).T, g)  # (N, C*kh*kw, OH*OW)
-        return col2im(dcols.reshape(n, self.in_channels, *self.kernel_size, oh, ow), (n,) + self.input_shape,
-                      self.stride, self.padding)
+        (kh, kw), (ph, pw), (c, h, w) = self.kernel_size, self.padding, self.input_shape
+        if self.stride == (1, 1) and f <= c and ph < kh and pw < kw:
+            return cnhw(self._input_grad_by_gather(g.reshape(f, n, oh, ow)))
+        dcols = self.params["W"].reshape(f, -1).T @ g
+        dx = col2im(dcols.reshape(c, kh, kw, n, oh, ow), (h + 2 * ph, w + 2 * pw), self.stride)
+        if ph or pw:
+            dx = dx[:, :, ph:ph + h, pw:pw + w]
+        return cnhw(dx)
 
+    def _input_grad_by_gather(self, g: np.ndarray) -> np.ndarray:
+        """dL/dx (C, N, H, W) for stride 1: g (F, N, OH, OW), padded by kh-1-padding, correlated with the
+        flipped kernels, whose input and output channels trade places."""
+        (kh, kw), (ph, pw), (c, h, w) = self.kernel_size, self.padding, self.input_shape
+        f, n, oh, ow = g.shape
+        around = (kh - 1 - ph, kw - 1 - pw)
+        padded = pad(g, around, out=self._buffer("g_padded", (f, n, oh + 2 * around[0], ow + 2 * around[1]), g.dtype))
+        cols = im2col(padded, self.kernel_size, (1, 1), out=self._buffer("g_cols", (f, kh, kw, n, h, w), g.dtype))
+        flipped = self.params["W"][:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(c, -1)
+        return (flipped @ cols.reshape(f * kh * kw, -1)).reshape(c, n, h, w)
+
+    def _buffer(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        """An array kept from one training step to the next (refilled, not reallocated)."""
+        array = self._buffers.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._buffers[name] = np.empty(shape, dtype)
+        return array
+
+    # -- describing -----------------------------------------------------------------------------
     def describe(self):
         kh, kw = self.kernel_size
         extra = "".join([f" s{self.stride[0]}" if self.stride != (1, 1) else "",
@@ -116,3 +161,7 @@ class Conv2D(Layer):
         return {"type": self.type_name, "filters": self.filters, "kernel_size": list(self.kernel_size),
                 "stride": list(self.stride), "padding": list(self.padding), "init": self.init,
                 "bias_init": self.bias_init, "in_channels": self.in_channels}
+
+    def __getstate__(self):
+        """Copies and pickles leave the training buffers behind (they are refilled at the next step)."""
+        return {**self.__dict__, "_buffers": {}}

@@ -5,14 +5,23 @@ After a convolution has marked *where* a feature is, pooling keeps *whether* it 
 small shifts of the digit change little. Pooling has no parameters.
 
 - max pooling keeps the strongest response in each window (Nielsen's chapter 6, most modern networks);
-  its gradient flows only to the pixel that won (found again in the backward pass);
+  its gradient flows only to the pixel that won;
 - average pooling keeps the mean (LeNet-5's subsampling); its gradient is shared equally.
 
-Like ``im2col``, both work one window position at a time over the whole batch: ``x[:, :, p::s, q::s]``
-(cropped to the output size) is the pixel at offset (p, q) of *every* window of every image. A 2x2
-max pool is then a four-round tournament between four such slices, and the backward pass adds the
-gradient back through the same four slices. Windows that do not fit at the right or bottom edge are
-dropped (floor mode, as in PyTorch): 7x7 pooled by 2 gives 3x3.
+Both work on the whole batch at once, channel first (see ``im2col.py``), with no loop over images or
+pixels. Windows that do not fit at the right or bottom edge are dropped (floor mode, as in PyTorch):
+7x7 pooled by 2 gives 3x3.
+
+Windows that do not overlap (the usual 2x2 of stride 2) are pooled in two stages: first neighbouring
+rows, ``x[:, :, 0::2]`` against ``x[:, :, 1::2]`` (whole contiguous rows, the fast case for NumPy), then
+neighbouring columns of the half-size result. Max pooling keeps, in training, which of the two won at
+each stage (a boolean per value), so the backward pass sends each gradient straight to its winner:
+the first one in column order (top before bottom, then left before right) when several tie, because
+after ReLU many windows are all zeros and the gradient must not be copied to every tied pixel.
+
+Overlapping windows (a 3x3 of stride 2) go position by position instead: ``x[:, :, p::s, q::s]``
+(cropped to the output size) is the pixel at offset (p, q) of *every* window, and a max pool is a
+tournament between such slices, keeping the round each window's winner came from.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.nn.layers.base import Layer, register
-from digitnet.nn.layers.im2col import check_image_input, output_size, pair
+from digitnet.nn.layers.im2col import check_image_input, cnhw, output_size, pair, window_slices
 
 
 class _Pool2D(Layer):
@@ -37,11 +46,25 @@ class _Pool2D(Layer):
         return (c, output_size(h, self.size[0], self.stride[0], 0, what),
                 output_size(w, self.size[1], self.stride[1], 0, what))
 
-    def offsets(self):
+    def offsets(self) -> list[tuple]:
         """For each position (p, q) inside a window: the index that picks it from every window at once."""
-        (kh, kw), (sh, sw), (_, oh, ow) = self.size, self.stride, self.output_shape
-        return [(slice(None), slice(None), slice(p, p + sh * (oh - 1) + 1, sh), slice(q, q + sw * (ow - 1) + 1, sw))
-                for p in range(kh) for q in range(kw)]
+        (kh, kw), out_hw = self.size, self.output_shape[1:]
+        return [window_slices(self.stride, out_hw, p, q) for p in range(kh) for q in range(kw)]
+
+    @property
+    def overlapping(self) -> bool:
+        return self.stride[0] < self.size[0] or self.stride[1] < self.size[1]
+
+    def spread(self, parts, n: int, dtype) -> np.ndarray:
+        """The input gradient (N, C, H, W), channel first in memory, from each window position's share of it."""
+        c, h, w = self.input_shape
+        dx = np.zeros((c, n, h, w), dtype)
+        for index, part in zip(self.offsets(), parts):
+            if self.overlapping:  # pixels shared by windows receive the sum
+                dx[index] += part
+            else:
+                dx[index] = part
+        return cnhw(dx)
 
     def describe(self):
         stride = f" stride {self.stride[0]}" if self.stride != self.size else ""
@@ -51,32 +74,82 @@ class _Pool2D(Layer):
         return {"type": self.type_name, "size": list(self.size), "stride": list(self.stride)}
 
 
+def _stage_slices(k: int, axis: int, out: int) -> list[tuple]:
+    """The k neighbours along ``axis`` (2 or 3) of every non-overlapping group, cropped to ``out`` groups."""
+    return [(slice(None),) * axis + (slice(i, i + k * (out - 1) + 1, k),) for i in range(k)]
+
+
+def _max_stage(x: np.ndarray, k: int, axis: int, out: int, training: bool):
+    """The max of each group of k neighbours along ``axis``, and (in training) which one won (first on ties)."""
+    parts = [x[index] for index in _stage_slices(k, axis, out)]
+    if k == 1:
+        return parts[0], None
+    if k == 2:
+        return np.maximum(parts[0], parts[1]), (np.greater(parts[1], parts[0]) if training else None)
+    best = parts[0].copy()
+    winner = np.zeros(best.shape, np.uint8) if training else None
+    for i, part in enumerate(parts[1:], start=1):
+        if training:
+            winner[part > best] = i
+        np.maximum(best, part, out=best)
+    return best, winner
+
+
+def _route_stage(g: np.ndarray, winner, k: int, axis: int, full: int, out: int) -> np.ndarray:
+    """The gradient of a max stage's input: each value of ``g`` goes to the neighbour that won."""
+    shape = list(g.shape)
+    shape[axis] = full
+    dx = np.zeros(shape, g.dtype) if full != k * out else np.empty(shape, g.dtype)
+    for i, index in enumerate(_stage_slices(k, axis, out)):
+        if k == 1:
+            dx[index] = g
+        elif k == 2:
+            np.multiply(g, winner if i else ~winner, out=dx[index])
+        else:
+            np.multiply(g, winner == i, out=dx[index])
+    return dx
+
+
 @register
 class MaxPool2D(_Pool2D):
     type_name = "maxpool2d"
 
     def forward(self, x, training=False):
-        offsets = self.offsets()
-        best = x[offsets[0]].copy()
-        for index in offsets[1:]:
-            np.maximum(best, x[index], out=best)
+        xc = cnhw(x)
+        if self.overlapping:
+            return cnhw(self._tournament(xc, training))
+        (kh, kw), (_, oh, ow) = self.size, self.output_shape
+        rows, row_winner = _max_stage(xc, kh, 2, oh, training)
+        best, column_winner = _max_stage(rows, kw, 3, ow, training)
         if training:
-            self.save_for_backward(x, best)
-        return best
+            self.save_for_backward(row_winner, column_winner)
+        return cnhw(best)
 
     def backward(self, grad_out, need_input_grad=True):
-        """The gradient of each window goes to its winner: the first pixel, in window order, equal to the max."""
-        x, best = self.saved()
-        dx = np.zeros(x.shape, dtype=grad_out.dtype)
-        unclaimed = np.ones(best.shape, dtype=bool)  # windows whose winner is not found yet (ties: first wins)
-        wins, share = np.empty(best.shape, dtype=bool), np.empty_like(grad_out)
-        for index in self.offsets():
-            np.equal(x[index], best, out=wins)
-            wins &= unclaimed
-            unclaimed ^= wins
-            np.multiply(grad_out, wins, out=share)
-            dx[index] += share  # += because overlapping windows share pixels
-        return dx
+        """Each window's gradient goes to its winner."""
+        g = cnhw(grad_out)
+        if self.overlapping:
+            (winner,) = self.saved()
+            zero = np.zeros((), g.dtype)
+            return self.spread((np.where(winner == round_, g, zero) for round_ in range(len(self.offsets()))),
+                               len(grad_out), g.dtype)
+        row_winner, column_winner = self.saved()
+        (kh, kw), (c, h, w), (_, oh, ow) = self.size, self.input_shape, self.output_shape
+        rows = _route_stage(g, column_winner, kw, 3, w, ow)
+        return cnhw(_route_stage(rows, row_winner, kh, 2, h, oh))
+
+    def _tournament(self, xc: np.ndarray, training: bool) -> np.ndarray:
+        offsets = self.offsets()
+        best = xc[offsets[0]].copy()
+        winner = np.zeros(best.shape, np.uint8) if training else None
+        for round_, index in enumerate(offsets[1:], start=1):
+            candidate = xc[index]
+            if training:  # strictly greater: on a tie the earlier position keeps the window
+                winner[candidate > best] = round_
+            np.maximum(best, candidate, out=best)
+        if training:
+            self.save_for_backward(winner)
+        return best
 
 
 @register
@@ -84,15 +157,18 @@ class AvgPool2D(_Pool2D):
     type_name = "avgpool2d"
 
     def forward(self, x, training=False):
-        offsets = self.offsets()
-        total = x[offsets[0]].copy()
-        for index in offsets[1:]:
-            total += x[index]
-        return total * np.asarray(1 / len(offsets), x.dtype)
+        xc, offsets = cnhw(x), self.offsets()
+        if not self.overlapping:  # rows first, then columns, as for max pooling
+            (kh, kw), (_, oh, ow) = self.size, self.output_shape
+            rows = sum(xc[index] for index in _stage_slices(kh, 2, oh))
+            total = sum(rows[index] for index in _stage_slices(kw, 3, ow))
+        else:
+            total = xc[offsets[0]].copy()
+            for index in offsets[1:]:
+                total += xc[index]
+        total *= np.asarray(1 / len(offsets), x.dtype)
+        return cnhw(total)
 
     def backward(self, grad_out, need_input_grad=True):
-        share = grad_out * np.asarray(1 / (self.size[0] * self.size[1]), grad_out.dtype)
-        dx = np.zeros((len(grad_out),) + self.input_shape, dtype=grad_out.dtype)
-        for index in self.offsets():
-            dx[index] += share
-        return dx
+        share = cnhw(grad_out) * np.asarray(1 / (self.size[0] * self.size[1]), grad_out.dtype)
+        return self.spread([share] * len(self.offsets()), len(grad_out), share.dtype)

@@ -1,0 +1,97 @@
+"""The convolutional networks the CNN benchmark trains, and the same networks for PyTorch.
+
+Each network is a digitnet recipe; :func:`torch_model` builds the PyTorch network with the same layers
+from the recipe's layer descriptions and copies digitnet's initial weights into it, and
+:class:`Products` times the matrix products one digitnet epoch of it makes, alone.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from digitnet.presets import get_preset
+from digitnet.presets.cnn import cnn, conv, dense, layer, recipe
+
+#: the "modern block network" of the issue: two blocks of two 3x3 convolutions with batch norm
+BLOCK = recipe(name="block", layers=cnn(
+    conv(32, 3, padding=1), layer("batchnorm"), layer("relu"), conv(32, 3), layer("batchnorm"), layer("relu"),
+    layer("maxpool2d", size=2),
+    conv(64, 3, padding=1), layer("batchnorm"), layer("relu"), conv(64, 3), layer("batchnorm"), layer("relu"),
+    layer("maxpool2d", size=2),
+    layer("flatten"), dense(256), layer("relu"), dense(10)), lr=0.05, batch_size=64, epochs=1)
+
+NETS = {"lenet5": lambda: get_preset("lenet5"), "block": lambda: BLOCK, "best": lambda: get_preset("best")}
+
+
+def benchmark_recipe(name: str):
+    """The network's recipe for one epoch without augmentation (the engines are compared, not the data)."""
+    return NETS[name]().with_overrides(epochs=1, augment="none", val_size=0)
+
+
+def torch_model(network, weights_path: str):
+    """digitnet's network as an ``nn.Sequential``, with digitnet's initial weights from ``weights_path``."""
+    import torch
+    from torch import nn
+
+    modules, shape = [], network.input_shape
+    for layer in network.trainable_layers:
+        kind = layer.type_name
+        if kind == "conv2d":
+            modules.append(nn.Conv2d(layer.in_channels, layer.filters, layer.kernel_size, layer.stride, layer.padding))
+        elif kind == "dense":
+            modules.append(nn.Linear(layer.input_dim, layer.units))
+        elif kind == "batchnorm":
+            bn = nn.BatchNorm2d if len(layer.input_shape) == 3 else nn.BatchNorm1d
+            modules.append(bn(layer.input_shape[0], eps=layer.eps, momentum=layer.momentum))
+        elif kind in ("maxpool2d", "avgpool2d"):
+            pool = nn.MaxPool2d if kind == "maxpool2d" else nn.AvgPool2d
+            modules.append(pool(layer.size, layer.stride))
+        else:
+            modules.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "flatten": nn.Flatten,
+                            "dropout": lambda: nn.Dropout(layer.rate)}[kind]())
+    model = nn.Sequential(*modules)
+    with np.load(weights_path) as saved, torch.no_grad():
+        for i, (module, layer) in enumerate(zip(model, network.trainable_layers)):
+            names = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias"}
+            for name, value in layer.params.items():
+                array = saved[f"{i}.{name}"]
+                getattr(module, names[name]).copy_(torch.from_numpy(array.T.copy() if layer.type_name == "dense"
+                                                                    and name == "W" else array))
+    return model
+
+
+class Products:
+    """The matrix products of one digitnet training epoch of ``network``, on arrays of the same shapes."""
+
+    def __init__(self, network, n_images: int, batch_size: int, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        dtype = network.dtype
+        self.batches = [batch_size] * (n_images // batch_size) + ([n_images % batch_size] if n_images % batch_size else [])
+        self.work: dict[int, list] = {}
+        for b in set(self.batches):
+            jobs, first = [], True
+            for layer in network.trainable_layers:
+                if layer.type_name == "conv2d":
+                    f, oh, ow = layer.output_shape
+                    k, m = layer.params["W"][0].size, b * oh * ow
+                    W, cols, g = (rng.standard_normal(s).astype(dtype) for s in ((f, k), (k, m), (f, m)))
+                elif layer.type_name == "dense":
+                    W, cols, g = (rng.standard_normal(s).astype(dtype) for s in
+                                  ((layer.units, layer.input_dim), (layer.input_dim, b), (layer.units, b)))
+                else:
+                    continue
+                jobs.append((W, cols, g, not first))
+                first = False
+            self.work[b] = jobs
+
+    def epoch(self) -> float:
+        started = time.perf_counter()
+        for b in self.batches:
+            for W, cols, g, input_grad in self.work[b]:
+                W @ cols            # forward
+                cols @ g.T          # weight gradient
+                if input_grad:
+                    W.T @ g         # input gradient
+        return time.perf_counter() - started
