@@ -34,8 +34,8 @@ def summary(meta: dict[str, Any]) -> dict[str, Any]:
     recipe, metrics, data = _mapping(meta.get("recipe")), _mapping(meta.get("metrics")), _mapping(meta.get("dataset"))
     label, description = _text(recipe.get("label")) or (repr(recipe["name"]) if _text(recipe.get("name")) else None), \
         _text(recipe.get("description"))
-    try:
-        parsed = Recipe.from_dict(recipe) if recipe else None
+    try:  # only a whole recipe is described from its settings (a bare description stays as written)
+        parsed = Recipe.from_dict(recipe) if {"name", "layers"} <= recipe.keys() else None
     except (DigitnetError, TypeError, ValueError, RecursionError):
         parsed = None
     if parsed is not None:
