@@ -57,8 +57,9 @@ def test_dropout_is_identity_at_test_time_and_keeps_the_mean(rng):
     assert abs(layer.forward(x, training=True).mean() - 1.0) < 0.02
 
 
-@pytest.mark.parametrize("loss", [QuadraticLoss(), SoftmaxCrossEntropy(), BinaryCrossEntropy()],
-                         ids=lambda loss: loss.name)
+@pytest.mark.parametrize("loss", [QuadraticLoss(), SoftmaxCrossEntropy(), SoftmaxCrossEntropy(smoothing=0.1),
+                                  BinaryCrossEntropy()],
+                         ids=lambda loss: loss.name + ("-smoothed" if getattr(loss, "smoothing", 0) else ""))
 @pytest.mark.parametrize("targets", ["labels", "one_hot"])
 def test_loss_gradients(loss, targets, rng):
     z = rng.standard_normal((6, 4)) * 3
@@ -92,3 +93,15 @@ def test_softmax_layer_plus_quadratic_matches_numeric(rng):
     net.backward(delta)
     W = net.parameters()[0]
     assert relative_error(W.grad, numerical_gradient(lambda: net.loss.fn(net.forward(X), y), W.value)) < TOL
+
+
+@pytest.mark.parametrize("targets", ["labels", "one_hot"])
+def test_label_smoothing_is_cross_entropy_against_the_smoothed_target(targets, rng):
+    z, labels, s = rng.standard_normal((5, 4)) * 3, rng.integers(0, 4, size=5), 0.2
+    y = labels if targets == "labels" else np.eye(4)[labels]
+    target = (1 - s) * np.eye(4)[labels] + s / 4
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    loss, delta = SoftmaxCrossEntropy(smoothing=s).fn_and_delta(z, y)
+    assert loss == pytest.approx(-np.mean(np.sum(target * log_p, axis=1)), rel=1e-10)
+    np.testing.assert_allclose(delta, (np.exp(log_p) - target) / 5, atol=1e-12)

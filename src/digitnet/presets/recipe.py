@@ -20,7 +20,7 @@ from digitnet.errors import DigitnetError
 from digitnet.nn.initializers import INITIALIZERS
 from digitnet.nn.inputs import INPUT_KINDS
 from digitnet.nn.layers import ACTIVATIONS
-from digitnet.nn.losses import LOSS_NAMES, LOSSES
+from digitnet.nn.losses import LOSS_NAMES, LOSSES, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from digitnet.nn.schedulers import SCHEDULES
@@ -71,6 +71,12 @@ class Recipe:
     val_size: int = setting(5000, "hold out the last N training images for validation (0: none)",
                             S.non_negative_int, metavar="N",
                             show=lambda v: f"{v:,} for validation" if v else "no validation")
+    label_smoothing: float = setting(0.0, "aim at 1 - S for the true class and S / K for every class "
+                                     "(softmax cross-entropy only)", S.fraction, metavar="S",
+                                     show=lambda v: f"label smoothing {v:g}")
+    weight_average: float = setting(0.0, "keep a running average of the weights with this decay per step (e.g. "
+                                    "0.999) and validate, keep and predict with it (0: off)", S.fraction,
+                                    metavar="DECAY", show=lambda v: f"weight average {v:g}")
     patience: int | None = setting(None, "stop when the validation loss has not improved for this many epochs",
                                    S.optional(S.positive_int), metavar="EPOCHS")
     inputs: str = setting("pixels", "what the inputs are: pixels (scaled to [0, 1]) or features (used as they are)",
@@ -126,10 +132,8 @@ class Recipe:
         if self.protocol:
             return f"{net}; {', '.join(train)}; {self.protocol}"
         train += [self.show("epochs"), self.show("batch_size"), self.show("val_size")]
-        if self.augment:
-            train.append(self.show("augment"))
-        if self.patience:
-            train.append(self.show("patience"))
+        train += [self.show(name) for name in ("augment", "label_smoothing", "weight_average", "patience")
+                  if getattr(self, name)]
         return f"{net}; {', '.join(train)}"
 
     def show(self, name: str) -> str:
@@ -185,11 +189,17 @@ class Recipe:
 
     # -- using it -------------------------------------------------------------------------------
     def build(self, seed: int | None = None) -> Network:
+        loss = get_loss(self.loss)
+        if self.label_smoothing:
+            if not isinstance(loss, SoftmaxCrossEntropy):
+                raise DigitnetError(f"`label_smoothing` works with the softmax cross-entropy, not {self.loss}",
+                                    parameter="label_smoothing")
+            loss = SoftmaxCrossEntropy(self.label_smoothing)
         if self.is_mlp:
             return Network.from_sizes(list(self.layers), activation=self.activation, output=self.output,
-                                      loss=self.loss, init=self.init, bias_init=self.bias_init,
+                                      loss=loss, init=self.init, bias_init=self.bias_init,
                                       dropout=self.dropout, seed=seed, inputs=self.inputs)
-        return Network.from_spec([dict(d) for d in self.layers], loss=self.loss, seed=seed,
+        return Network.from_spec([dict(d) for d in self.layers], loss=loss, seed=seed,
                                  input_shape=self.input_shape, inputs=self.inputs)
 
     def make_optimizer(self, network: Network) -> Optimizer:
@@ -199,7 +209,8 @@ class Recipe:
     def trainer(self, network: Network, seed: int | None = None, **kwargs) -> Trainer:
         kwargs.setdefault("transform", make_augmentation(self.augment))
         return Trainer(network, optimizer=self.make_optimizer(network), lr=self.lr, schedule=self.schedule,
-                       epochs=self.epochs, batch_size=self.batch_size, patience=self.patience, seed=seed, **kwargs)
+                       epochs=self.epochs, batch_size=self.batch_size, patience=self.patience, seed=seed,
+                       weight_average=self.weight_average, **kwargs)
 
     # -- in model files -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -4,10 +4,13 @@ One step is forward -> loss -> backward -> optimiser update on a mini-batch held
 over samples). After each epoch the network is scored on the validation set; the weights with the
 lowest validation loss are remembered and put back at the end, so a few over-fitted epochs at the end
 cost nothing. ``patience`` stops early when the validation loss has not improved for that many epochs.
+``weight_average`` (a decay such as 0.999) keeps a running average of the weights and validates and
+keeps that instead (``averaging.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -21,6 +24,7 @@ from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.nn.schedulers import make_schedule
+from digitnet.train.averaging import WeightAverage
 from digitnet.train.history import History
 from digitnet.train.step import TrainingDiverged, train_step
 
@@ -56,7 +60,7 @@ class Trainer:
                  patience: int | None = None, restore_best: bool = True, seed: int | None = None,
                  progress: bool = True, log: Callable[[str], None] | None = None,
                  transform: Callable | None = None, callbacks: tuple[Callable, ...] = (),
-                 step_size: float = 10, gamma: float = 0.1):
+                 step_size: float = 10, gamma: float = 0.1, weight_average: float = 0.0):
         if int(epochs) < 1:
             raise DigitnetError(f"`epochs` must be at least 1, got {epochs}", parameter="epochs")
         if int(batch_size) < 1:
@@ -73,6 +77,8 @@ class Trainer:
         self.progress = progress
         self.log = log if log is not None else (lambda msg: tqdm.write(msg, file=sys.stderr))
         self.transform, self.callbacks = transform, tuple(callbacks)
+        self.weight_average = float(weight_average)
+        self.average: WeightAverage | None = None
         self.history = History()
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
@@ -84,6 +90,8 @@ class Trainer:
         if len(X) != len(y):
             raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
         self._best_loss, self._best_weights = math.inf, None
+        if self.weight_average and self.average is None:
+            self.average = WeightAverage(self.network, self.weight_average)
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught by the loss check instead
                 self._run_epochs(X, y, X_val if has_val else None, y_val)
@@ -92,25 +100,28 @@ class Trainer:
             self.log("interrupted: keeping the best weights so far")
         if self.restore_best and self._best_weights is not None:
             self.network.set_weights(self._best_weights)
+        elif self.average is not None:  # no validation: the last average is what was learned
+            self.average.apply()
         return self.history
 
     def _run_epochs(self, X, y, X_val, y_val) -> None:
         history, waited = self.history, 0
         for epoch in range(1, self.epochs + 1):
             row = self._train_epoch(X, y, epoch)
-            if X_val is not None:
-                row["val_loss"], row["val_accuracy"] = evaluate(self.network, X_val, y_val)
-            history.epochs.append(row)
-            score = row["val_loss"] if X_val is not None else row["loss"]
-            if score < self._best_loss:
-                self._best_loss, waited, history.best_epoch = score, 0, epoch
-                if X_val is not None:  # without validation data the last weights are kept
-                    self._best_weights = self.network.get_weights()
-            else:
-                waited += 1
-            self.log(_format_row(row, self.epochs))
-            for callback in self.callbacks:
-                callback(self, row)
+            with self.average.swapped_in() if self.average else contextlib.nullcontext():
+                if X_val is not None:  # the averaged weights, when there are any, are the ones judged
+                    row["val_loss"], row["val_accuracy"] = evaluate(self.network, X_val, y_val)
+                history.epochs.append(row)
+                score = row["val_loss"] if X_val is not None else row["loss"]
+                if score < self._best_loss:
+                    self._best_loss, waited, history.best_epoch = score, 0, epoch
+                    if X_val is not None:  # without validation data the last weights are kept
+                        self._best_weights = self.network.get_weights()
+                else:
+                    waited += 1
+                self.log(_format_row(row, self.epochs))
+                for callback in self.callbacks:
+                    callback(self, row)
             if X_val is not None and self.patience and waited >= self.patience:
                 history.stopped_early = True
                 self.log(f"stopping early: no better validation loss for {self.patience} epochs")
@@ -136,6 +147,8 @@ class Trainer:
                 loss, z = train_step(net, opt, xb, yb)
             except TrainingDiverged as err:
                 raise TrainingDiverged(f"in epoch {epoch}, batch {step + 1}, {err}", err.parameter) from None
+            if self.average is not None:
+                self.average.update()
             total_loss += loss * len(idx)
             correct += count_correct(net, z, yb)
             seen += len(idx)
