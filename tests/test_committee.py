@@ -82,3 +82,22 @@ def test_damaged_committee_files_are_refused(tmp_path, change, message):
     rewrite(path, change)
     with pytest.raises(DigitnetError, match=message):
         load_model(path)
+
+
+def test_the_server_reads_digits_with_a_committee(rng):
+    import io
+
+    from PIL import Image
+
+    from digitnet.serve import DigitReader
+
+    committee = Committee([Network.from_sizes([784, 16, 10], seed=s) for s in range(2)])
+    picture = np.zeros((28, 28), np.uint8)
+    picture[6:22, 12:16] = 255  # a "1"
+    png = io.BytesIO()
+    Image.fromarray(picture).save(png, format="PNG")
+    reader = DigitReader(committee, name="committee")
+    reading = reader.read(png.getvalue())
+    image = np.asarray(reading["image28"], dtype=np.uint8)
+    assert np.allclose(reading["probabilities"], committee.predict_proba(image)[0], atol=1e-6)
+    assert reader.info(1000)["classes"] == 10

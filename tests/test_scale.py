@@ -138,12 +138,30 @@ def test_the_parallel_ladder_gives_the_serial_ladders_figures(tiny_data, client)
 
     data = read_dataset(tiny_data)
     names = ["lenet5", "ch6-conv1"]
-    serial = reproduce(data, names, quick=True)
+    with _one_blas_thread():  # the workers' arithmetic, so the figures agree to the last digit
+        serial = reproduce(data, names, quick=True)
     parallel = reproduce(data, names, quick=True, pool=TrialPool(client, DataSpec(str(tiny_data)), data.checksum))
     for one, other in zip(serial, parallel):
         a, b = one.metrics["runs"][0], other.metrics["runs"][0]
         assert (one.key, one.figure, a["test_accuracy"], a["val_loss"], a["best_epoch"]) == \
                (other.key, other.figure, b["test_accuracy"], b["val_loss"], b["best_epoch"])
+
+
+def test_a_parallel_ladder_saves_its_models_for_the_next_run(tiny_data, tmp_path, client, monkeypatch):
+    """Models trained on the cluster are saved where a serial ladder looks for them, and reused."""
+    from digitnet.tutorials import ladder
+    from digitnet.tutorials.runner import reproduce
+
+    short = lambda name: get_preset(name).with_overrides(epochs=1, val_size=50)  # noqa: E731
+    monkeypatch.setattr(ladder, "get_preset", short)
+    data = read_dataset(tiny_data)
+    names = ["lenet5", "ch6-conv1"]
+    first = reproduce(data, names, models=tmp_path, pool=TrialPool(client, DataSpec(str(tiny_data)), data.checksum))
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["ch6-conv1-s0.npz", "lenet5-s0.npz"]
+    said = []
+    again = reproduce(data, names, models=tmp_path, log=said.append)  # serial: nothing left to train
+    assert sum("read from" in line for line in said) == 2 and not any("training" in line for line in said)
+    assert [r.figure for r in again] == [r.figure for r in first]
 
 
 def test_workers_with_other_data_are_refused(tiny_data, client):
@@ -204,3 +222,14 @@ def _worker_running(client, key: str, timeout: float = 30) -> str:
                 return worker
         time.sleep(0.05)
     raise AssertionError(f"{key} never started")
+
+
+def _one_blas_thread():
+    """NumPy's BLAS on one thread, as on the workers (threadpoolctl comes with scikit-learn)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1)

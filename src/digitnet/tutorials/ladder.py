@@ -71,15 +71,28 @@ def _submit(ctx: Context, recipe: Recipe, seed: int, head: tuple | None) -> str:
     return ctx.pool.submit(recipe, seed, ctx.pool.data.head(*head) if head else None)
 
 
+def _keep(outcome, ctx: Context) -> None:
+    """Save a model that came back where the ladder keeps it (once)."""
+    path = ctx.unsaved.pop(outcome.key, None)
+    if path is not None and outcome.ok:
+        outcome.save(path)
+
+
 def collect_rung(name: str, recipe: Recipe, seed: int, head: tuple | None, path: Path | None, ctx: Context) -> dict:
     """The figures of a rung trained on the cluster (``ctx.pool``), its model saved where a serial run saves it."""
     from digitnet.errors import DigitnetError
 
-    outcome = ctx.pool.result(_submit(ctx, recipe, seed, head))
+    key = _submit(ctx, recipe, seed, head)
+    if path is not None:
+        ctx.unsaved.setdefault(key, path)
+    for arrived in ctx.pool.as_completed():  # save every model as it arrives: an interrupted ladder keeps it
+        _keep(arrived, ctx)
+        if arrived.key == key:
+            break
+    outcome = ctx.pool.result(key)
+    _keep(outcome, ctx)
     if not outcome.ok:
         raise DigitnetError(f"{name}, seed {seed} failed on {outcome.worker}: {outcome.error}")
-    if path is not None:
-        outcome.save(path)
     ctx.log(f"{name}, seed {seed}: {outcome.metrics['test_accuracy']:.2%}, trained on {outcome.worker} "
             f"in {outcome.metrics['train_seconds']:.0f}s")
     return outcome.metrics
@@ -126,7 +139,9 @@ def submit_rungs(names: list[str], ctx: Context) -> None:
         recipe, head, runs = rung_runs(name, ctx)
         for seed, path in runs:
             if not (path and saved_metrics(path, recipe, seed, ctx.data.checksum)):
-                _submit(ctx, recipe, seed, head)
+                key = _submit(ctx, recipe, seed, head)
+                if path is not None:
+                    ctx.unsaved[key] = path
 
 
 def run_rung(name: str, ctx: Context) -> Result:
