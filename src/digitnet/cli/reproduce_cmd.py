@@ -26,7 +26,8 @@ def add_parser(sub) -> None:
                        description="Run every tutorial preset and baseline (or those named with --only), compare "
                                    "each with its published figure, print the table as Markdown and write it as "
                                    "Markdown and JSON. The tutorials take minutes (--quick: under two); the CNN "
-                                   "ladder (--only ladder) a couple of hours, and saves its models to resume.")
+                                   "ladder (--only ladder) a couple of hours, and saves its models to resume; "
+                                   "with --scheduler its rungs and seeds train side by side on a Dask cluster.")
     p.add_argument("--quick", action="store_true", help="far fewer epochs/steps, to check everything runs "
                    "(figures labelled as not comparable)")
     p.add_argument("--only", metavar="NAMES", type=lambda s: [n.strip() for n in s.split(",") if n.strip()],
