@@ -123,14 +123,15 @@ def test_a_failing_trial_is_reported_and_the_others_finish(tiny_data, tmp_path, 
 
 def test_a_worker_killed_mid_trial_has_its_trial_finished_elsewhere(tiny_data, client):
     pool = TrialPool(client, DataSpec(str(tiny_data)))
-    key = pool.submit(tiny_recipe().with_overrides(epochs=120, batch_size=8), seed=0)  # a few seconds
+    # 10,000 steps of one image each: a second or more even on a fast quiet machine
+    key = pool.submit(tiny_recipe().with_overrides(epochs=40, batch_size=1), seed=0)
     victim = _worker_running(client, f"digitnet-trial-{key}")
     pid = client.run(os.getpid, workers=[victim])[victim]
-    time.sleep(0.5)  # let it start training
+    time.sleep(0.3)  # it is training now (the workers imported digitnet and read the data in earlier tests)
     os.kill(pid, signal.SIGKILL)
     outcome = pool.result(key)
     assert outcome.ok, outcome.error
-    assert outcome.pid != pid and outcome.metrics["epochs_run"] == 120
+    assert outcome.pid != pid and outcome.metrics["epochs_run"] == 40
 
 
 def test_the_parallel_ladder_gives_the_serial_ladders_figures(tiny_data, client):
@@ -233,3 +234,13 @@ def _one_blas_thread():
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(1)
+
+
+def test_without_dask_the_commands_say_how_to_get_it(monkeypatch, capsys, tiny_data):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if 'distributed' were not installed
+    assert main(["sweep", *TINY, "--param", "lr", "0.1", "--data", str(tiny_data)]) == 2
+    assert "pip install 'digitnet[dask]'" in capsys.readouterr().err
+    assert main(["sweep", *TINY, "--param", "lr", "0.1", "--serial", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "contradict" in capsys.readouterr().err

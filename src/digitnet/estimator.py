@@ -5,7 +5,7 @@ scikit-learn estimator: it is built on ``BaseEstimator`` and ``ClassifierMixin``
 scikit-learn's own ``validate_data`` (so wrong feature counts, NaN, sparse matrices, 1-D ``X``,
 continuous ``y`` and so on are refused with the ``ValueError``/``TypeError`` scikit-learn's tools
 expect), raises ``NotFittedError`` before ``fit``, declares its tags (``__sklearn_tags__``), and passes
-``sklearn.utils.estimator_checks.check_estimator`` (``tests/test_sklearn_checks.py`` runs it). So
+``sklearn.utils.estimator_checks.check_estimator`` (``tests/test_estimator_sklearn.py`` runs it). So
 ``Pipeline``, ``cross_val_score``, ``GridSearchCV`` and the Dask joblib backend work with it. Without
 scikit-learn the class keeps the same constructor, ``fit``, ``partial_fit``, ``predict``,
 ``predict_proba`` and ``score``, with digitnet's own checks and errors (``DigitnetError``).

@@ -151,8 +151,9 @@ class Search:
     def trials(self) -> list[tuple[Recipe, int]]:
         points = self.space.sample(self.random, self.search_seed) if self.random else self.space.grid()
         recipes = [self.base.with_overrides(**point) for point in points]
-        if not self.base.val_size:
-            raise DigitnetError(f"a sweep ranks its trials by validation accuracy, and {self.base.label} holds no "
+        blind = next((recipe for recipe in recipes if not recipe.val_size), None)
+        if blind is not None:
+            raise DigitnetError(f"a sweep ranks its trials by validation accuracy, and {blind.label} holds no "
                                 "images out for validation; give `val_size` (e.g. 5000)", parameter="val_size")
         return [(recipe, seed) for recipe in recipes for seed in self.seeds]
 
