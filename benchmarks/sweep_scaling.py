@@ -20,7 +20,8 @@ cluster, in one run, and on paper what N machines would give for the CNN ladder.
    ladder takes at least its longest run, and at least the total divided by W; the script schedules
    the runs longest first onto W workers (the order ``digitnet reproduce --scheduler`` submits them in
    does not matter to Dask, which starts whichever is queued) and prints the time for clusters of N
-   machines of ``--cores-per-machine`` cores. The run times come from ``--ladder-json`` (the
+   machines, with one run per machine and with one per core (``--cores-per-machine``, 2), which is
+   only as good as the sweep's per-trial times say runs side by side on one machine are. The run times come from ``--ladder-json`` (the
    reproduce.json a ladder run writes) or ``--ladder-models`` (the saved models' training times);
    without either, from the training times in docs/cnn.md's ladder table (2026-11-22, 2 shared cores),
    which the output says.
@@ -64,8 +65,9 @@ def the_sweep(epochs: int):
     return Search(base, Space.parse([["lr", "0.02", "0.05", "0.1", "0.2"], ["batch_size", "64", "128"]]))
 
 
-def timed_sweep(search, pool) -> tuple[float, dict]:
-    """Wall seconds of the sweep on ``pool``, and each trial's validation loss by key."""
+def timed_sweep(search, pool) -> tuple[float, dict, float]:
+    """Wall seconds of the sweep on ``pool``, each trial's validation loss by key, and the mean training
+    seconds of a trial (what the trials themselves measured, without loading, testing or scheduling)."""
     from digitnet.scale.sweep import run_sweep
 
     with tempfile.TemporaryDirectory(prefix="digitnet-bench-sweep-") as out:
@@ -74,7 +76,8 @@ def timed_sweep(search, pool) -> tuple[float, dict]:
         seconds = time.perf_counter() - started
     if result.failed:
         raise SystemExit(f"{len(result.failed)} trials failed: {result.failed[0]['error']}")
-    return seconds, {r["key"]: r["metrics"]["val_loss"] for r in result.rows}
+    losses = {r["key"]: r["metrics"]["val_loss"] for r in result.rows}
+    return seconds, losses, sum(r["metrics"]["train_seconds"] for r in result.rows) / len(result.rows)
 
 
 def one_blas_thread():
@@ -105,26 +108,30 @@ def measure(args) -> dict:
     data = DataSpec(n_train=args.train_images, n_test=10000) if args.train_images else DataSpec()
     print(f"sweep: {n} trials of {search.base.label} (lr x batch size) on "
           f"{f'the first {args.train_images:,}' if args.train_images else 'all 60,000'} training images", flush=True)
-    serial = {}
+    serial, per_trial = {}, {}
     _LOADED.clear()  # every run pays for reading the data once, as a command does
-    serial["default threads"], losses = timed_sweep(search, TrialPool(None, data))
+    serial["default threads"], losses, per_trial["default threads"] = timed_sweep(search, TrialPool(None, data))
     print(f"  serially in this process ({blas_threads()}): {serial['default threads']:.1f} s", flush=True)
     single = one_blas_thread()
     if single is not None:
         _LOADED.clear()
         with single:
-            serial["one thread"], losses = timed_sweep(search, TrialPool(None, data))
+            serial["one thread"], losses, per_trial["one thread"] = timed_sweep(search, TrialPool(None, data))
         print(f"  serially in this process, one BLAS thread (as each worker): {serial['one thread']:.1f} s", flush=True)
     started = time.perf_counter()
     with open_client(workers=workers) as client:
         client.wait_for_workers(workers)
         startup = time.perf_counter() - started
-        parallel, parallel_losses = timed_sweep(search, TrialPool(client, data))
+        parallel, parallel_losses, per_trial["cluster"] = timed_sweep(search, TrialPool(client, data))
     best_serial = min(serial.values())
     print(f"  on LocalCluster({workers}), one BLAS thread per worker: {parallel:.1f} s "
           f"(+ {startup:.1f} s to start the cluster)")
     print(f"  speed-up against the faster serial run: {best_serial / parallel:.2f}x "
           f"({best_serial / (parallel + startup):.2f}x counting the start-up)")
+    alone = min(v for k, v in per_trial.items() if k != "cluster")
+    print(f"  one trial's training took {alone:.2f} s on average serially and {per_trial['cluster']:.2f} s on the "
+          f"cluster ({per_trial['cluster'] / alone:.2f}x): above 1, the {workers} workers slowed each other "
+          "(cores shared with other work, or memory bandwidth); at 1 the speed-up is the workers' number")
     if single is not None:  # the same arithmetic (one BLAS thread) must give the same models, bit for bit
         same = losses == parallel_losses
         print(f"  the same validation losses trial by trial as the one-thread serial run: {'yes' if same else 'NO'}")
@@ -133,6 +140,7 @@ def measure(args) -> dict:
     return {"trials": n, "workers": workers, "train_images": args.train_images,
             "serial_seconds": {k: round(v, 2) for k, v in serial.items()}, "cluster_seconds": round(parallel, 2),
             "cluster_startup_seconds": round(startup, 2), "speedup": round(best_serial / parallel, 3),
+            "train_seconds_per_trial": {k: round(v, 3) for k, v in per_trial.items()},
             "serial_blas": blas_threads()}
 
 
@@ -173,16 +181,18 @@ def on_paper(args) -> dict:
     total = sum(seconds)
     print(f"\nthe CNN ladder on paper: {len(runs)} runs, {total / 60:.0f} min of training one after the other "
           f"(from {source}); the longest run, {max(seconds) / 60:.1f} min, is the floor")
-    print(f"| machines | workers ({args.cores_per_machine} per machine) | ladder | speed-up |\n|---:|---:|---:|---:|")
+    cores = args.cores_per_machine
+    print(f"| machines | one run per machine | speed-up | one run per core ({cores} per machine) | speed-up |\n"
+          "|---:|---:|---:|---:|---:|")
     rows = []
     for n in (int(m) for m in args.machines.split(",")):
-        workers = n * args.cores_per_machine
-        span = makespan(seconds, workers)
-        rows.append({"machines": n, "workers": workers, "minutes": round(span / 60, 1),
-                     "speedup": round(total / span, 2)})
-        print(f"| {n} | {workers} | {span / 60:.1f} min | {total / span:.1f}x |")
-    print("(each run taking the time it took alone; two runs sharing a machine's memory may each be a little "
-          "slower; data loading and the scheduler's overhead, seconds per run, left out)")
+        alone, packed = makespan(seconds, n), makespan(seconds, n * cores)
+        rows.append({"machines": n, "one_per_machine_minutes": round(alone / 60, 1),
+                     "one_per_core_minutes": round(packed / 60, 1)})
+        print(f"| {n} | {alone / 60:.1f} min | {total / alone:.1f}x | {packed / 60:.1f} min | {total / packed:.1f}x |")
+    print("(each run taking the time it took alone; 'one run per core' holds only where runs on the same machine "
+          "do not slow each other, which the sweep above measures; data loading and the scheduler's overhead, "
+          "seconds per run, left out)")
     return {"source": source, "runs": dict(runs), "serial_minutes": round(total / 60, 1), "clusters": rows}
 
 

@@ -244,3 +244,11 @@ def test_without_dask_the_commands_say_how_to_get_it(monkeypatch, capsys, tiny_d
     assert "pip install 'digitnet[dask]'" in capsys.readouterr().err
     assert main(["sweep", *TINY, "--param", "lr", "0.1", "--serial", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "contradict" in capsys.readouterr().err
+
+
+def test_reproduce_sends_the_ladder_to_a_scheduler_address(tiny_data, tmp_path, address):
+    assert main(["reproduce", "--quick", "--only", "lenet5", "--scheduler", address, "--data", str(tiny_data),
+                 "--out", str(tmp_path), "--no-plots", "--quiet"]) == 0
+    table = json.loads((tmp_path / "reproduce.json").read_text())
+    assert table["cluster"] is True and f"--scheduler {address}" in table["command"]
+    assert table["results"][0]["metrics"]["runs"][0]["test_accuracy"] is not None
