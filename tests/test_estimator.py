@@ -1,20 +1,34 @@
-"""The scikit-learn-style DigitClassifier: parameter protocol, fit/predict/score, arbitrary labels."""
+"""The scikit-learn-style DigitClassifier: parameter protocol, fit/predict/score, arbitrary labels.
+
+These tests hold with and without scikit-learn: the last one runs this file again in a Python where
+``import sklearn`` fails, so the plain-NumPy fallback is checked on every run. The scikit-learn side
+(check_estimator, pipelines, tags) is in test_estimator_sklearn.py.
+"""
 
 from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from digitnet import DigitClassifier
 from digitnet.errors import DigitnetError
+from digitnet.estimator import HAVE_SKLEARN, InvalidInput, NotFittedError
 
 
 def test_params_round_trip_and_repr():
     clf = DigitClassifier(hidden=(32,), epochs=3)
     assert clf.get_params()["hidden"] == (32,)
     assert clf.set_params(lr=0.2) is clf and clf.lr == 0.2
-    assert repr(clf) == "DigitClassifier(hidden=(32,), lr=0.2, epochs=3)"
-    with pytest.raises(DigitnetError, match="no setting"):
+    shown = repr(clf)
+    assert shown.startswith("DigitClassifier(") and all(p in shown for p in ("hidden=(32,)", "lr=0.2", "epochs=3"))
+    assert "seed" not in shown  # only what differs from the defaults
+    with pytest.raises(ValueError, match="learning_rate"):
         clf.set_params(learning_rate=1)
 
 
@@ -28,21 +42,133 @@ def test_fit_predict_with_string_labels(blobs):
     assert clf.score(X[500:], names[500:]) > 0.95
     assert clf.predict_proba(X[:3]).shape == (3, 3)
     assert clf.history_.best_epoch is not None
+    assert clf.n_iter_ == 5 and len(clf.loss_curve_) == 5 and clf.n_features_in_ == 20
+    assert len(clf.validation_scores_) == 5 and clf.best_validation_score_ > 0.9
 
 
 def test_unfitted_and_one_class_errors(blobs):
     X, _ = blobs
-    with pytest.raises(DigitnetError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted") as caught:
         DigitClassifier().predict(X)
-    with pytest.raises(DigitnetError, match="two classes"):
-        DigitClassifier().fit(X, np.zeros(len(X)))
+    assert isinstance(caught.value, DigitnetError) and isinstance(caught.value, ValueError)
+    with pytest.raises(InvalidInput, match="only one class"):
+        DigitClassifier(inputs="features").fit(X, np.zeros(len(X)))
+
+
+@pytest.mark.parametrize("X, y, message", [
+    (np.ones(10), np.arange(10) % 2, "2-D|2D array"),
+    (np.ones((10, 3)), np.arange(9) % 2, "samples"),
+    (np.zeros((0, 3)), np.zeros(0), "0 sample|no data"),
+    (np.linspace(0, 1, 30).reshape(10, 3), np.linspace(0, 1, 10), "continuous"),
+    (np.where(np.eye(10, 3) > 0, np.nan, 0.5), np.arange(10) % 2, "NaN"),
+    (np.full((10, 3), np.inf), np.arange(10) % 2, "infinit"),
+    (np.ones((10, 3)), np.r_[np.arange(9) % 2, np.nan], "NaN"),
+    (np.ones((10, 3)) * 1j, np.arange(10) % 2, "[Cc]omplex"),
+])
+def test_bad_training_data_is_refused_as_bad_input(X, y, message):
+    """Each mistake in the data gets a ValueError naming it (NaN is bad data, not a learning rate)."""
+    for inputs in ("pixels", "features"):
+        with pytest.raises(ValueError, match=message):
+            DigitClassifier(inputs=inputs, epochs=1).fit(X, y)
+
+
+def test_pixels_refuse_negative_values_and_features_take_them(blobs):
+    X, y = blobs
+    with pytest.raises(InvalidInput, match="Negative values in data.*features"):
+        DigitClassifier(epochs=1).fit(X, y)
+    assert DigitClassifier(epochs=1, inputs="features").fit(X, y).n_iter_ == 1
+
+
+def test_predictions_do_not_depend_on_the_rest_of_the_batch(blobs):
+    """Floats all at most 1 are read the way the training floats were (``pixel_range_``), so one faint
+    row alone gets the same probabilities as in a batch with brighter rows."""
+    X, y = blobs
+    X = X - X.min()  # pixels of 0 to about 25: a "0-255" model
+    clf = DigitClassifier(hidden=16, epochs=3, batch_size=32).fit(X, y)
+    assert clf.pixel_range_ == "0-255"
+    faint = np.full((1, X.shape[1]), 0.5)
+    batch = np.vstack([faint, X[:10]])
+    assert np.allclose(clf.predict_proba(faint), clf.predict_proba(batch)[:1], atol=1e-6)
+    with pytest.raises(InvalidInput, match="up to 300"):
+        clf.predict(np.full((1, X.shape[1]), 300.0))
+
+
+def test_a_model_fitted_on_bytes_reads_floats_0_1_the_same(tiny_data):
+    from digitnet.data.mnist import read_dataset
+
+    ds = read_dataset(tiny_data)
+    clf = DigitClassifier(hidden=32, epochs=2, batch_size=32).fit(ds.train_images, ds.train_labels)
+    assert clf.pixel_range_ == "0-1" and clf.n_features_in_ == 784  # (N, 28, 28) images as rows
+    assert np.array_equal(clf.predict(ds.test_images), clf.predict(ds.test_images / 255.0))
+    assert clf.score(ds.test_images, ds.test_labels) > 0.9
+
+
+def test_a_cnn_preset_trains_through_the_estimator(tiny_data):
+    from digitnet.data.mnist import read_dataset
+
+    ds = read_dataset(tiny_data)
+    clf = DigitClassifier(model="lenet5", epochs=2, batch_size=16).fit(ds.train_images[:200], ds.train_labels[:200])
+    assert clf.recipe_.name == "lenet5" and clf.network_.input_shape == (1, 28, 28)
+    assert clf.predict_proba(ds.test_images[:5]).shape == (5, 10)
+    with pytest.raises(InvalidInput, match="784 values"):
+        DigitClassifier(model="lenet5", epochs=1).fit(np.ones((20, 10)), np.arange(20) % 2)
+
+
+def test_partial_fit_learns_epoch_by_epoch_and_survives_pickling(blobs):
+    X, y = blobs
+    clf = DigitClassifier(inputs="features", hidden=16, batch_size=32, lr=0.01)
+    with pytest.raises(InvalidInput, match="classes"):
+        clf.partial_fit(X, y)
+    for _ in range(3):
+        clf.partial_fit(X[:500], y[:500], classes=[0, 1, 2])
+    assert clf.n_iter_ == 3 and clf.loss_curve_[2] < clf.loss_curve_[0]
+    assert clf.score(X[500:], y[500:]) > 0.95
+    copy = pickle.loads(pickle.dumps(clf))
+    copy.partial_fit(X[:500], y[:500])
+    assert copy.n_iter_ == 4 and clf.n_iter_ == 3
+    with pytest.raises(InvalidInput, match="not in `classes`"):
+        clf.partial_fit(X[:5], np.full(5, 7))
+    with pytest.raises(ValueError, match="features"):
+        clf.partial_fit(X[:5, :3], y[:5])
+    clf.fit(X[:500], y[:500])  # fit starts again; partial_fit after it continues from there
+    epochs = clf.n_iter_
+    assert clf.partial_fit(X[:500], y[:500]).n_iter_ == epochs + 1
+
+
+def test_a_fitted_estimator_pickles(blobs):
+    X, y = blobs
+    clf = DigitClassifier(inputs="features", hidden=8, epochs=2).fit(X, y)
+    copy = pickle.loads(pickle.dumps(clf))
+    assert np.array_equal(copy.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.skipif(not HAVE_SKLEARN, reason="this run is the one without scikit-learn")
+def test_everything_above_also_holds_without_scikit_learn(tmp_path):
+    """This file again, in a Python where ``import sklearn`` fails: the estimator's own fallback."""
+    here = Path(__file__).resolve()
+    code = ("import sys; sys.modules['sklearn'] = None; import pytest; "
+            f"sys.exit(pytest.main(['-q', '-m', 'not slow', '-p', 'no:cacheprovider', {str(here)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=here.parent, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "1 skipped" in done.stdout  # this test itself, and nothing else
+
+
+def test_without_scikit_learn_the_fallback_is_in_use():
+    import digitnet.estimator as est
+
+    if est.HAVE_SKLEARN:
+        from sklearn.base import BaseEstimator
+
+        assert isinstance(DigitClassifier(), BaseEstimator)
+    else:
+        assert type(DigitClassifier()).__mro__[1].__name__ == "_Parameters"
 
 
 @pytest.mark.slow
 def test_the_readme_python_example_prints_the_figure_it_shows(mnist):
     """The README's first Python example says what it prints; this run is where that number comes from."""
     import re
-    from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     shown = re.search(r"clf = (DigitClassifier\(hidden=\(256,\), epochs=5\)).*\n.*# (0\.\d+) \(seed 0\)", readme)

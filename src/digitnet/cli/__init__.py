@@ -18,7 +18,7 @@ from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 
 #: Sub-command modules, in the order ``digitnet --help`` lists them.
-COMMANDS = ["train", "evaluate", "info", "data", "predict", "export", "serve", "reproduce", "bench"]
+COMMANDS = ["train", "evaluate", "info", "data", "predict", "export", "serve", "reproduce", "sweep", "bench"]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran but its result is a failure (e.g. a picture could not be read)

@@ -83,3 +83,56 @@ non_negative_int = argument_type(S.non_negative_int)
 positive_float = argument_type(S.positive_float)
 seed = argument_type(S.seed, "seed")
 port = argument_type(S.number(int, 0, 65535, wanted="a port from 1 to 65535, or 0 for any free one"), "port")
+
+
+def add_cluster_args(parser: argparse.ArgumentParser, default: str) -> None:
+    """Where independent trainings run. ``default`` is "local" (a local Dask cluster unless --serial)
+    or "serial" (one after the other here unless --scheduler)."""
+    group = parser.add_argument_group("cluster (needs digitnet[dask]; see docs/scale-out.md)")
+    if default == "serial":
+        group.add_argument("--scheduler", metavar="ADDRESS", nargs="?", const="local",
+                           help="train on a Dask cluster: its scheduler's address (tcp://HOST:8786), or with no "
+                                "address a local cluster of one worker per core (default: one after the other here)")
+    else:
+        group.add_argument("--scheduler", metavar="ADDRESS",
+                           help="the Dask scheduler of an existing cluster, e.g. tcp://HOST:8786 (default: a local "
+                                "cluster of one worker process per core)")
+        group.add_argument("--serial", action="store_true",
+                           help="no cluster: train one after the other in this process")
+    group.add_argument("--workers", type=positive_int, metavar="N",
+                       help="worker processes of the local cluster (default: one per core)")
+    parser.set_defaults(cluster_default=default, serial=False)
+
+
+def wants_cluster(args: argparse.Namespace) -> bool:
+    """True when the trainings go to a Dask cluster (see :func:`add_cluster_args`)."""
+    from digitnet.errors import DigitnetError
+
+    if args.serial and args.scheduler:
+        raise DigitnetError("--serial and --scheduler contradict each other; give one")
+    return not args.serial and (args.scheduler is not None or args.cluster_default == "local")
+
+
+def open_pool(args: argparse.Namespace, data=None, n_train=None, n_test=None):
+    """A context manager giving the :class:`~digitnet.scale.trial.TrialPool` the arguments ask for.
+
+    Workers read the data the way this command did (``--data``, else their own $DIGITNET_DATA or cache)
+    and must report the same fingerprint as ``data``, the data set this machine loaded.
+    """
+    import contextlib
+
+    from digitnet.scale.cluster import open_client
+    from digitnet.scale.trial import DataSpec, TrialPool
+
+    spec = DataSpec(args.data, n_train, n_test, download=not args.no_download)
+    expected = getattr(data, "checksum", None)
+
+    @contextlib.contextmanager
+    def pool():
+        if not wants_cluster(args):
+            yield TrialPool(None, spec, expected)
+            return
+        address = None if args.scheduler in (None, "local") else args.scheduler
+        with open_client(address, args.workers) as client:
+            yield TrialPool(client, spec, expected)
+    return pool()

@@ -25,7 +25,7 @@ def evaluation(network, images, labels, predicted=None) -> dict:
 
     if predicted is None:
         predicted = network.predict(images)
-    num_classes = max(int(labels.max()) + 1, network.layers[-1].output_shape[0], 2)
+    num_classes = max(int(labels.max()) + 1, network.n_outputs, 2)
     cm = confusion_matrix(labels, predicted, num_classes)
     return {"accuracy": float((predicted == labels).mean()), "n": int(len(labels)),
             "confusion_matrix": cm.tolist(), "report": report_dict(cm)}

@@ -21,7 +21,11 @@ def run(args: argparse.Namespace) -> int:
     network = load_model(args.model)
     meta = network.metadata
     if args.json:
-        common.print_json({k: v for k, v in meta.items() if k != "history"} | {"parameters": network.n_parameters})
+        shown = {k: v for k, v in meta.items() if k != "history"}
+        if isinstance(shown.get("members"), list):  # a committee: each member without its epoch-by-epoch history
+            shown["members"] = [{k: v for k, v in m.items() if k != "history"} if isinstance(m, dict) else m
+                                for m in shown["members"]]
+        common.print_json(shown | {"parameters": network.n_parameters})
         return 0
     about = summary(meta)
     print(f"{args.model}: digitnet model (format {meta['format_version']}, digitnet {about['digitnet_version']})")
@@ -31,6 +35,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"recipe {about['label']}" + (f", seed {about['seed']}" if about["seed"] is not None else ""))
     if about["description"]:
         print(f"  {about['description']}")
+    members = getattr(network, "members", None)
+    if members is not None:
+        seeds = [m.metadata.get("seed") for m in members]
+        accuracies = [(m.metadata.get("metrics") or {}).get("test_accuracy") for m in members]
+        shown = ", ".join(f"seed {s}: {a:.2%}" if isinstance(a, float) else f"seed {s}" for s, a in zip(seeds, accuracies))
+        print(f"committee of {len(members)} networks, probabilities averaged ({shown})")
     if about["dataset"]:
         counts = ", ".join(f"{about[k]:,} {k}" for k in ("train", "validation") if about[k] is not None)
         checksum = f" (sha256 {about['checksum'][:12]}...)" if about["checksum"] else ""

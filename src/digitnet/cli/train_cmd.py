@@ -27,7 +27,11 @@ def add_parser(sub) -> None:
                    "(default 0)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
+    p.add_argument("--committee", type=common.positive_int, metavar="N",
+                   help="train N networks (seeds SEED, SEED+1, ...) side by side on a Dask cluster and save them "
+                        "as one model that averages their probabilities (docs/scale-out.md)")
     common.add_data_args(p)
+    common.add_cluster_args(p, default="local")
     p.set_defaults(run=run)
 
 
@@ -35,8 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.train import run as train
 
     recipe = common.recipe_from_args(args)
-    out = Path(args.out or f"models/{recipe.name}.npz")
+    out = Path(args.out or f"models/{recipe.name}{f'-committee{args.committee}' if args.committee else ''}.npz")
     ds = common.load_data(args)
+    if args.committee is not None:
+        return run_committee(args, recipe, ds, out)
     say = (lambda msg: None) if args.quiet else print
     trained = train(recipe, ds, args.seed, log=say, progress=not (args.no_progress or args.quiet),
                     keep_probabilities=bool(args.plots))
@@ -54,3 +60,27 @@ def run(args: argparse.Namespace) -> int:
                                  name=recipe.name, predictions=trained.test_predictions)
         print(f"pictures: {', '.join(str(p) for p in drawn.values())}")
     return 130 if history.interrupted else 0
+
+
+def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
+    """``--committee N``: the members trained as trials on the cluster, then saved as one model file."""
+    from digitnet.errors import DigitnetError
+    from digitnet.scale.committee import mean_and_spread, train_committee
+
+    if args.committee < 2:
+        raise DigitnetError(f"--committee needs at least 2 networks, got {args.committee}")
+    say = (lambda msg: None) if args.quiet else print
+    with common.open_pool(args, data=ds) as pool:
+        trained = train_committee(recipe, pool, range(args.seed, args.seed + args.committee), ds, log=say)
+    trained.save(out)
+    metrics = trained.metrics
+    mean, spread = mean_and_spread(metrics["members_test_accuracy"])
+    print(f"committee of {args.committee} x {recipe.label}: test accuracy {metrics['test_accuracy']:.2%} "
+          f"(members {mean:.2%} ± {spread:.2%}); {metrics['train_seconds']:.0f}s of training in all; saved {out}")
+    if args.plots:
+        from digitnet.plots import save_model_plots
+
+        drawn = save_model_plots(trained.committee, ds.test_images, ds.test_labels, args.plots, None,
+                                 name=f"{recipe.name} committee of {args.committee}")
+        print(f"pictures: {', '.join(str(p) for p in drawn.values())}")
+    return 0

@@ -17,7 +17,7 @@ def check_digit_model(network) -> None:
     """The network must take 784 pixels and give one probability per class (at least two)."""
     if network.input_shape is None or int(np.prod(network.input_shape)) != 784:
         raise DigitnetError(f"this model takes inputs of shape {network.input_shape}, not 28x28 pictures")
-    if network.layers[-1].output_shape[0] < 2:
+    if network.n_outputs < 2:
         raise DigitnetError("this model has a single output; reading digits needs one probability per digit")
 
 

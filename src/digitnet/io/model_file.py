@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,30 +27,43 @@ from digitnet.io.atomic import atomic_write
 from digitnet.io.jsonable import json_default
 from digitnet.nn.network import Network
 
+if TYPE_CHECKING:
+    from digitnet.nn.committee import Committee
+
 FORMAT = "digitnet-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # what save_model writes: one network
+#: the newest format this version reads; 2 is a committee of networks (io/committee_file.py)
+NEWEST_FORMAT = 2
 META_KEY = "digitnet.json"
 PARAM_PREFIX = "param."
 
 
 def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | None = None) -> Path:
     """Write ``network`` and ``metadata`` (anything JSON can hold) to ``path`` atomically."""
-    path = Path(path)
     meta = {**(metadata or {}), "format": FORMAT, "format_version": FORMAT_VERSION,
             "digitnet_version": __version__, "architecture": network.get_config()}
+    return write_archive(path, meta, network.named_arrays())
+
+
+def write_archive(path: "str | Path", meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Path:
+    """The archive itself: ``meta`` as JSON, then each array as ``param.<name>``, written atomically."""
+    path = Path(path)
     try:
         blob = json.dumps(meta, indent=1, default=json_default).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
-    arrays = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
-    arrays.update({PARAM_PREFIX + name: array for name, array in network.named_arrays().items()})
+    entries = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
+    entries.update({PARAM_PREFIX + name: array for name, array in arrays.items()})
     with atomic_write(path) as f:
-        np.savez(f, **arrays)
+        np.savez(f, **entries)
     return path
 
 
-def load_model(path: "str | Path") -> Network:
-    """Read a model file; the returned network's ``metadata`` attribute holds the JSON description."""
+def load_model(path: "str | Path") -> "Network | Committee":
+    """Read a model file; the returned network's ``metadata`` attribute holds the JSON description.
+
+    A committee's file gives a :class:`~digitnet.nn.committee.Committee`, which predicts like a network.
+    """
     path = Path(path)
     if path.is_dir():
         raise DigitnetError(f"{path} is a folder; give the path of a model file in it, like {path / 'default.npz'}")
@@ -69,6 +82,10 @@ def load_model(path: "str | Path") -> Network:
             raise DigitnetError(f"{path} is not a digitnet model file (those are .npz archives, "
                                 "written by 'digitnet train')") from None
         raise DigitnetError(f"{path} is not a readable digitnet model file ({_short(err)})") from None
+    if meta.get("kind") == "committee":
+        from digitnet.io.committee_file import committee_from_archive
+
+        return committee_from_archive(path, meta, arrays)
     network = Network.from_config(meta["architecture"])
     _check_arrays(path, network, arrays)
     network.set_weights(arrays)
@@ -83,9 +100,9 @@ def _parse_meta(path: Path, raw: np.ndarray) -> dict[str, Any]:
         raise DigitnetError(f"{path} is damaged: its description is not valid JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise DigitnetError(f"{path} is not a digitnet model (unknown format)")
-    if not isinstance(meta.get("format_version"), int) or meta["format_version"] > FORMAT_VERSION:
+    if not isinstance(meta.get("format_version"), int) or meta["format_version"] > NEWEST_FORMAT:
         raise DigitnetError(f"{path} was written by a newer digitnet (format {meta.get('format_version')}); upgrade digitnet")
-    if not isinstance(meta.get("architecture"), dict):
+    if meta.get("kind") != "committee" and not isinstance(meta.get("architecture"), dict):
         raise DigitnetError(f"{path} is damaged: it has no architecture description")
     return meta
 

@@ -48,7 +48,8 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
         written["curves"] = plot_learning_curves(history, out / "learning_curves.png",
                                                  title=f"{name}: learning curves")
     try:  # plot_first_layer decides what can be drawn: a first dense layer on square images
-        written["weights"] = plot_first_layer(network, out / "first_layer_weights.png")
+        first = getattr(network, "members", [network])[0]  # a committee: its first member's weights
+        written["weights"] = plot_first_layer(first, out / "first_layer_weights.png")
     except DigitnetError:
         pass
     return written

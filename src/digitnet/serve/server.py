@@ -83,7 +83,7 @@ class DigitReader:
         about = summary(getattr(self.network, "metadata", {}) or {})
         return {"model": self.name, "recipe": about["label"], "description": about["description"] or "",
                 "test_accuracy": about["test_accuracy"],
-                "classes": int(self.network.layers[-1].output_shape[0]),
+                "classes": int(self.network.n_outputs),
                 "max_body_bytes": max_body, "max_pixels": self.max_pixels}
 
 

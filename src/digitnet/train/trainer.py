@@ -104,6 +104,22 @@ class Trainer:
             self.average.apply()
         return self.history
 
+    def train_epoch(self, X: np.ndarray, y: np.ndarray) -> dict:
+        """One more epoch over (X, y), continuing this trainer's optimiser state and epoch count.
+
+        Incremental learning (``DigitClassifier.partial_fit``): no validation, no best weights to put
+        back; the row is appended to the history, whose ``best_epoch`` is the latest.
+        """
+        X, y = self.network.as_input(X), np.asarray(y)
+        if len(X) != len(y):
+            raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
+        with np.errstate(over="ignore", invalid="ignore"):
+            row = self._train_epoch(X, y, len(self.history.epochs) + 1)
+        self.history.epochs.append(row)
+        self.history.best_epoch = len(self.history.epochs)
+        self.log(_format_row(row, max(self.epochs, row["epoch"])))
+        return row
+
     def _run_epochs(self, X, y, X_val, y_val) -> None:
         history, waited = self.history, 0
         for epoch in range(1, self.epochs + 1):

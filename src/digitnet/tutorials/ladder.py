@@ -11,6 +11,11 @@ resumes where it stopped, and finished models made with ``digitnet train --model
 DIR/RUNG-sS.npz`` count too. A file is reused only if its recipe, seed and data set match and its
 training was not interrupted.
 
+On a Dask cluster (``digitnet reproduce --scheduler``; ``ctx.pool``) every run still to train is handed
+out at once (:func:`submit_rungs`) and trained side by side, each by the same :func:`digitnet.train.run`
+of the same recipe, seed and data as here, so the figures are those of a serial run; the models come
+back as files and are saved in the same place.
+
 "Meets it" allows for noise: two runs of the same recipe with different seeds differ by about 0.05 to
 0.1 points (``best`` over three seeds: a standard deviation of 0.03 points), so a rung within
 ``NOISE`` below the published figure (0.1 points, included) is marked "within noise" rather than "no".
@@ -61,6 +66,38 @@ def train_rung(recipe: Recipe, seed: int, data, path: Path | None, log) -> dict:
     return trained.metrics
 
 
+def _submit(ctx: Context, recipe: Recipe, seed: int, head: tuple | None) -> str:
+    """One run to ``ctx.pool``, on the same part of the data a serial run takes; returns its key."""
+    return ctx.pool.submit(recipe, seed, ctx.pool.data.head(*head) if head else None)
+
+
+def _keep(outcome, ctx: Context) -> None:
+    """Save a model that came back where the ladder keeps it (once)."""
+    path = ctx.unsaved.pop(outcome.key, None)
+    if path is not None and outcome.ok:
+        outcome.save(path)
+
+
+def collect_rung(name: str, recipe: Recipe, seed: int, head: tuple | None, path: Path | None, ctx: Context) -> dict:
+    """The figures of a rung trained on the cluster (``ctx.pool``), its model saved where a serial run saves it."""
+    from digitnet.errors import DigitnetError
+
+    key = _submit(ctx, recipe, seed, head)
+    if path is not None:
+        ctx.unsaved.setdefault(key, path)
+    for arrived in ctx.pool.as_completed():  # save every model as it arrives: an interrupted ladder keeps it
+        _keep(arrived, ctx)
+        if arrived.key == key:
+            break
+    outcome = ctx.pool.result(key)
+    _keep(outcome, ctx)
+    if not outcome.ok:
+        raise DigitnetError(f"{name}, seed {seed} failed on {outcome.worker}: {outcome.error}")
+    ctx.log(f"{name}, seed {seed}: {outcome.metrics['test_accuracy']:.2%}, trained on {outcome.worker} "
+            f"in {outcome.metrics['train_seconds']:.0f}s")
+    return outcome.metrics
+
+
 def saved_metrics(path: Path, recipe: Recipe, seed: int, dataset: str | None = None) -> dict | None:
     """The figures stored with a finished model file of the same recipe, seed and data, else None."""
     from digitnet.errors import DigitnetError
@@ -80,18 +117,43 @@ def saved_metrics(path: Path, recipe: Recipe, seed: int, dataset: str | None = N
     return metrics if same and {"test_accuracy", "train_seconds"} <= metrics.keys() else None
 
 
-def run_rung(name: str, ctx: Context) -> Result:
-    recipe = get_preset(name)
-    data = ctx.data
+def rung_runs(name: str, ctx: Context) -> tuple[Recipe, tuple | None, list[tuple[int, Path | None]]]:
+    """What rung ``name`` trains: its recipe, the part of the data (``Dataset.head`` arguments, or None
+    for all of it) and the (seed, model path) of each run.
+
+    ``--quick`` trains one seed for one epoch on the first images and saves nothing.
+    """
+    recipe, head = get_preset(name), None
     if ctx.quick:
         recipe = recipe.with_overrides(epochs=QUICK["epochs"], val_size=QUICK["val"])
-        data = data.head(QUICK["train"] + QUICK["val"], QUICK["test"])
+        head = (QUICK["train"] + QUICK["val"], QUICK["test"])
+    seeds = range(ctx.seed, ctx.seed + (1 if ctx.quick else RUNS.get(name, 1)))
+    return recipe, head, [(seed, None if ctx.quick or ctx.models is None else ctx.models / f"{name}-s{seed}.npz")
+                          for seed in seeds]
+
+
+def submit_rungs(names: list[str], ctx: Context) -> None:
+    """Hand every rung run that has no saved model to ``ctx.pool`` at once, so they train side by side;
+    :func:`run_rung` then collects them in table order."""
+    for name in names:
+        recipe, head, runs = rung_runs(name, ctx)
+        for seed, path in runs:
+            if not (path and saved_metrics(path, recipe, seed, ctx.data.checksum)):
+                key = _submit(ctx, recipe, seed, head)
+                if path is not None:
+                    ctx.unsaved[key] = path
+
+
+def run_rung(name: str, ctx: Context) -> Result:
+    recipe, head, planned = rung_runs(name, ctx)
+    data = ctx.data.head(*head) if head else ctx.data
     runs = []
-    for seed in range(ctx.seed, ctx.seed + (1 if ctx.quick else RUNS.get(name, 1))):
-        path = None if ctx.quick or ctx.models is None else ctx.models / f"{name}-s{seed}.npz"
+    for seed, path in planned:
         metrics = saved_metrics(path, recipe, seed, data.checksum) if path else None
         if metrics is not None:
             ctx.log(f"{name}, seed {seed}: {metrics['test_accuracy']:.2%}, read from {path}")
+        elif ctx.pool is not None:
+            metrics = collect_rung(name, recipe, seed, head, path, ctx)
         else:
             ctx.log(f"{name}, seed {seed}: training {plural(recipe.epochs, 'epoch')}")
             metrics = train_rung(recipe, seed, data, path, lambda msg: ctx.log(f"  {msg}"))

@@ -48,6 +48,8 @@ class Context:
     plots: Path | None = None
     models: Path | None = None  # where long runs (the CNN ladder) save their models, and reuse them
     log: Callable[[str], None] = field(default=lambda msg: None)  # progress lines (the CLI prints them)
+    pool: Any = None  # a digitnet.scale.trial.TrialPool: long runs (the CNN ladder) train on a cluster
+    unsaved: dict = field(default_factory=dict)  # trial key -> where its model goes, until it has come back
     results: dict[str, Result] = field(default_factory=dict)
 
     def plot_path(self, name: str) -> Path | None:

@@ -46,11 +46,18 @@ def check_names(names: list[str] | None) -> list[str]:
 
 def reproduce(data, names: list[str] | None = None, quick: bool = False, seed: int = 0,
               plots: "str | Path | None" = None, log: Callable[[str], None] | None = None,
-              models: "str | Path | None" = None) -> list[Result]:
-    """Run ``names`` (default: the tutorials group) and return their results in table order."""
+              models: "str | Path | None" = None, pool=None) -> list[Result]:
+    """Run ``names`` (default: the tutorials group) and return their results in table order.
+
+    With ``pool`` (a :class:`digitnet.scale.trial.TrialPool` on a cluster) the CNN ladder's runs are all
+    submitted first and train side by side; the rest runs here as before.
+    """
     ctx = Context(data, quick=quick, seed=seed, plots=Path(plots) if plots else None,
-                  models=Path(models) if models else None, log=log or (lambda msg: None))
-    for name in check_names(names):
+                  models=Path(models) if models else None, log=log or (lambda msg: None), pool=pool)
+    names = check_names(names)
+    if pool is not None and data is not None:
+        ladder.submit_rungs([n for n in names if n in ladder.RUNGS], ctx)
+    for name in names:
         if ctx.data is None and name not in WITHOUT_MNIST:
             raise DigitnetError(f"{name} needs the MNIST data")
         ctx.log(f"== {name}{' (quick)' if quick else ''}")

@@ -1,0 +1,71 @@
+"""A committee's model file: one ``.npz`` like a network's, holding every member.
+
+Inside, as in :mod:`digitnet.io.model_file` (pickle-free, written atomically):
+
+- ``digitnet.json``: the description, with ``"kind": "committee"`` and format version 2 (so a digitnet
+  too old to know committees says "upgrade" instead of reading one member as the whole model), the
+  committee's own recipe, seeds and metrics (what ``digitnet info`` shows), and under ``members`` each
+  member's architecture and its own description (seed, metrics, history);
+- ``param.m<i>.<layer>.<name>``: member ``i``'s arrays, named as a single network's are.
+
+Loading rebuilds each member from its architecture (known layer types only) and checks every array
+against it, exactly as for one network; ``load_model`` hands committee files here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from digitnet._version import __version__
+from digitnet.errors import DigitnetError
+from digitnet.io.model_file import FORMAT, _check_arrays, write_archive
+from digitnet.nn.committee import Committee
+from digitnet.nn.network import Network
+
+KIND = "committee"
+FORMAT_VERSION = 2
+#: more members than this in a file is not a committee anyone trained (Ciresan et al. used 35)
+MAX_MEMBERS = 100
+
+
+def save_committee(committee: Committee, path: "str | Path", metadata: dict[str, Any] | None = None,
+                   member_metadata: "list[dict[str, Any]] | None" = None) -> Path:
+    """Write ``committee`` to ``path`` atomically; ``member_metadata[i]`` describes member ``i``."""
+    described = member_metadata or [getattr(m, "metadata", None) or {} for m in committee.members]
+    if len(described) != len(committee.members):
+        raise DigitnetError(f"{len(described)} member descriptions for {len(committee.members)} members")
+    members = [{**{k: v for k, v in about.items() if k not in ("format", "format_version", "architecture")},
+                "architecture": member.get_config()} for member, about in zip(committee.members, described)]
+    meta = {**(metadata or {}), "format": FORMAT, "format_version": FORMAT_VERSION, "kind": KIND,
+            "digitnet_version": __version__, "members": members}
+    arrays = {f"m{i}.{name}": array for i, member in enumerate(committee.members)
+              for name, array in member.named_arrays().items()}
+    return write_archive(path, meta, arrays)
+
+
+def committee_from_archive(path: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Committee:
+    """The committee a file's description and arrays (``param.`` prefix removed) make; checked throughout."""
+    members = meta.get("members")
+    if not isinstance(members, list) or not 2 <= len(members) <= MAX_MEMBERS \
+            or not all(isinstance(m, dict) and isinstance(m.get("architecture"), dict) for m in members):
+        raise DigitnetError(f"{path} is damaged: a committee needs 2 to {MAX_MEMBERS} member descriptions, "
+                            "each with an architecture")
+    prefixes = [f"m{i}." for i in range(len(members))]
+    stray = [k for k in arrays if not any(k.startswith(p) for p in prefixes)]
+    if stray:
+        raise DigitnetError(f"{path} is damaged: arrays {sorted(stray)[:5]} belong to no member")
+    networks = []
+    for prefix, about in zip(prefixes, members):
+        network = Network.from_config(about["architecture"])
+        own = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        _check_arrays(path, network, own)
+        network.set_weights(own)
+        network.metadata = about
+        networks.append(network)
+    try:
+        return Committee(networks, metadata=meta)
+    except DigitnetError as err:
+        raise DigitnetError(f"{path} is damaged: {err}") from None

@@ -1,0 +1,85 @@
+"""``digitnet train --committee N``: N networks of one recipe, trained side by side, saved as one model.
+
+The members differ only in their seed (``seed``, ``seed + 1``, ...): their own initial weights,
+shuffling, dropout and augmentation. They are trained as independent trials of a
+:class:`~digitnet.scale.trial.TrialPool` (in parallel on a Dask cluster, or one after the other), come
+back as model files, and are combined into a :class:`~digitnet.nn.committee.Committee` that averages
+their probabilities. Its validation and test accuracy are measured here, on the same validation
+images every member held out (the last ``val_size`` training images) and on the test set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from digitnet._version import __version__
+from digitnet.errors import DigitnetError
+from digitnet.nn.committee import Committee
+from digitnet.presets.recipe import Recipe
+from digitnet.scale.trial import Outcome, TrialPool
+
+
+@dataclass
+class TrainedCommittee:
+    committee: Committee
+    recipe: Recipe
+    metrics: dict[str, Any]
+    metadata: dict[str, Any]  # what the model file stores about the committee as a whole
+    outcomes: list[Outcome] = field(repr=False, default_factory=list)
+
+    def save(self, path: "str | Path") -> Path:
+        from digitnet.io.committee_file import save_committee
+
+        return save_committee(self.committee, path, self.metadata,
+                              [member.metadata for member in self.committee.members])
+
+
+def train_committee(recipe: Recipe, pool: TrialPool, seeds, data=None,
+                    log: Callable[[str], None] | None = None) -> TrainedCommittee:
+    """Train one member per seed on ``pool`` and combine them; ``data`` (the loaded data set) is where
+    the committee's own validation and test accuracy are measured."""
+    say = log or (lambda message: None)
+    seeds = [int(s) for s in seeds]
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise DigitnetError(f"a committee needs at least two different seeds, got {seeds}", parameter="committee")
+    keys = [pool.submit(recipe, seed) for seed in seeds]
+    say(f"training {len(seeds)} members of {recipe.label} " + ("on the cluster" if pool.parallel else "one after the other"))
+    for done, outcome in enumerate(pool.as_completed(), start=1):
+        m = outcome.metrics
+        say(f"member {done}/{len(seeds)}, seed {outcome.seed}: " + (
+            f"test {m['test_accuracy']:.2%}, {m['train_seconds']:.0f}s on {outcome.worker}" if outcome.ok and
+            m.get("test_accuracy") is not None else f"{outcome.status}: {outcome.error}"))
+    outcomes = [pool.result(key) for key in keys]
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise DigitnetError("committee members failed: " + "; ".join(f"seed {o.seed}: {o.error}" for o in failed))
+    members = [o.network() for o in outcomes]
+    committee = Committee(members)
+    metrics = {"members_test_accuracy": [o.metrics.get("test_accuracy") for o in outcomes],
+               "members_val_accuracy": [o.metrics.get("val_accuracy") for o in outcomes],
+               "train_seconds": round(sum(o.metrics.get("train_seconds") or 0 for o in outcomes), 3),
+               "test_accuracy": None, "val_accuracy": None}
+    if data is not None:
+        if len(data.test_labels):
+            metrics["test_accuracy"] = committee.score(data.test_images, data.test_labels)
+        if recipe.val_size:
+            metrics["val_accuracy"] = committee.score(data.train_images[-recipe.val_size:],
+                                                      data.train_labels[-recipe.val_size:])
+    first = members[0].metadata
+    metadata = {"recipe": recipe.to_dict(), "seed": seeds[0], "seeds": seeds,
+                "committee": {"size": len(members), "combination": "mean of the members' probabilities"},
+                "metrics": metrics, "dataset": first.get("dataset"), "classes": first.get("classes"),
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
+    committee.metadata = metadata
+    return TrainedCommittee(committee, recipe, metrics, metadata, outcomes)
+
+
+def mean_and_spread(values) -> tuple[float, float]:
+    """Mean and standard deviation (0 for one value) of the members' figures."""
+    array = np.asarray([v for v in values if v is not None], dtype=float)
+    return float(array.mean()), float(array.std(ddof=1)) if len(array) > 1 else 0.0

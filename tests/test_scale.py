@@ -1,0 +1,254 @@
+"""Training on a Dask cluster: sweeps (end to end, resumed, with a failing trial, with a worker killed
+mid-trial), the CNN ladder in parallel against the serial one, committees, and scikit-learn's grid
+search on the Dask joblib backend.
+
+One local cluster of two worker processes (digitnet.scale.cluster, as the commands start it) serves the
+whole module; its trials train on the tiny learnable data set of conftest, so each takes well under a
+second and the module about half a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("distributed")
+
+from digitnet.cli import main  # noqa: E402
+from digitnet.data.errors import DataNote  # noqa: E402
+from digitnet.data.mnist import read_dataset  # noqa: E402
+from digitnet.errors import DigitnetError  # noqa: E402
+from digitnet.io import load_model  # noqa: E402
+from digitnet.presets import get_preset  # noqa: E402
+from digitnet.scale.sweep import Search, Space, run_sweep  # noqa: E402
+from digitnet.scale.trial import DataSpec, TrialPool  # noqa: E402
+
+#: a small MLP that learns the tiny data in a few steps; trials differ in the swept settings
+TINY = ["--model", "default", "--layers", "784,32,10", "--augment", "none", "--val-size", "50", "--epochs", "2"]
+pytestmark = pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+
+
+@pytest.fixture(scope="module")
+def client():
+    from digitnet.scale.cluster import open_client
+
+    with open_client(workers=2) as client:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+
+
+@pytest.fixture
+def address(client):
+    client.wait_for_workers(2, timeout=60)  # a worker killed by an earlier test is back
+    return client.scheduler.address
+
+
+def tiny_recipe():
+    return get_preset("default").with_overrides(layers=(784, 32, 10), augment="none", val_size=50, epochs=2)
+
+
+def test_a_sweep_runs_end_to_end_on_a_scheduler_address(tiny_data, tmp_path, address, capsys):
+    out = tmp_path / "sweep"
+    code = main(["sweep", *TINY, "--param", "lr", "0.01", "0.1", "--param", "batch_size", "16", "64",
+                 "--scheduler", address, "--data", str(tiny_data), "--out", str(out), "--no-progress"])
+    assert code == 0
+    table = json.loads((out / "results.json").read_text())
+    trials = table["trials"]
+    assert len(trials) == 4 and all(t["status"] == "ok" for t in trials)
+    assert {t["worker"] for t in trials} <= set(_workers(address))  # they ran on the cluster's workers
+    order = [(-t["metrics"]["val_accuracy"], t["metrics"]["val_loss"]) for t in trials]
+    assert order == sorted(order)  # ranked by validation, whatever the test figures say
+    assert {(t["settings"]["lr"], t["settings"]["batch_size"]) for t in trials} == {
+        (0.01, 16), (0.01, 64), (0.1, 16), (0.1, 64)}
+    best = load_model(out / "best.npz")
+    assert best.metadata["recipe"]["lr"] == trials[0]["settings"]["lr"]
+    assert best.metadata["metrics"]["val_accuracy"] == trials[0]["metrics"]["val_accuracy"]
+    shown = capsys.readouterr().out
+    assert "| rank | lr | batch_size | seed | validation |" in shown and "best by validation" in shown
+
+
+def test_a_random_search_draws_the_same_trials_for_the_same_seed():
+    space = Space.parse([["batch_size", "16", "32", "64"]], log_uniform=[["lr", "0.001", "0.1"]])
+    first, again, other = space.sample(5, seed=3), space.sample(5, seed=3), space.sample(5, seed=4)
+    assert first == again and first != other and len(first) == 5
+    assert all(0.001 <= p["lr"] <= 0.1 and p["batch_size"] in (16, 32, 64) for p in first)
+    with pytest.raises(DigitnetError, match="random search"):
+        space.grid()
+    with pytest.raises(DigitnetError, match="unknown setting"):
+        Space.parse([["learning_rate", "0.1"]])
+    with pytest.raises(DigitnetError, match="`epochs`"):
+        Space.parse([["epochs", "0"]])
+
+
+def test_an_interrupted_sweep_resumes_without_training_finished_trials_again(tiny_data, tmp_path, client):
+    search = Search(tiny_recipe(), Space.parse([["lr", "0.01", "0.03", "0.1"]]))
+    pool = TrialPool(client, DataSpec(str(tiny_data)))
+    out = tmp_path / "sweep"
+
+    def stop(outcome):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(search, out, pool, on_outcome=stop)
+    (kept,) = list((out / "trials").glob("*.json"))
+    stamp = kept.stat().st_mtime_ns
+    resumed = run_sweep(search, out, TrialPool(client, DataSpec(str(tiny_data))))
+    assert (resumed.reused, resumed.ran) == (1, 2)
+    assert kept.stat().st_mtime_ns == stamp  # the finished trial was not trained or written again
+    assert len(resumed.rows) == 3 and not resumed.failed
+    again = run_sweep(search, out, TrialPool(None, DataSpec(str(tiny_data))))
+    assert (again.reused, again.ran) == (3, 0)
+
+
+def test_a_failing_trial_is_reported_and_the_others_finish(tiny_data, tmp_path, address, capsys):
+    out = tmp_path / "sweep"
+    # 5,000 validation images out of the tiny data's 300: that trial cannot train, the others can
+    argv = ["sweep", *TINY, "--param", "val_size", "50", "5000", "--param", "lr", "0.05", "0.1",
+            "--scheduler", address, "--data", str(tiny_data), "--out", str(out), "--no-progress"]
+    assert main(argv) == 1  # something failed
+    rows = json.loads((out / "results.json").read_text())["trials"]
+    assert [r["status"] for r in rows] == ["ok", "ok", "failed", "failed"]
+    assert all("`val_size`" in r["error"] and r["settings"]["val_size"] == 5000 for r in rows[2:])
+    assert "2 trials failed" in capsys.readouterr().err
+    assert main(argv) == 1  # the failures' records stand: a setting that cannot train is not retried
+    assert "4 already done" in capsys.readouterr().err
+
+
+def test_a_worker_killed_mid_trial_has_its_trial_finished_elsewhere(tiny_data, client):
+    pool = TrialPool(client, DataSpec(str(tiny_data)))
+    # 10,000 steps of one image each: a second or more even on a fast quiet machine
+    key = pool.submit(tiny_recipe().with_overrides(epochs=40, batch_size=1), seed=0)
+    victim = _worker_running(client, f"digitnet-trial-{key}")
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    time.sleep(0.3)  # it is training now (the workers imported digitnet and read the data in earlier tests)
+    os.kill(pid, signal.SIGKILL)
+    outcome = pool.result(key)
+    assert outcome.ok, outcome.error
+    assert outcome.pid != pid and outcome.metrics["epochs_run"] == 40
+
+
+def test_the_parallel_ladder_gives_the_serial_ladders_figures(tiny_data, client):
+    from digitnet.tutorials.runner import reproduce
+
+    data = read_dataset(tiny_data)
+    names = ["lenet5", "ch6-conv1"]
+    with _one_blas_thread():  # the workers' arithmetic, so the figures agree to the last digit
+        serial = reproduce(data, names, quick=True)
+    parallel = reproduce(data, names, quick=True, pool=TrialPool(client, DataSpec(str(tiny_data)), data.checksum))
+    for one, other in zip(serial, parallel):
+        a, b = one.metrics["runs"][0], other.metrics["runs"][0]
+        assert (one.key, one.figure, a["test_accuracy"], a["val_loss"], a["best_epoch"]) == \
+               (other.key, other.figure, b["test_accuracy"], b["val_loss"], b["best_epoch"])
+
+
+def test_a_parallel_ladder_saves_its_models_for_the_next_run(tiny_data, tmp_path, client, monkeypatch):
+    """Models trained on the cluster are saved where a serial ladder looks for them, and reused."""
+    from digitnet.tutorials import ladder
+    from digitnet.tutorials.runner import reproduce
+
+    short = lambda name: get_preset(name).with_overrides(epochs=1, val_size=50)  # noqa: E731
+    monkeypatch.setattr(ladder, "get_preset", short)
+    data = read_dataset(tiny_data)
+    names = ["lenet5", "ch6-conv1"]
+    first = reproduce(data, names, models=tmp_path, pool=TrialPool(client, DataSpec(str(tiny_data)), data.checksum))
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["ch6-conv1-s0.npz", "lenet5-s0.npz"]
+    said = []
+    again = reproduce(data, names, models=tmp_path, log=said.append)  # serial: nothing left to train
+    assert sum("read from" in line for line in said) == 2 and not any("training" in line for line in said)
+    assert [r.figure for r in again] == [r.figure for r in first]
+
+
+def test_workers_with_other_data_are_refused(tiny_data, client):
+    pool = TrialPool(client, DataSpec(str(tiny_data)), expected_checksum="0" * 64)
+    outcome = pool.result(pool.submit(tiny_recipe(), seed=0))
+    assert outcome.status == "error" and "other data" in outcome.error and outcome.model is None
+
+
+def test_a_committee_is_trained_on_the_cluster_and_every_command_takes_it(tiny_data, tmp_path, address, capsys):
+    from PIL import Image
+
+    out = tmp_path / "committee.npz"
+    assert main(["train", *TINY, "--committee", "3", "--scheduler", address, "--data", str(tiny_data),
+                 "--out", str(out), "--quiet"]) == 0
+    said = capsys.readouterr().out
+    assert "committee of 3" in said and "members" in said
+    committee = load_model(out)
+    assert len(committee.members) == 3 and [m.metadata["seed"] for m in committee.members] == [0, 1, 2]
+    data = read_dataset(tiny_data)
+    assert committee.metadata["metrics"]["test_accuracy"] == committee.score(data.test_images, data.test_labels)
+    assert main(["info", str(out)]) == 0 and "committee of 3 networks" in capsys.readouterr().out
+    assert main(["evaluate", str(out), "--data", str(tiny_data), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"] == committee.metadata["metrics"]["test_accuracy"]
+    picture = tmp_path / "digit.png"
+    Image.fromarray(data.test_images[0]).save(picture)
+    assert main(["predict", str(out), str(picture), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["read"] == 1
+
+
+def test_grid_search_on_the_dask_joblib_backend(client, blobs):
+    joblib = pytest.importorskip("joblib")
+    pytest.importorskip("sklearn")
+    from sklearn.model_selection import GridSearchCV
+
+    from digitnet import DigitClassifier
+
+    X, y = blobs
+    search = GridSearchCV(DigitClassifier(inputs="features", epochs=2, batch_size=32),
+                          {"hidden": [4, 16], "lr": [0.01, 0.05]}, cv=2, n_jobs=-1)
+    with joblib.parallel_backend("dask"):
+        search.fit(X, y)
+    assert search.best_score_ > 0.9 and len(search.cv_results_["params"]) == 4
+
+
+def _workers(address):
+    from distributed import Client
+
+    with Client(address, timeout=30) as other:
+        return list(other.scheduler_info()["workers"])
+
+
+def _worker_running(client, key: str, timeout: float = 30) -> str:
+    """The address of the worker the scheduler gave task ``key`` to."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for worker, keys in client.processing().items():
+            if key in keys:
+                return worker
+        time.sleep(0.05)
+    raise AssertionError(f"{key} never started")
+
+
+def _one_blas_thread():
+    """NumPy's BLAS on one thread, as on the workers (threadpoolctl comes with scikit-learn)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
+def test_without_dask_the_commands_say_how_to_get_it(monkeypatch, capsys, tiny_data):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if 'distributed' were not installed
+    assert main(["sweep", *TINY, "--param", "lr", "0.1", "--data", str(tiny_data)]) == 2
+    assert "pip install 'digitnet[dask]'" in capsys.readouterr().err
+    assert main(["sweep", *TINY, "--param", "lr", "0.1", "--serial", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "contradict" in capsys.readouterr().err
+
+
+def test_reproduce_sends_the_ladder_to_a_scheduler_address(tiny_data, tmp_path, address):
+    assert main(["reproduce", "--quick", "--only", "lenet5", "--scheduler", address, "--data", str(tiny_data),
+                 "--out", str(tmp_path), "--no-plots", "--quiet"]) == 0
+    table = json.loads((tmp_path / "reproduce.json").read_text())
+    assert table["cluster"] is True and f"--scheduler {address}" in table["command"]
+    assert table["results"][0]["metrics"]["runs"][0]["test_accuracy"] is not None
