@@ -398,3 +398,18 @@ def test_the_docs_example_reads_a_digit_like_digitnet(small_model, mnist, tmp_pa
     printed = re.fullmatch(r"digit (\d) with probability ([\d.]+)%\n", capsys.readouterr().out)
     assert int(printed.group(1)) == digit  # the percentage may round the other way: compare it loosely
     assert abs(float(printed.group(2)) - 100 * probabilities[digit]) <= 0.051
+
+
+def test_a_saved_committee_file_exports_from_the_command_line(tmp_path, capsys):
+    from digitnet.io.committee_file import save_committee
+    from digitnet.nn.committee import Committee
+
+    nets = [Network.from_sizes([784, 16, 10], seed=s) for s in (1, 2, 3)]
+    committee = Committee(nets, {"classes": [str(k) for k in range(10)]})
+    save_committee(committee, tmp_path / "c.npz")
+    assert main(["export", str(tmp_path / "c.npz"), str(tmp_path / "c.onnx")]) == 0
+    x = images(20, (784,))
+    probabilities, labels = run_onnx(onnx.load(tmp_path / "c.onnx"), x)
+    loaded = load_model(tmp_path / "c.npz")
+    np.testing.assert_allclose(probabilities, loaded.predict_proba(x), rtol=0, atol=TOLERANCE)
+    np.testing.assert_array_equal(labels, loaded.predict(x))

@@ -300,12 +300,14 @@ def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | N
 
 
 def export_onnx(model: "Network | Sequence[Network]", path: "str | Path", metadata: dict[str, Any] | None = None) -> Path:
-    """Write a network (or a list of committee members) to ``path`` as an ONNX file, atomically.
+    """Write a network, a committee or a list of committee members to ``path`` as an ONNX file, atomically.
 
     The file appears under its name only when complete (``digitnet.io.atomic``): a failed export
     leaves an older file of that name as it was.
     """
     path = Path(path)
+    if hasattr(model, "members"):  # a Committee (digitnet.nn.committee): its members, averaged
+        model, metadata = list(model.members), metadata if metadata is not None else getattr(model, "metadata", None)
     proto = committee_to_onnx(model, metadata) if isinstance(model, (list, tuple)) else to_onnx(model, metadata)
     if path.is_dir():
         raise DigitnetError(f"{path} is a folder; give the name of the file to write, like {path / 'model.onnx'}")
