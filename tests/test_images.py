@@ -296,3 +296,68 @@ def test_decompression_bombs_are_refused_before_decoding():
         prepare(png_claiming(9_000, 9_000))  # 81 MP: beyond ours
     with pytest.raises(ImageTooLargeError, match="megapixels"):
         prepare(encode(draw_digit(1), "PNG"), max_pixels=10_000)
+
+
+# -- hostile and odd files: refused in one line, before any decoder digitnet does not need ------------
+@pytest.mark.parametrize("fmt", ["PCX", "PPM", "ICO", "TGA"])
+def test_formats_other_than_the_documented_ones_are_refused(fmt, monkeypatch):
+    data = encode(Image.new("L", (40, 40), 200), fmt)
+    Image.init()
+    _, accept = Image.OPEN[fmt]
+    monkeypatch.setitem(Image.OPEN, fmt, (lambda *a: pytest.fail(f"the {fmt} plugin was asked to open it"), accept))
+    with pytest.raises(ImageError, match=rf"(in the {fmt} format|not a picture).*PNG, JPEG, BMP, GIF, TIFF"):
+        prepare(data, name="upload")
+
+
+def test_eps_never_reaches_ghostscript(monkeypatch):
+    import subprocess
+
+    monkeypatch.setattr(subprocess, "check_call", lambda *a, **k: pytest.fail("Ghostscript was started"))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("Ghostscript was started"))
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 28 28\nnewpath 4 4 moveto 24 24 lineto stroke\n"
+    with pytest.raises(ImageError, match="in the EPS format; digitnet reads PNG"):
+        prepare(eps, name="upload")
+
+
+def test_multi_picture_jpegs_from_phones_are_read():
+    import io
+
+    buffer = io.BytesIO()
+    draw_digit(7).save(buffer, "MPO", save_all=True, append_images=[draw_digit(1)])
+    assert np.array_equal(prepare(buffer.getvalue()).image, prepare(encode(draw_digit(7), "JPEG")).image)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_float_tiff_holding_nan_or_infinity_is_refused(bad):
+    grey = np.ones((60, 60), np.float32)
+    grey[10:50, 28:32] = 0
+    grey[5, 5] = bad
+    with pytest.raises(ImageError, match="not numbers"):
+        prepare(encode(Image.fromarray(grey, "F"), "TIFF"), name="scan")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_devices_are_refused_without_reading_them(device):
+    if not __import__("os").path.exists(device):
+        pytest.skip(f"no {device} here")
+    with pytest.raises(ImageError, match="not a regular file"):
+        prepare(device)
+
+
+def test_a_pipe_is_refused_without_waiting_for_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)  # opening it for reading would block until someone writes
+    with pytest.raises(ImageError, match="not a regular file"):
+        prepare(fifo)
+
+
+def test_a_file_larger_than_any_picture_is_refused_before_reading(tmp_path, monkeypatch):
+    from digitnet.images import load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.png"
+    path.write_bytes(encode(draw_digit(7, size=(400, 400))))
+    with pytest.raises(ImageTooLargeError, match="too large for a picture of one digit"):
+        prepare(path)
