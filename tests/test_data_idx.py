@@ -61,7 +61,7 @@ DAMAGED = {
     "empty file": (b"", "truncated IDX header"),
     "truncated header": (GOOD[:9], "truncated IDX header"),
     "truncated data": (GOOD[:-3], "truncated data"),
-    "extra bytes": (GOOD + b"\0\0", "2 extra bytes"),
+    "extra bytes": (GOOD + b"\0\0", "extra bytes after the data"),
     "wrong sizes": (header(8, 3, 2, 2) + bytes(8), "truncated data"),
     "zero dimensions": (bytes([0, 0, 8, 0]), "0 dimensions"),
     "negative size": (header(8, -1, 2, 2), "negative size"),
