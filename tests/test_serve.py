@@ -183,26 +183,37 @@ def test_the_documented_limits_are_the_defaults(server):
         DigitReader(None, max_concurrent=0)
 
 
-def test_a_connection_over_the_limit_gets_503_and_its_slot_is_given_back(small_model):
-    """One silent connection holds the only slot; the next request is refused at once, not queued."""
+def test_an_idle_connection_makes_room_for_a_new_one(small_model):
+    """The only place is held by an idle keep-alive connection: a newcomer is served, the idle one closed."""
     with running_server(small_model, max_connections=1) as httpd:
         holder = socket.create_connection(httpd.server_address[:2], timeout=5)
         try:
-            holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served: the slot is taken
-            assert holder.recv(65536).startswith(b"HTTP/1.1 200")  # and kept, by keep-alive
-            response, data = request(httpd, "GET", "/api/info", timeout=5)
-            answer = json.loads(data)
-            assert response.status == 503 and response.getheader("Retry-After") == "1"
-            assert answer["status"] == 503 and "too many open connections" in answer["error"]
-            post = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-            for extra, body in ((b"", b"abc"), (b"Expect: 100-continue\r\n", b"")):  # a body sent, or asked about
-                reply = raw(httpd, post + extra + b"\r\n" + body, timeout=5)
-                assert reply.startswith("HTTP/1.1 503") and "100 Continue" not in reply
+            holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served, then kept by keep-alive
+            assert holder.recv(65536).startswith(b"HTTP/1.1 200")
+            assert request(httpd, "GET", "/api/info", timeout=5)[0].status == 200
+            assert holder.recv(65536) == b""  # the idle one was closed to make room, without a word
         finally:
             holder.close()
+
+
+def test_a_connection_finding_every_place_busy_answering_gets_503_and_the_place_is_given_back(small_model):
+    body = encode(draw_digit(7))
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)  # the only place is now busy answering
+        response, data = request(httpd, "GET", "/api/info", timeout=5)
+        answer = json.loads(data)
+        assert response.status == 503 and response.getheader("Retry-After") == "1"
+        assert answer["status"] == 503 and "too many open connections" in answer["error"]
+        post = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        for extra, sent in ((b"", b"abc"), (b"Expect: 100-continue\r\n", b"")):  # a body sent, or asked about
+            reply = raw(httpd, post + extra + b"\r\n" + sent, timeout=5)
+            assert reply.startswith("HTTP/1.1 503") and "100 Continue" not in reply
+        held.go.set()
+        assert first.result(20)[0] == 200
         deadline = time.monotonic() + 10
         while (status := request(httpd, "GET", "/api/info", timeout=5)[0].status) == 503:
-            assert time.monotonic() < deadline, "the closed connection never gave its slot back"
+            assert time.monotonic() < deadline, "the finished connection never gave its place back"
             time.sleep(0.05)
         assert status == 200
 
@@ -248,10 +259,10 @@ class HeldNetwork:
 
 
 @contextlib.contextmanager
-def held_server(small_model, **limits):
+def held_server(small_model, max_connections: int = 32, **limits):
     """A server whose one network is held busy until the block ends (or ``go`` is set)."""
     held = HeldNetwork(load_model(small_model))
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True)
+    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True, max_connections=max_connections)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -288,3 +299,112 @@ def test_a_picture_that_finds_all_turns_taken_waits_for_one(small_model):
         assert not second.done()  # a server that refused at once would have answered 503 by now
         held.go.set()
         assert first.result(20)[0] == 200 and second.result(20)[0] == 200
+
+
+# -- nobody locked out: slow and silent connections do not starve real ones ---------------------------
+class Trickler(threading.Thread):
+    """A slowloris client: a request line, then one header line every ``every`` seconds, for ever."""
+
+    def __init__(self, address, every: float):
+        super().__init__(daemon=True)
+        self.address, self.every, self.stop, self.reply = address, every, threading.Event(), None
+        self.cut_off_after: float | None = None
+
+    def run(self) -> None:
+        started = time.monotonic()
+        try:
+            with socket.create_connection(self.address, timeout=10) as connection:
+                connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\n")
+                connection.settimeout(self.every)
+                n = 0
+                while not self.stop.is_set():
+                    try:
+                        data = connection.recv(65536)
+                        self.reply = data.decode(errors="replace")
+                        break  # an answer, or the server hung up (b"")
+                    except TimeoutError:
+                        n += 1
+                        connection.sendall(f"X-Slow-{n}: {'x' * 10}\r\n".encode())
+        except OSError:
+            self.reply = ""
+        self.cut_off_after = time.monotonic() - started
+
+
+def test_headers_have_an_overall_deadline_that_trickling_cannot_extend(small_model):
+    """Every line arrives well within the 1 s of silence allowed, but the headers never end: 408 after
+    the 1 s the request line and headers may take in all (give or take the half second between checks)."""
+    with running_server(small_model, client_timeout=1.0) as httpd:
+        slow = Trickler(httpd.server_address[:2], every=0.2)
+        slow.start()
+        slow.join(10)
+        assert not slow.is_alive() and slow.cut_off_after < 3
+        assert slow.reply.startswith("HTTP/1.1 408") and "did not arrive in time" in slow.reply
+
+
+def test_forty_slowloris_connections_do_not_lock_anyone_out(small_model):
+    """40 connections trickling headers (more than the 32 places) while normal requests come and go:
+    every normal request is answered at once, and none of them gets 503."""
+    body = encode(draw_digit(7))
+    with running_server(small_model) as httpd:  # the defaults: 32 places, 15 s for headers
+        slow = [Trickler(httpd.server_address[:2], every=2.0) for _ in range(40)]
+        for client in slow:
+            client.start()
+        time.sleep(0.5)  # all 40 are connected and dawdling
+        try:
+            for _ in range(20):
+                started = time.monotonic()
+                status, answer = api(httpd, "POST", "/api/predict", body, timeout=5)
+                assert status == 200 and answer["digit"] == 7 and time.monotonic() - started < 3
+            assert httpd.open_connections <= 32
+        finally:
+            for client in slow:
+                client.stop.set()
+        cut = [client for client in slow if client.reply is not None]
+        assert cut, "the dawdlers all kept their places"
+
+
+def test_forty_silent_connections_do_not_block_normal_requests(small_model):
+    with running_server(small_model) as httpd:
+        silent = [socket.create_connection(httpd.server_address[:2], timeout=5) for _ in range(40)]
+        try:
+            time.sleep(0.3)
+            started = time.monotonic()
+            statuses = [request(httpd, "GET", "/api/info", timeout=5)[0].status for _ in range(20)]
+            assert statuses == [200] * 20 and time.monotonic() - started < 5
+        finally:
+            for connection in silent:
+                connection.close()
+
+
+def test_a_slow_body_has_a_deadline_too(small_model):
+    with running_server(small_model, client_timeout=1.0, min_upload_rate=1000) as httpd:
+        with socket.create_connection(httpd.server_address[:2], timeout=10) as connection:
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+            started, reply = time.monotonic(), b""
+            connection.settimeout(0.3)
+            while time.monotonic() - started < 8:  # a byte every 0.3 s: never silent for 1 s, but 1000 take 300 s
+                try:
+                    reply = connection.recv(65536)
+                    break
+                except TimeoutError:
+                    connection.sendall(b"x")
+            assert reply.startswith(b"HTTP/1.1 408") and b"did not arrive in full" in reply
+            assert time.monotonic() - started < 4  # 1 s + 1000 bytes / 1000 bytes a second, and the check
+
+
+def test_clients_that_hang_up_leave_one_line_in_the_log_not_a_traceback(small_model, capfd):
+    import struct
+
+    body = encode(draw_digit(7))
+    with running_server(small_model) as httpd:
+        httpd.quiet = False
+        for _ in range(10):
+            connection = socket.create_connection(httpd.server_address[:2], timeout=5)
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()  # a reset, before the answer is written
+        time.sleep(0.5)
+        assert request(httpd, "GET", "/api/info")[0].status == 200
+    log = capfd.readouterr().err
+    assert "Traceback" not in log and "BrokenPipe" not in log.replace("(BrokenPipeError)", "")
+    assert "connection closed early" in log

@@ -36,7 +36,11 @@ def max_filter(image: np.ndarray, size: int) -> np.ndarray:
 
 def box_mean(image: np.ndarray, size: int) -> np.ndarray:
     """Each pixel becomes the mean of the ``size`` x ``size`` square around it (edges repeated)."""
-    return _square_window(image, size, np.add, "edge") / np.float32(size * size)
+    if size <= 1:
+        return image
+    total = _square_window(image, size, np.add, "edge")  # a new array
+    total /= np.float32(size * size)
+    return total
 
 
 def _square_window(image: np.ndarray, size: int, combine, pad_mode: str) -> np.ndarray:

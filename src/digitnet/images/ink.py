@@ -127,7 +127,8 @@ def grain(image: np.ndarray) -> float:
     """
     if image.shape[1] < 2:
         return 0.0
-    return float(np.median(np.abs(np.diff(image, axis=1)))) / (0.6745 * math.sqrt(2.0))
+    steps = np.diff(image, axis=1)
+    return float(np.median(np.abs(steps, out=steps), overwrite_input=True)) / (0.6745 * math.sqrt(2.0))
 
 
 def detect_ink(grey: np.ndarray, paper: np.ndarray) -> str:
@@ -139,8 +140,11 @@ def detect_ink(grey: np.ndarray, paper: np.ndarray) -> str:
     """
     residual = grey - paper
     floor = 3.0 * grain(grey) + 0.02
-    darker = np.clip(-residual - floor, 0, None).sum()
-    lighter = np.clip(residual - floor, 0, None).sum()
+    beyond = np.negative(residual)  # how far each pixel stands out on the dark side, then the light side
+    beyond -= floor
+    darker = np.maximum(beyond, 0, out=beyond).sum()
+    np.subtract(residual, floor, out=beyond)
+    lighter = np.maximum(beyond, 0, out=beyond).sum()
     if max(darker, lighter) == 0:
         raise NoDigitError("no digit found: the picture is blank (nothing stands out from the background)")
     return DARK if darker >= lighter else LIGHT
@@ -156,8 +160,12 @@ def ink_contrast(grey: np.ndarray, paper: np.ndarray, ink: str) -> np.ndarray:
     uses to measure the grain.
     """
     if ink == DARK:
-        return ((paper - grey) / np.maximum(paper, 0.05)).astype(np.float32)
-    return ((grey - paper) / np.maximum(1.0 - paper, 0.05)).astype(np.float32)
+        contrast, room = paper - grey, np.maximum(paper, 0.05)
+    else:
+        contrast, room = grey - paper, 1.0 - paper
+        np.maximum(room, 0.05, out=room)
+    contrast /= room
+    return contrast.astype(np.float32, copy=False)
 
 
 def remove_background(contrast: np.ndarray) -> np.ndarray:
@@ -169,10 +177,13 @@ def remove_background(contrast: np.ndarray) -> np.ndarray:
     picture each pixel is first averaged with its 8 neighbours: detail that fine never reaches the
     20-pixel digit anyway, and averaging 9 pixels divides independent grain by 3.
     """
-    if max(contrast.shape) >= SMOOTH_ABOVE:
-        contrast = box_mean(contrast, 3)
+    smoothed = max(contrast.shape) >= SMOOTH_ABOVE
+    if smoothed:
+        contrast = box_mean(contrast, 3)  # a new array: the steps below may work in it
     floor = min(max(3.0 * grain(contrast), MIN_CONTRAST / 2), 0.5)
-    amount = np.clip((contrast - floor) / (1.0 - floor), 0.0, 1.0)
+    amount = np.subtract(contrast, floor, out=contrast if smoothed else None)
+    amount /= 1.0 - floor
+    np.clip(amount, 0.0, 1.0, out=amount)
     if amount.max() < MIN_CONTRAST:
         raise NoDigitError("no digit found: the marks in the picture are too faint to be a digit")
     return amount.astype(np.float32)
@@ -201,8 +212,9 @@ def keep_digit(amount: np.ndarray, min_share: float = 0.08, grid: int = 96) -> n
     largest = int(np.argmax(mass))
     keep = np.flatnonzero((mass >= min_share * mass.max()) & (~touches_edge | (np.arange(count) == largest))) + 1
     mask = max_filter(np.isin(labels, keep).astype(np.float32), 3)  # and the soft edges around them
-    mask = np.repeat(np.repeat(mask, pool, axis=0), pool, axis=1)[:h, :w]
-    return amount * mask
+    # each grid cell's mask value over its pool x pool pixels, by broadcasting (no full-size mask is made)
+    kept = padded.reshape(ph, pool, pw, pool) * mask[:, None, :, None]
+    return kept.reshape(ph * pool, pw * pool)[:h, :w]
 
 
 def pooled(image: np.ndarray, pool: int, combine) -> np.ndarray:
@@ -226,7 +238,8 @@ def normalise_contrast(amount: np.ndarray) -> np.ndarray:
     """
     strokes = amount[amount > 0.25 * float(amount.max())]
     top = float(np.percentile(strokes, 75)) if strokes.size else float(amount.max())
-    return np.clip(amount / max(top, 1e-6), 0.0, 1.0).astype(np.float32)
+    stretched = amount / max(top, 1e-6)
+    return np.clip(stretched, 0.0, 1.0, out=stretched).astype(np.float32, copy=False)
 
 
 def stroke_width(amount: np.ndarray) -> float:

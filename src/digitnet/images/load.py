@@ -71,7 +71,7 @@ def array_to_grey(array: np.ndarray, name: str = "array") -> np.ndarray:
     if a.ndim == 1 and a.size == 784:
         a = a.reshape(28, 28)
     if a.ndim == 3 and a.shape[2] in (3, 4):
-        a = _luma(a[..., :3].astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
+        a = _luma(a if a.dtype == np.uint8 else a[..., :3].astype(np.float32) * np.float32(255))
     if a.ndim != 2 or min(a.shape) < 2:
         raise ImageError(f"{name} has shape {a.shape}; expected a grey (H, W) or colour (H, W, 3) picture")
     if a.dtype == bool:
@@ -192,20 +192,29 @@ def picture_to_grey(image: Image.Image, name: str = "the picture") -> np.ndarray
         top = float(grey.max()) if grey.size else 0.0
         return np.clip(grey / (1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0), 0, 1)
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    rgba = np.asarray(image.convert("RGBA" if has_alpha else "RGB"), dtype=np.float32) / 255.0
-    grey = _luma(rgba[..., :3])
-    if has_alpha:
-        alpha = rgba[..., 3]
-        if alpha.min() < 1.0:
-            seen = float((grey * alpha).sum() / max(alpha.sum(), 1e-6))  # mean brightness of what is visible
-            backdrop = 1.0 if seen < 0.5 else 0.0
-            grey = alpha * grey + (1.0 - alpha) * backdrop
-    return grey.astype(np.float32)
+    if image.mode == "L" and not has_alpha:  # already grey: its levels are the brightness
+        return np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
+    rgba = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
+    grey = _luma(rgba)
+    if has_alpha and rgba[..., 3].min() < 255:
+        alpha = rgba[..., 3] * np.float32(1 / 255)
+        seen = float((grey * alpha).sum() / max(alpha.sum(), 1e-6))  # mean brightness of what is visible
+        backdrop = 1.0 if seen < 0.5 else 0.0
+        grey = alpha * grey + (1.0 - alpha) * np.float32(backdrop)
+    return grey.astype(np.float32, copy=False)
+
+
+#: ITU-R 601 weights (as Pillow's "L"), divided by 255 so that bytes come out as fractions of white
+_LUMA = tuple(np.float32(weight / 255) for weight in (0.299, 0.587, 0.114))
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    """Brightness as the eye (and a black-and-white scanner) sees it: ITU-R 601 weights, as Pillow's "L"."""
-    return (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.float32)
+    """Brightness in [0, 1] as the eye (and a black-and-white scanner) sees it, from (H, W, 3 or 4)
+    bytes: channel by channel, so no float copy of all three channels is made."""
+    grey = rgb[..., 0] * _LUMA[0]
+    grey += rgb[..., 1] * _LUMA[1]
+    grey += rgb[..., 2] * _LUMA[2]
+    return grey
 
 
 #: how the formats digitnet reads begin: a file that starts like one but that Pillow cannot open is damaged
