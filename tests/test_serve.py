@@ -135,7 +135,7 @@ def test_wrong_requests(server, method, path, headers, status):
 
 
 @pytest.mark.parametrize("line,status", [(b"GET / HTTP/1.1 and more", 400), (b"BREW /pot HTTP/1.1", 501),
-                                         (b"GET / HTTP/7.0", 505)])
+                                         (b"GET / HTTP/7.0", 505), (b"GET / HTTP/0.9", 505), (b"GET /", 505)])
 def test_malformed_requests_get_json_errors_too(server, line, status):
     reply = raw(server, line + b"\r\nHost: x\r\n\r\n")
     assert reply.startswith(f"HTTP/1.1 {status}") and f'"status": {status}' in reply

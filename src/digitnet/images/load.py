@@ -50,10 +50,13 @@ def load_grey(source: Source, name: str | None = None, max_pixels: int = MAX_PIX
     ``source`` is a file path, the bytes of a file, or an array. Arrays and text grids are taken as
     they are (no shrinking needed: they are small); files go through Pillow.
     """
-    if isinstance(source, np.ndarray):
-        return array_to_grey(source, name or "array")
+    if isinstance(source, (np.ndarray, np.generic)):
+        return array_to_grey(np.asarray(source), name or "array")
     if isinstance(source, (bytes, bytearray, memoryview)):
         data, name = bytes(source), name or "picture"
+    elif not isinstance(source, (str, os.PathLike)):
+        raise ImageError(f"cannot read a picture from a {type(source).__name__}; give a file path, the file's "
+                         "bytes or an array")
     else:
         path = Path(source)
         name = name or str(path)

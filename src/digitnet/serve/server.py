@@ -274,6 +274,9 @@ class Handler(BaseHTTPRequestHandler):
         except TimeoutError:
             self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request's headers did not arrive in time")
             return False
+        if parsed and self.request_version.startswith("HTTP/0."):  # no status line, no headers: refused
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "use HTTP/1.0 or HTTP/1.1")
+            return False
         if parsed and not self.admitted:
             self._refuse_over_limit()
             return False
@@ -425,7 +428,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, unknown method, headers too long) as JSON too."""
         self.close_connection = True
-        if self.request_version == "HTTP/0.9":  # a garbled request line: answer with a status line anyway
+        if self.request_version.startswith("HTTP/0."):  # a garbled request line: answer with a status line anyway
             self.request_version = "HTTP/1.0"
         try:
             status = HTTPStatus(code)
