@@ -26,7 +26,7 @@ SMOOTH_ABOVE = 150
 
 
 def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None = None,
-                   blocks: int = 12) -> np.ndarray:
+                   blocks: int = 12, ordered: "list | None" = None) -> np.ndarray:
     """The paper's brightness under every pixel, as if the ink were not there.
 
     Why: photos are lit unevenly, so one threshold for the whole picture either loses the ink in the
@@ -37,11 +37,15 @@ def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None =
     absolute rather than squared distances (by reweighted least squares), so it follows the majority
     of blocks, the paper, and is not dragged towards a big bold digit; once the ink's side is known,
     blocks lying far on that side are left out altogether.
+
+    ``ordered`` is :func:`sorted_blocks` of the same picture and ``blocks``, when the caller estimates
+    the paper twice (with two percentiles) and sorts the blocks once.
     """
     h, w = grey.shape
-    b = max(2, math.ceil(min(h, w) / blocks))
+    b = block_side(grey.shape, blocks)
     ny, nx = math.ceil(h / b), math.ceil(w / b)
-    levels = block_percentiles(grey, b, percentile).ravel()
+    levels = block_percentiles(ordered if ordered is not None else sorted_blocks(grey, b), (ny, nx),
+                               percentile).ravel()
     yc, xc = np.meshgrid((np.arange(ny) + 0.5) * b / h * 2 - 1, (np.arange(nx) + 0.5) * b / w * 2 - 1, indexing="ij")
     terms = _quadratic_terms(yc.ravel(), xc.ravel())
     if len(levels) < 2 * terms.shape[1]:  # too few blocks for a surface: the paper is one level
@@ -79,28 +83,43 @@ def _quadratic_terms(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
 
 
-def block_percentiles(grey: np.ndarray, b: int, percentile: float) -> np.ndarray:
-    """The ``percentile`` of each ``b`` x ``b`` block of ``grey`` (blocks at the right and bottom edges
-    may be smaller), as a (rows of blocks, columns of blocks) array.
+def block_side(shape: tuple[int, int], blocks: int = 12) -> int:
+    """The side of the square blocks :func:`estimate_paper` measures the paper in: about ``blocks``
+    of them across the picture's shorter side."""
+    return max(2, math.ceil(min(shape) / blocks))
 
-    The same numbers as ``np.nanpercentile`` over NaN-padded blocks (linear interpolation between the
-    two nearest ranks), but fast: the picture splits into at most four regions whose blocks all have
-    the same size (the whole blocks, the right edge, the bottom edge, the corner), and each region is
-    one sort along the blocks' pixels. ``nanpercentile`` over padding would run one small Python-level
-    percentile per block (``apply_along_axis``), most of the preparation's time.
+
+def sorted_blocks(grey: np.ndarray, b: int) -> list:
+    """The pixels of each ``b`` x ``b`` block of ``grey``, sorted (blocks at the right and bottom edges
+    may be smaller): what :func:`block_percentiles` reads any percentile from.
+
+    The picture splits into at most four regions whose blocks all have the same size (the whole
+    blocks, the right edge, the bottom edge, the corner), and each region is one sort along the
+    blocks' pixels: the same numbers as ``np.nanpercentile`` over NaN-padded blocks, but without one
+    small Python-level percentile per block (``apply_along_axis``), which was most of the
+    preparation's time. Returns (rows of blocks, columns of blocks, sorted pixels) per region.
     """
     h, w = grey.shape
     fy, fx = h // b, w // b  # whole blocks down and across
     ny, nx = -(-h // b), -(-w // b)
-    levels = np.empty((ny, nx))
+    regions = []
     for rows, cols in ((slice(0, fy), slice(0, fx)), (slice(0, fy), slice(fx, nx)),
                        (slice(fy, ny), slice(0, fx)), (slice(fy, ny), slice(fx, nx))):
-        region = grey[rows.start * b:min(rows.stop * b, h), cols.start * b:min(cols.stop * b, w)]
         gy, gx = rows.stop - rows.start, cols.stop - cols.start
         if not (gy and gx):
             continue
+        region = grey[rows.start * b:min(rows.stop * b, h), cols.start * b:min(cols.stop * b, w)]
         bh, bw = region.shape[0] // gy, region.shape[1] // gx
-        tiles = np.sort(region.reshape(gy, bh, gx, bw).transpose(0, 2, 1, 3).reshape(gy, gx, bh * bw), axis=2)
+        tiles = region.reshape(gy, bh, gx, bw).transpose(0, 2, 1, 3).reshape(gy, gx, bh * bw)
+        regions.append((rows, cols, np.sort(tiles, axis=2)))
+    return regions
+
+
+def block_percentiles(ordered: list, grid: tuple[int, int], percentile: float) -> np.ndarray:
+    """The ``percentile`` of each block, as a (rows of blocks, columns of blocks) array, from
+    :func:`sorted_blocks` (linear interpolation between the two nearest ranks, as NumPy's default)."""
+    levels = np.empty(grid)
+    for rows, cols, tiles in ordered:
         levels[rows, cols] = _sorted_percentile(tiles, percentile)
     return levels
 

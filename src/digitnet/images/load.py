@@ -197,7 +197,8 @@ def picture_to_grey(image: Image.Image, name: str = "the picture") -> np.ndarray
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if image.mode == "L" and not has_alpha:  # already grey: its levels are the brightness
         return np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
-    rgba = np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
+    mode = "RGBA" if has_alpha else "RGB"
+    rgba = np.asarray(image if image.mode == mode else image.convert(mode))
     grey = _luma(rgba)
     if has_alpha and rgba[..., 3].min() < 255:
         alpha = rgba[..., 3] * np.float32(1 / 255)
