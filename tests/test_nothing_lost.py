@@ -264,6 +264,9 @@ def test_an_empty_test_set(no_test_images, tmp_path, capsys):
     assert "no test images after 3 epochs" in out and load_model(model).metadata["metrics"]["test_accuracy"] is None
     assert main(["evaluate", str(model), "--data", str(no_test_images)]) == 2
     assert "has no test images to evaluate on" in capsys.readouterr().err
+    refuse_training_for = tmp_path / "plots"
+    assert main([*TRAIN, "--data", str(no_test_images), "--out", str(model), "--plots", str(refuse_training_for)]) == 2
+    assert "--plots draws the model on the test images, and the data set 'no-test' has none" in capsys.readouterr().err
 
 
 def test_evaluating_on_another_data_set_gets_a_note(tiny_data, no_test_images, tmp_path, capsys):

@@ -160,6 +160,14 @@ def test_concurrent_requests_each_get_their_own_answer(server):
         assert status == 200 and answer["probabilities"] == pytest.approx(expected[digit], abs=1e-6)
 
 
+@pytest.mark.parametrize("value", ["1e303", "inf", "0", "-1", "201", "lots"])
+def test_max_upload_mb_must_be_a_sensible_number(small_model, value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", str(small_model), "--max-upload-mb", value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "megabytes, more than 0 and at most 200" in err and "Traceback" not in err
+
+
 def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model, capsys):
     from digitnet.cli import build_parser
 

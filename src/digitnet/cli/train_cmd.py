@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from digitnet.cli import common
+from digitnet.errors import DigitnetError
 from digitnet.presets import PRESETS
 
 
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         check_writable(Path(args.plots) / "learning_curves.png", "--plots")
     ds = common.load_data(args)
+    if args.plots and not len(ds.test_labels):  # found now, not after the epochs
+        raise DigitnetError(f"--plots draws the model on the test images, and the data set '{ds.name}' has none")
     say = (lambda msg: None) if args.quiet else print
     trained = train(recipe, ds, args.seed, log=say, progress=not (args.no_progress or args.quiet),
                     keep_probabilities=bool(args.plots))
