@@ -267,10 +267,11 @@ class HeldNetwork:
 
 
 @contextlib.contextmanager
-def held_server(small_model, max_connections: int = 32, **limits):
+def held_server(small_model, max_connections: int = 32, client_timeout: float = 15.0, **limits):
     """A server whose one network is held busy until the block ends (or ``go`` is set)."""
     held = HeldNetwork(load_model(small_model))
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True, max_connections=max_connections)
+    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True, max_connections=max_connections,
+                        client_timeout=client_timeout)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -416,3 +417,16 @@ def test_clients_that_hang_up_leave_one_line_in_the_log_not_a_traceback(small_mo
     log = capfd.readouterr().err
     assert "Traceback" not in log and "BrokenPipe" not in log.replace("(BrokenPipeError)", "")
     assert "connection closed early" in log
+
+
+def test_a_refused_connection_that_trickles_its_headers_is_cut_off_too(small_model):
+    body = encode(draw_digit(7))
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1, client_timeout=1.0) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)  # the only place is busy answering: the next one is refused
+        slow = Trickler(httpd.server_address[:2], every=0.3)  # never silent for the 1 s a refused one may be
+        slow.start()
+        slow.join(10)
+        assert not slow.is_alive() and slow.cut_off_after < 4 and slow.reply.startswith("HTTP/1.1 408")
+        held.go.set()
+        assert first.result(20)[0] == 200

@@ -125,7 +125,9 @@ class DigitServer(ThreadingHTTPServer):
         self.reader, self.max_body, self.quiet, self.client_timeout = reader, max_body, quiet, client_timeout
         self.max_connections, self.min_upload_rate = max_connections, min_upload_rate
         self._lock = threading.Lock()
-        self._open: dict[Handler, tuple[str, float, float]] = {}  # handler -> (phase, since, deadline)
+        #: every open connection: handler -> (phase, since, deadline); the refused ones are kept apart
+        self._open: dict[Handler, tuple[str, float, float]] = {}
+        self._refused: dict[Handler, tuple[str, float, float]] = {}
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
@@ -141,15 +143,17 @@ class DigitServer(ThreadingHTTPServer):
         """Take in a new connection, closing the one that has waited longest if all places are taken;
         False (the newcomer is refused) when every place is busy answering."""
         now = time.monotonic()
+        entry = ("waiting", now, now + self.client_timeout)
         with self._lock:
             victim = None
             if len(self._open) >= self.max_connections:
                 waiting = [(since, h) for h, (phase, since, _) in self._open.items() if phase != "answering"]
                 if not waiting:
+                    self._refused[handler] = entry  # it too must finish its headers in time
                     return False
                 victim = min(waiting, key=lambda item: item[0])[1]
                 del self._open[victim]
-            self._open[handler] = ("waiting", now, now + self.client_timeout)
+            self._open[handler] = entry
         if victim is not None:
             victim.cut_off("room")
         return True
@@ -165,6 +169,7 @@ class DigitServer(ThreadingHTTPServer):
     def leave(self, handler: "Handler") -> None:
         with self._lock:
             self._open.pop(handler, None)
+            self._refused.pop(handler, None)
 
     @property
     def open_connections(self) -> int:
@@ -176,9 +181,12 @@ class DigitServer(ThreadingHTTPServer):
         whose headers or body have taken longer than their deadline."""
         now = time.monotonic()
         with self._lock:
-            late = [h for h, (phase, _, deadline) in self._open.items() if phase != "answering" and now > deadline]
-            for handler in late:
-                del self._open[handler]
+            late = []
+            for table in (self._open, self._refused):
+                overdue = [h for h, (phase, _, deadline) in table.items() if phase != "answering" and now > deadline]
+                for handler in overdue:
+                    del table[handler]
+                late += overdue
         for handler in late:
             handler.cut_off("late")
 
@@ -202,8 +210,8 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # ... and at once: no 40 ms wait for the client's delayed ACK
 
     def setup(self) -> None:
-        self.admitted = self.server.admit(self)
         self.cut_off_for: str | None = None
+        self.admitted = self.server.admit(self)
         # StreamRequestHandler.setup puts the timeout on the socket; one that was refused waits at most a
         # second for each piece of its headers (to answer 503), so silent connections free their threads fast
         self.timeout = self.server.client_timeout if self.admitted else min(1.0, self.server.client_timeout)
@@ -224,7 +232,7 @@ class Handler(BaseHTTPRequestHandler):
         the thread blocked reading it wakes up, answers if the client was mid-request, and closes."""
         self.cut_off_for = why
         try:
-            self.connection.shutdown(socket.SHUT_RD)
+            self.request.shutdown(socket.SHUT_RD)  # (the socket; ``connection`` may not be set up yet)
         except OSError:
             pass
 
@@ -274,6 +282,8 @@ class Handler(BaseHTTPRequestHandler):
         except TimeoutError:
             self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request's headers did not arrive in time")
             return False
+        if parsed and self.cut_off_for:
+            return True  # the headers did not really end: handle_one_request answers for the cut
         if parsed and self.request_version.startswith("HTTP/0."):  # no status line, no headers: refused
             self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "use HTTP/1.0 or HTTP/1.1")
             return False
