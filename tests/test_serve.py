@@ -185,7 +185,7 @@ def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model,
 
 
 def test_the_documented_limits_are_the_defaults(server):
-    assert server.client_timeout == 15 and server.reader.max_concurrent == 4 and server.reader.queue_wait == 10
+    assert server.client_timeout == 15 and server.reader.max_concurrent == 2 and server.reader.queue_wait == 10
     assert server.max_connections == 32
     with pytest.raises(ValueError, match="max_concurrent"):
         DigitReader(None, max_concurrent=0)

@@ -41,7 +41,7 @@ MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may 
 # Defaults of the limits below; DigitReader and DigitServer take them as arguments (tests use small ones).
 SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent, and the most a request line and headers may take in all
 MIN_UPLOAD_RATE = 50_000  # bytes a second: a body of n bytes must arrive within SOCKET_TIMEOUT + n / this
-MAX_CONCURRENT = 4  # pictures prepared at the same time; more wait (up to QUEUE_WAIT seconds), then get 503
+MAX_CONCURRENT = 2  # pictures prepared at once (more only fight over Python's GIL); more wait up to QUEUE_WAIT s, then get 503
 QUEUE_WAIT = 10.0
 MAX_CONNECTIONS = 32  # open connections kept; one more closes the one waiting longest, or gets 503 if all are busy
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
