@@ -61,7 +61,7 @@ DAMAGED = {
     "empty file": (b"", "truncated IDX header"),
     "truncated header": (GOOD[:9], "truncated IDX header"),
     "truncated data": (GOOD[:-3], "truncated data"),
-    "extra bytes": (GOOD + b"\0\0", "2 extra bytes"),
+    "extra bytes": (GOOD + b"\0\0", "extra bytes after the data"),
     "wrong sizes": (header(8, 3, 2, 2) + bytes(8), "truncated data"),
     "zero dimensions": (bytes([0, 0, 8, 0]), "0 dimensions"),
     "negative size": (header(8, -1, 2, 2), "negative size"),
@@ -93,3 +93,52 @@ def test_bad_gzip(tmp_path, content):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="not found"):
         read_idx(tmp_path / "nope")
+
+
+def test_a_gzip_file_inflating_far_beyond_its_header_is_refused_after_reading_what_the_header_claims(tmp_path):
+    """A valid header for 4 bytes, then 256 MiB of zeros in a 1 MB gzip file: only what the header
+    announces (and one byte more) is inflated, so memory and time stay those of a 4-byte file."""
+    import tracemalloc
+    import zlib
+
+    path = tmp_path / "bomb-idx1-ubyte.gz"
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: a gzip wrapper
+    chunk = bytes(2**20)
+    with open(path, "wb") as f:
+        f.write(packer.compress(header(8, 4) + bytes(4)))
+        for _ in range(256):
+            f.write(packer.compress(chunk))
+        f.write(packer.flush())
+    assert path.stat().st_size < 2e6
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match="extra bytes after the data for shape"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+def test_a_header_claiming_more_than_any_data_set_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header(8, 60000, 2000, 2000) + bytes(100)))
+    with pytest.raises(DataError, match="claims 240,000,000,000 bytes of data"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_devices_are_not_idx_files(device):
+    with pytest.raises(DataError, match="not a regular file"):
+        read_idx(device)
+
+
+def test_reading_keeps_one_copy_of_the_data(tmp_path):
+    path = tmp_path / "images-idx3-ubyte"
+    write_idx(path, np.zeros((1000, 28, 28), np.uint8))
+    from digitnet.data.idx import parse_idx, read_idx_bytes
+
+    data = read_idx_bytes(path)
+    array = parse_idx(data, path)
+    assert array.flags.writeable and np.shares_memory(array, np.frombuffer(data, np.uint8))
+    assert parse_idx(bytes(data), path).flags.writeable  # immutable bytes are copied

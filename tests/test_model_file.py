@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -115,3 +117,257 @@ def test_failed_save_leaves_the_old_file_intact(model_path, monkeypatch):
         save_model(net, path)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+# -- hostile files: every size a file claims is checked before it is paid for ------------------------
+def write_archive(path, members: dict) -> None:
+    """A zip archive as np.savez would write it, but with any members: arrays, or raw .npy bytes."""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, value in members.items():
+            if isinstance(value, np.ndarray):
+                buffer = io.BytesIO()
+                np.save(buffer, value, allow_pickle=False)
+                value = buffer.getvalue()
+            z.writestr(name + ".npy", value)
+
+
+def description(architecture=None, **extra) -> np.ndarray:
+    meta = {"format": "digitnet-model", "format_version": 1,
+            "architecture": architecture or {"layers": [{"type": "dense", "units": 3, "input_dim": 4},
+                                                        {"type": "softmax"}],
+                                             "loss": "cross_entropy", "input_shape": [4], "dtype": "float32"},
+            **extra}
+    return np.frombuffer(json.dumps(meta).encode(), np.uint8)
+
+
+def good_arrays() -> dict:
+    return {"param.0.W": np.zeros((4, 3), np.float32), "param.0.b": np.zeros(3, np.float32)}
+
+
+@contextlib.contextmanager
+def bounded(megabytes: float):
+    """The block may allocate at most ``megabytes`` at its peak (NumPy reports its arrays to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < megabytes * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+def test_a_small_file_claiming_a_huge_layer_is_refused_before_anything_is_built(tmp_path):
+    """784 x 1,000,000 weights would be 3 GB of random numbers drawn before the first check."""
+    arch = {"layers": [{"type": "dense", "units": 1_000_000, "input_dim": 784}, {"type": "relu"},
+                       {"type": "dense", "units": 10}, {"type": "softmax"}],
+            "loss": "cross_entropy", "input_shape": [784], "dtype": "float32"}
+    path = tmp_path / "huge.npz"
+    write_archive(path, {META_KEY: description(arch), "param.0.W": np.zeros((2, 2), np.float32)})
+    assert path.stat().st_size < 10_000
+    with bounded(20), pytest.raises(DigitnetError, match="unusable architecture: the network would have more than 33,554,432 parameters"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("layer,message", [
+    ({"type": "dense", "units": 1e30, "input_dim": 4}, "more than"),
+    ({"type": "dense", "units": "abc", "input_dim": 4}, "bad settings for a 'dense' layer"),
+    ({"type": "dense", "units": [3], "input_dim": 4}, "bad settings for a 'dense' layer"),
+    ({"type": "dense", "units": 3, "input_dim": 4, "init": "os.system"}, "unknown initialiser"),
+    ({"type": "conv2d", "filters": 3, "kernel_size": 1e9}, "conv2d kernel_size|does not fit"),
+    ({"type": "conv2d", "filters": 1, "kernel_size": 3, "padding": 10_000, "stride": 10_000}, "numbers for each sample"),
+    ({"type": "conv2d", "filters": 2_000_000, "kernel_size": 1}, "numbers for each sample"),
+    ({"type": "dropout", "rate": "abc"}, "bad settings for a 'dropout' layer"),
+    ({"type": ["dense"]}, "unknown layer type"),
+    ({"units": 3}, "unknown layer type"),
+    ("dense", "unknown layer type"),
+])
+def test_bad_layer_sizes_and_types_get_one_line(tmp_path, layer, message):
+    conv = isinstance(layer, dict) and layer.get("type") == "conv2d"
+    arch = {"layers": [layer, {"type": "flatten"}, {"type": "dense", "units": 2}, {"type": "softmax"}],
+            "loss": "cross_entropy", "input_shape": [1, 28, 28] if conv else [4], "dtype": "float32"}
+    path = tmp_path / "bad.npz"
+    write_archive(path, {META_KEY: description(arch)})
+    with bounded(50), pytest.raises(DigitnetError, match=message) as err:
+        load_model(path)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"input_shape": "abc"}, "input shape must be one to three positive whole numbers"),
+    ({"input_shape": [0]}, "input shape must be"),
+    ({"input_shape": [1, 2, 3, 4]}, "input shape must be"),
+    ({"input_shape": None}, "no `input_shape`"),
+    ({"dtype": "object"}, "`dtype` must be float32 or float64, got 'object'"),
+    ({"dtype": "int8"}, "`dtype` must be float32 or float64"),
+    ({"dtype": "U10"}, "`dtype` must be float32 or float64"),
+    ({"dtype": "no such type"}, "`dtype` must be float32 or float64"),
+    ({"dtype": ["float32"]}, "`dtype` must be float32 or float64"),
+    ({"loss": ["cross_entropy"]}, "`loss` and `inputs` must be names"),
+    ({"loss": "hinge"}, "unknown loss"),
+    ({"layers": "dense"}, "`layers` must be a list"),
+    ({"layers": [{"type": "relu"}] * 1001}, "1,001 layers"),
+])
+def test_bad_architectures_get_one_line(tmp_path, change, message):
+    arch = {"layers": [{"type": "dense", "units": 3, "input_dim": 4}, {"type": "softmax"}],
+            "loss": "cross_entropy", "input_shape": [4], "dtype": "float32", **change}
+    path = tmp_path / "bad.npz"
+    write_archive(path, {META_KEY: description(arch), **good_arrays()})
+    with pytest.raises(DigitnetError, match=message):
+        load_model(path)
+
+
+def test_an_array_claiming_gigabytes_is_refused_before_its_data_is_read(tmp_path):
+    """A member whose header and zip entry both claim 3.9 GB behind a few bytes of real data: the
+    claim alone is refused (reading it would inflate gigabytes of zeros)."""
+    path = tmp_path / "inflating.npz"
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (975_000_000,)})
+    write_archive(path, {META_KEY: description(), "param.0.W": header.getvalue() + b"\0" * 1000,
+                         "param.0.b": np.zeros(3, np.float32)})
+    claim_size(path, "param.0.W.npy", len(header.getvalue()) + 975_000_000 * 4)
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("param.0.W.npy").file_size > 3.9e9  # what the zip itself says
+    with bounded(20), pytest.raises(DigitnetError, match="its arrays claim more than 128 MB"):
+        load_model(path)
+
+
+def claim_size(path, member: str, size: int) -> None:
+    """Make the zip entry of ``member`` claim ``size`` uncompressed bytes (local and central headers)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at >= 0:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                data[at + offset:at + offset + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member,message", [
+    (np.zeros((4, 3), np.int8), "is int8, not a float array"),
+    (np.zeros((4, 3), np.complex64), "not a float array"),
+    (np.zeros((4, 3), np.longdouble), "not a float array"),
+    (np.zeros(3, [("a", np.float32)]), "not an array of plain numbers"),
+    (np.zeros((4, 3), np.float64), None),  # another float type is fine: it is converted
+])
+def test_array_types_are_checked_from_the_header(tmp_path, member, message):
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: description(), **good_arrays(), "param.0.W": member})
+    if message is None:
+        assert load_model(path).named_arrays()["0.W"].dtype == np.float32
+    else:
+        with pytest.raises(DigitnetError, match=message):
+            load_model(path)
+
+
+def test_an_array_whose_header_claims_more_than_its_member_holds_is_refused(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (4, 3)})
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: description(), **good_arrays(), "param.0.W": header.getvalue() + b"\0" * 8})
+    with pytest.raises(DigitnetError, match=r"claims \(4, 3\) values of float32 but its member holds 8 bytes"):
+        load_model(path)
+
+
+def test_a_description_nested_200000_deep_is_refused_without_recursing(tmp_path):
+    nested = b'{"format": "digitnet-model", "format_version": 1, "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    path = tmp_path / "deep.npz"
+    write_archive(path, {META_KEY: np.frombuffer(nested, np.uint8)})
+    with pytest.raises(DigitnetError, match="nests deeper than 64 levels"):
+        load_model(path)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(model_path):
+    net, path = model_path
+    save_model(net, path, {"note": "[[[[" * 100 + '\\"{{' * 100})
+    assert load_model(path).metadata["note"].startswith("[[[[")
+
+
+def test_a_description_larger_than_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from digitnet.io import model_file
+
+    monkeypatch.setattr(model_file, "MAX_DESCRIPTION_BYTES", 1000)
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: description(note="x" * 2000), **good_arrays()})
+    monkeypatch.setattr(model_file.ModelArchive, "read", lambda *a: pytest.fail("the description was read"))
+    with pytest.raises(DigitnetError, match="description is not a text of at most"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("version,message", [
+    ("1", "format version '1' is not a whole number"),
+    (-7, "format version -7 is not a whole number from 1 up"),
+    (0, "format version 0"),
+    (True, "format version True"),
+    (1.0, "format version 1.0"),
+    (None, "format version None"),
+    ("missing", "has no format version"),
+    (3, "written by a newer digitnet"),  # 2 is a committee (io/committee_file.py)
+])
+def test_format_versions(tmp_path, version, message):
+    meta = json.loads(description().tobytes())
+    if version == "missing":
+        del meta["format_version"]
+    else:
+        meta["format_version"] = version
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: np.frombuffer(json.dumps(meta).encode(), np.uint8), **good_arrays()})
+    with pytest.raises(DigitnetError, match=message):
+        load_model(path)
+
+
+def test_nan_and_huge_numbers_in_the_description_read_as_unknown(tmp_path):
+    blob = description().tobytes().replace(b'"format": ', b'"accuracy": NaN, "big": 1e400, "format": ')
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: np.frombuffer(blob, np.uint8), **good_arrays()})
+    meta = load_model(path).metadata
+    assert meta["accuracy"] is None and meta["big"] is None
+
+
+def test_nan_in_metadata_is_saved_as_null(model_path):
+    net, path = model_path
+    save_model(net, path, {"metrics": {"val_loss": float("nan"), "x": np.float32("inf")}})
+    assert load_model(path).metadata["metrics"] == {"val_loss": None, "x": None}
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_not_a_model_file(device):
+    with pytest.raises(DigitnetError, match="not a regular file"):
+        load_model(device)
+
+
+def test_members_with_the_same_name_or_too_many_members_are_refused(tmp_path, monkeypatch):
+    from digitnet.io import model_file
+
+    path = tmp_path / "m.npz"
+    write_archive(path, {META_KEY: description(), **good_arrays()})
+    with zipfile.ZipFile(path, "a") as z, pytest.warns(UserWarning, match="Duplicate name"):
+        z.writestr("param.0.b.npy", b"x")
+    with pytest.raises(DigitnetError, match="two of its members have the same name"):
+        load_model(path)
+    monkeypatch.setattr(model_file, "MAX_MEMBERS", 2)
+    write_archive(path, {META_KEY: description(), **good_arrays()})
+    with pytest.raises(DigitnetError, match="it has 3 members"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("metadata", [
+    {"metrics": {"test_accuracy": "high", "epochs_run": [1]}, "recipe": ["default"], "dataset": {"name": 5}},
+    {"metrics": "good", "recipe": {"name": {"x": 1}, "lr": "fast", "layers": "abc"}, "dataset": [], "classes": "0123"},
+    {"recipe": {"name": "default", "epochs": -3, "layers": [[[1]]]}, "seed": "zero", "created": 7, "classes": [None, 1]},
+])
+def test_wrong_typed_metadata_does_not_break_info_or_the_server(model_path, metadata, capsys):
+    from digitnet.cli import main
+    from digitnet.serve import DigitReader
+
+    net, path = model_path
+    save_model(net, path, metadata)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "test accuracy unknown" in out
+    assert main(["info", str(path), "--json"]) == 0
+    info = DigitReader(load_model(path)).info(1000)
+    assert info["test_accuracy"] is None and isinstance(info["description"], str)
+    json.dumps(info)

@@ -117,3 +117,44 @@ def test_predict_with_proba_in_batches_equals_one_forward_pass(outputs):
     # float32 through BLAS: a batch of 16 and one of 50 may sum in another order (another machine's kernel)
     np.testing.assert_allclose(proba, net.loss.output(z), rtol=1e-5, atol=1e-7)
     assert net.predict_with_proba(X[:0])[0].shape == (0,) and net.predict_with_proba(X[:0])[1].shape == (0, outputs)
+
+
+def test_every_preset_fits_the_limits_a_model_file_is_held_to():
+    from digitnet.nn.network import SizeLimits, check_sizes
+    from digitnet.presets import PRESETS, get_preset
+
+    for name in PRESETS:
+        net = get_preset(name).build(seed=0)
+        assert check_sizes(net.layers, net.input_shape, net.dtype, SizeLimits()) == net.params.size + sum(
+            a.size for a in net.state_arrays().values()), name
+
+
+def test_a_network_built_from_a_file_draws_no_random_weights():
+    from digitnet.nn.network import SizeLimits
+
+    net = Network.from_sizes([6, 5, 3], seed=0, inputs="features")
+    again = Network.from_config(net.get_config(), limits=SizeLimits())
+    assert all(not a.any() for a in again.named_arrays().values())  # zeros, waiting for the file's weights
+    assert again.get_config() == net.get_config()
+    assert any(a.any() for a in Network.from_config(net.get_config()).named_arrays().values())  # a fresh start
+
+
+def test_networks_compute_in_float32_or_float64_only():
+    with pytest.raises(DigitnetError, match="`dtype` must be float32 or float64, got 'int8'"):
+        Network.from_sizes([4, 3], dtype="int8")
+    with pytest.raises(DigitnetError, match="got <class 'object'>"):
+        Network.from_sizes([4, 3], dtype=object)
+
+
+def test_prediction_batches_shrink_for_wide_layers(monkeypatch):
+    from digitnet.nn import network as network_module
+
+    net = Network.from_sizes([4, 50, 3], seed=0, inputs="features")
+    X = np.random.default_rng(0).standard_normal((100, 4)).astype(np.float32)
+    whole = net.predict_proba(X)
+    seen = []
+    forward = net.forward
+    monkeypatch.setattr(net, "forward", lambda x, training=False: seen.append(len(x)) or forward(x, training))
+    monkeypatch.setattr(network_module, "PREDICT_NUMBERS", 50 * 30)  # 30 samples of the widest layer
+    assert np.allclose(net.predict_proba(X), whole, rtol=1e-5, atol=1e-7)
+    assert seen == [30, 30, 30, 10]

@@ -106,3 +106,21 @@ def test_usage_mistakes_exit_2(argv, message, small_model, tmp_path, capsys):
         code = exit_.code
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_a_device_is_refused_at_once_not_read_for_ever(small_model, pictures, capsys):
+    code, out, err = run(capsys, "predict", small_model, "/dev/zero", pictures / "one.png")
+    assert code == 1 and "/dev/zero: error: /dev/zero is not a regular file" in err and "one.png: 1" in out
+
+
+def test_a_device_as_the_model_is_refused(pictures, capsys):
+    code, _, err = run(capsys, "predict", "/dev/zero", pictures / "one.png")
+    assert code == 2 and "/dev/zero is not a regular file" in err
+
+
+@pytest.mark.parametrize("fmt", ["PCX", "PPM"])
+def test_formats_digitnet_does_not_read_are_named(small_model, tmp_path, fmt, capsys):
+    path = tmp_path / f"digit.{fmt.lower()}"
+    draw_digit(7).save(path, fmt)
+    code, _, err = run(capsys, "predict", small_model, path)
+    assert code == 1 and f"is in the {fmt} format; digitnet reads PNG, JPEG, BMP, GIF, TIFF and WebP" in err

@@ -135,7 +135,7 @@ def test_wrong_requests(server, method, path, headers, status):
 
 
 @pytest.mark.parametrize("line,status", [(b"GET / HTTP/1.1 and more", 400), (b"BREW /pot HTTP/1.1", 501),
-                                         (b"GET / HTTP/7.0", 505)])
+                                         (b"GET / HTTP/7.0", 505), (b"GET / HTTP/0.9", 505), (b"GET /", 505)])
 def test_malformed_requests_get_json_errors_too(server, line, status):
     reply = raw(server, line + b"\r\nHost: x\r\n\r\n")
     assert reply.startswith(f"HTTP/1.1 {status}") and f'"status": {status}' in reply
@@ -160,6 +160,14 @@ def test_concurrent_requests_each_get_their_own_answer(server):
         assert status == 200 and answer["probabilities"] == pytest.approx(expected[digit], abs=1e-6)
 
 
+@pytest.mark.parametrize("value", ["1e303", "inf", "0", "-1", "201", "lots"])
+def test_max_upload_mb_must_be_a_sensible_number(small_model, value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", str(small_model), "--max-upload-mb", value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "megabytes, more than 0 and at most 200" in err and "Traceback" not in err
+
+
 def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model, capsys):
     from digitnet.cli import build_parser
 
@@ -177,32 +185,43 @@ def test_serve_command_defaults_to_loopback_and_reports_a_busy_port(small_model,
 
 
 def test_the_documented_limits_are_the_defaults(server):
-    assert server.client_timeout == 15 and server.reader.max_concurrent == 4 and server.reader.queue_wait == 10
+    assert server.client_timeout == 15 and server.reader.max_concurrent == 2 and server.reader.queue_wait == 10
     assert server.max_connections == 32
     with pytest.raises(ValueError, match="max_concurrent"):
         DigitReader(None, max_concurrent=0)
 
 
-def test_a_connection_over_the_limit_gets_503_and_its_slot_is_given_back(small_model):
-    """One silent connection holds the only slot; the next request is refused at once, not queued."""
+def test_an_idle_connection_makes_room_for_a_new_one(small_model):
+    """The only place is held by an idle keep-alive connection: a newcomer is served, the idle one closed."""
     with running_server(small_model, max_connections=1) as httpd:
         holder = socket.create_connection(httpd.server_address[:2], timeout=5)
         try:
-            holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served: the slot is taken
-            assert holder.recv(65536).startswith(b"HTTP/1.1 200")  # and kept, by keep-alive
-            response, data = request(httpd, "GET", "/api/info", timeout=5)
-            answer = json.loads(data)
-            assert response.status == 503 and response.getheader("Retry-After") == "1"
-            assert answer["status"] == 503 and "too many open connections" in answer["error"]
-            post = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-            for extra, body in ((b"", b"abc"), (b"Expect: 100-continue\r\n", b"")):  # a body sent, or asked about
-                reply = raw(httpd, post + extra + b"\r\n" + body, timeout=5)
-                assert reply.startswith("HTTP/1.1 503") and "100 Continue" not in reply
+            holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served, then kept by keep-alive
+            assert holder.recv(65536).startswith(b"HTTP/1.1 200")
+            assert request(httpd, "GET", "/api/info", timeout=5)[0].status == 200
+            assert holder.recv(65536) == b""  # the idle one was closed to make room, without a word
         finally:
             holder.close()
+
+
+def test_a_connection_finding_every_place_busy_answering_gets_503_and_the_place_is_given_back(small_model):
+    body = encode(draw_digit(7))
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)  # the only place is now busy answering
+        response, data = request(httpd, "GET", "/api/info", timeout=5)
+        answer = json.loads(data)
+        assert response.status == 503 and response.getheader("Retry-After") == "1"
+        assert answer["status"] == 503 and "too many open connections" in answer["error"]
+        post = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        for extra, sent in ((b"", b"abc"), (b"Expect: 100-continue\r\n", b"")):  # a body sent, or asked about
+            reply = raw(httpd, post + extra + b"\r\n" + sent, timeout=5)
+            assert reply.startswith("HTTP/1.1 503") and "100 Continue" not in reply
+        held.go.set()
+        assert first.result(20)[0] == 200
         deadline = time.monotonic() + 10
         while (status := request(httpd, "GET", "/api/info", timeout=5)[0].status) == 503:
-            assert time.monotonic() < deadline, "the closed connection never gave its slot back"
+            assert time.monotonic() < deadline, "the finished connection never gave its place back"
             time.sleep(0.05)
         assert status == 200
 
@@ -248,10 +267,11 @@ class HeldNetwork:
 
 
 @contextlib.contextmanager
-def held_server(small_model, **limits):
+def held_server(small_model, max_connections: int = 32, client_timeout: float = 15.0, **limits):
     """A server whose one network is held busy until the block ends (or ``go`` is set)."""
     held = HeldNetwork(load_model(small_model))
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True)
+    httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True, max_connections=max_connections,
+                        client_timeout=client_timeout)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -288,3 +308,125 @@ def test_a_picture_that_finds_all_turns_taken_waits_for_one(small_model):
         assert not second.done()  # a server that refused at once would have answered 503 by now
         held.go.set()
         assert first.result(20)[0] == 200 and second.result(20)[0] == 200
+
+
+# -- nobody locked out: slow and silent connections do not starve real ones ---------------------------
+class Trickler(threading.Thread):
+    """A slowloris client: a request line, then one header line every ``every`` seconds, for ever."""
+
+    def __init__(self, address, every: float):
+        super().__init__(daemon=True)
+        self.address, self.every, self.stop, self.reply = address, every, threading.Event(), None
+        self.cut_off_after: float | None = None
+
+    def run(self) -> None:
+        started = time.monotonic()
+        try:
+            with socket.create_connection(self.address, timeout=10) as connection:
+                connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\n")
+                connection.settimeout(self.every)
+                n = 0
+                while not self.stop.is_set():
+                    try:
+                        data = connection.recv(65536)
+                        self.reply = data.decode(errors="replace")
+                        break  # an answer, or the server hung up (b"")
+                    except TimeoutError:
+                        n += 1
+                        connection.sendall(f"X-Slow-{n}: {'x' * 10}\r\n".encode())
+        except OSError:
+            self.reply = ""
+        self.cut_off_after = time.monotonic() - started
+
+
+def test_headers_have_an_overall_deadline_that_trickling_cannot_extend(small_model):
+    """Every line arrives well within the 1 s of silence allowed, but the headers never end: 408 after
+    the 1 s the request line and headers may take in all (give or take the half second between checks)."""
+    with running_server(small_model, client_timeout=1.0) as httpd:
+        slow = Trickler(httpd.server_address[:2], every=0.2)
+        slow.start()
+        slow.join(10)
+        assert not slow.is_alive() and slow.cut_off_after < 3
+        assert slow.reply.startswith("HTTP/1.1 408") and "did not arrive in time" in slow.reply
+
+
+def test_forty_slowloris_connections_do_not_lock_anyone_out(small_model):
+    """40 connections trickling headers (more than the 32 places) while normal requests come and go:
+    every normal request is answered at once, and none of them gets 503."""
+    body = encode(draw_digit(7))
+    with running_server(small_model) as httpd:  # the defaults: 32 places, 15 s for headers
+        slow = [Trickler(httpd.server_address[:2], every=2.0) for _ in range(40)]
+        for client in slow:
+            client.start()
+        time.sleep(0.5)  # all 40 are connected and dawdling
+        try:
+            for _ in range(20):
+                started = time.monotonic()
+                status, answer = api(httpd, "POST", "/api/predict", body, timeout=5)
+                assert status == 200 and answer["digit"] == 7 and time.monotonic() - started < 3
+            assert httpd.open_connections <= 32
+        finally:
+            for client in slow:
+                client.stop.set()
+        cut = [client for client in slow if client.reply is not None]
+        assert cut, "the dawdlers all kept their places"
+
+
+def test_forty_silent_connections_do_not_block_normal_requests(small_model):
+    with running_server(small_model) as httpd:
+        silent = [socket.create_connection(httpd.server_address[:2], timeout=5) for _ in range(40)]
+        try:
+            time.sleep(0.3)
+            started = time.monotonic()
+            statuses = [request(httpd, "GET", "/api/info", timeout=5)[0].status for _ in range(20)]
+            assert statuses == [200] * 20 and time.monotonic() - started < 5
+        finally:
+            for connection in silent:
+                connection.close()
+
+
+def test_a_slow_body_has_a_deadline_too(small_model):
+    with running_server(small_model, client_timeout=1.0, min_upload_rate=1000) as httpd:
+        with socket.create_connection(httpd.server_address[:2], timeout=10) as connection:
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+            started, reply = time.monotonic(), b""
+            connection.settimeout(0.3)
+            while time.monotonic() - started < 8:  # a byte every 0.3 s: never silent for 1 s, but 1000 take 300 s
+                try:
+                    reply = connection.recv(65536)
+                    break
+                except TimeoutError:
+                    connection.sendall(b"x")
+            assert reply.startswith(b"HTTP/1.1 408") and b"did not arrive in full" in reply
+            assert time.monotonic() - started < 4  # 1 s + 1000 bytes / 1000 bytes a second, and the check
+
+
+def test_clients_that_hang_up_leave_one_line_in_the_log_not_a_traceback(small_model, capfd):
+    import struct
+
+    body = encode(draw_digit(7))
+    with running_server(small_model) as httpd:
+        httpd.quiet = False
+        for _ in range(10):
+            connection = socket.create_connection(httpd.server_address[:2], timeout=5)
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()  # a reset, before the answer is written
+        time.sleep(0.5)
+        assert request(httpd, "GET", "/api/info")[0].status == 200
+    log = capfd.readouterr().err
+    assert "Traceback" not in log and "BrokenPipe" not in log.replace("(BrokenPipeError)", "")
+    assert "connection closed early" in log
+
+
+def test_a_refused_connection_that_trickles_its_headers_is_cut_off_too(small_model):
+    body = encode(draw_digit(7))
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1, client_timeout=1.0) as (httpd, held):
+        first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
+        assert held.entered.wait(20)  # the only place is busy answering: the next one is refused
+        slow = Trickler(httpd.server_address[:2], every=0.3)  # never silent for the 1 s a refused one may be
+        slow.start()
+        slow.join(10)
+        assert not slow.is_alive() and slow.cut_off_after < 4 and slow.reply.startswith("HTTP/1.1 408")
+        held.go.set()
+        assert first.result(20)[0] == 200

@@ -187,7 +187,10 @@ class DigitClassifier(*_BASES):
             X = self._pixels_for_fit(X)
             recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(
                 val_size=int(round(fraction * len(X))))
+            # scikit-learn's estimators warn rather than fail when a fit learns little (a ConvergenceWarning);
+            # so does this one (TrainingNote); a loss that diverges to NaN still fails
             trained = run(recipe, Dataset.from_arrays(X, y_index), self.seed, validation="random",
+                          if_nothing_learned="note",
                           progress=bool(self.verbose), log=print if self.verbose else None,
                           class_names=[str(c) for c in self.classes_])
         self.__dict__.pop("_trainer", None)  # partial_fit after fit starts a fresh optimiser
@@ -395,13 +398,16 @@ def _hidden_sizes(hidden) -> tuple[int, ...]:
 
 
 class _as_value_errors:
-    """Inside the estimator, a :class:`DigitnetError` becomes :class:`InvalidInput` (also a ``ValueError``)."""
+    """Inside the estimator, a :class:`DigitnetError` becomes :class:`InvalidInput` (also a ``ValueError``);
+    a training run that failed (diverged, learned nothing) is not bad input and stays what it is."""
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
-        if kind is not None and issubclass(kind, DigitnetError) and not isinstance(error, ValueError):
+        from digitnet.train.step import TrainingFailed
+
+        if kind is not None and issubclass(kind, DigitnetError) and not isinstance(error, (ValueError, TrainingFailed)):
             raise InvalidInput(str(error), error.parameter) from None
         return False
 

@@ -20,6 +20,14 @@ from digitnet.errors import DigitnetError
 #: Sub-command modules, in the order ``digitnet --help`` lists them.
 COMMANDS = ["train", "evaluate", "info", "data", "predict", "export", "serve", "reproduce", "sweep", "bench"]
 
+#: what to do when a command runs out of memory (the default for the others: free some memory)
+OUT_OF_MEMORY = {
+    "train": "try a smaller --batch-size or a smaller network",
+    "reproduce": "try --quick, or free some memory (close other programs)",
+    "bench": "free some memory (close other programs), or run fewer benchmarks",
+    "predict": "give fewer or smaller pictures at a time, or free some memory",
+}
+
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran but its result is a failure (e.g. a picture could not be read)
 EXIT_USAGE = 2  # bad arguments, bad files, missing data
@@ -71,7 +79,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"digitnet: error: {message_for_command_line(err)}", file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
-        print("digitnet: error: out of memory; try a smaller --batch-size or a smaller network", file=sys.stderr)
+        advice = OUT_OF_MEMORY.get(args.command, "free some memory (close other programs) and try again")
+        print(f"digitnet: error: out of memory in 'digitnet {args.command}'; {advice}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("digitnet: interrupted", file=sys.stderr)

@@ -34,11 +34,16 @@ def evaluation(network, images, labels, predicted=None) -> dict:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from digitnet.errors import DigitnetError
     from digitnet.io import load_model
+    from digitnet.io.metadata import note_other_data
     from digitnet.metrics import format_confusion, format_report
 
     network = load_model(args.model)
     ds = common.load_data(args)
+    if not len(ds.test_labels):
+        raise DigitnetError(f"the data set '{ds.name}' has no test images to evaluate on")
+    note_other_data(network.metadata, ds.name, ds.checksum, "it is evaluated here on data it was not trained for")
     predictions = predicted = None
     if args.plots:  # one pass over the test set feeds the numbers and every picture
         predictions = network.predict_with_proba(ds.test_images)
@@ -48,10 +53,11 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         from pathlib import Path
 
+        from digitnet.io.metadata import recorded_history
         from digitnet.plots import save_model_plots
 
         drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots,
-                                 network.metadata.get("history"), name=Path(args.model).stem,
+                                 recorded_history(network.metadata), name=Path(args.model).stem,
                                  predictions=predictions)
         result["plots"] = {kind: str(path) for kind, path in drawn.items()}
     if args.json:

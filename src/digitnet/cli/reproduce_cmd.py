@@ -39,7 +39,7 @@ def add_parser(sub) -> None:
                    "reused when the recipe and seed match (default: OUT/models; not used with --quick)")
     p.add_argument("--plots", metavar="DIR", help="where the pictures go (default: OUT/plots)")
     p.add_argument("--no-plots", action="store_true", help="draw no pictures")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=common.seed, default=0, help="random seed (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress lines, only the table")
     common.add_data_args(p)
     common.add_cluster_args(p, default="serial")

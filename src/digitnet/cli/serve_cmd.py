@@ -14,7 +14,17 @@ from digitnet.cli import common
 from digitnet.errors import DigitnetError
 
 
+def upload_megabytes(text: str) -> float:
+    from digitnet.images.load import MAX_FILE_BYTES
+    from digitnet.presets import settings as S
+
+    check = S.number(float, 0, MAX_FILE_BYTES / 1e6, low_open=True,
+                     wanted=f"megabytes, more than 0 and at most {MAX_FILE_BYTES / 1e6:g}")
+    return common.argument_type(check, "megabytes")(text)
+
+
 def add_parser(sub) -> None:
+    from digitnet.images.load import MAX_FILE_BYTES
     from digitnet.serve import MAX_BODY
 
     p = sub.add_parser("serve", help="a web page to draw digits on", description=(
@@ -25,8 +35,9 @@ def add_parser(sub) -> None:
                    help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 opens it to "
                         "your network)")
     p.add_argument("--port", type=common.port, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--max-upload-mb", type=common.positive_float, default=MAX_BODY / 1e6, metavar="MB",
-                   help=f"largest picture accepted, in megabytes (default {MAX_BODY / 1e6:g})")
+    p.add_argument("--max-upload-mb", type=upload_megabytes, default=MAX_BODY / 1e6, metavar="MB",
+                   help=f"largest picture accepted, in megabytes (default {MAX_BODY / 1e6:g}, at most "
+                        f"{MAX_FILE_BYTES / 1e6:g}: no picture digitnet reads is larger)")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
     p.set_defaults(run=run)
 

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from digitnet.cli import common
+from digitnet.errors import DigitnetError
 from digitnet.presets import PRESETS
 
 
@@ -19,7 +20,8 @@ def add_parser(sub) -> None:
         "Options override the chosen preset's settings, and the saved description says which."))
     p.add_argument("--model", default="default", metavar="PRESET",
                    help=f"named recipe to start from: {', '.join(PRESETS)} (default: default)")
-    p.add_argument("--out", metavar="PATH", help="where to save the model (default: models/PRESET.npz)")
+    p.add_argument("--out", metavar="PATH", help="where to save the model (default: models/PRESET.npz); a run "
+                   "stopped with Ctrl-C saves beside an existing file (PATH.interrupted.npz) instead of over it")
     p.add_argument("--plots", metavar="DIR", help="also draw learning curves, the confusion heat map, the worst "
                    "mistakes, sample images and first-layer weights into DIR")
     common.add_recipe_args(p)
@@ -36,23 +38,34 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from digitnet.io.atomic import check_writable
     from digitnet.train import run as train
 
     recipe = common.recipe_from_args(args)
-    out = Path(args.out or f"models/{recipe.name}{f'-committee{args.committee}' if args.committee else ''}.npz")
+    default = f"models/{recipe.name}{f'-committee{args.committee}' if args.committee else ''}.npz"
+    out = check_writable(args.out or default, "--out")  # before the epochs, not after
+    if args.plots:
+        check_writable(Path(args.plots) / "learning_curves.png", "--plots")
     ds = common.load_data(args)
+    if args.plots and not len(ds.test_labels):  # found now, not after the epochs
+        raise DigitnetError(f"--plots draws the model on the test images, and the data set '{ds.name}' has none")
     if args.committee is not None:
         return run_committee(args, recipe, ds, out)
     say = (lambda msg: None) if args.quiet else print
     trained = train(recipe, ds, args.seed, log=say, progress=not (args.no_progress or args.quiet),
                     keep_probabilities=bool(args.plots))
-    trained.save(out)
     history, metrics = trained.history, trained.metrics
+    saved = out
+    if history.interrupted and out.exists():  # a stopped run never replaces a finished model
+        saved = out.with_name(f"{out.stem}.interrupted{out.suffix}")
+    trained.save(saved)
     note = " (interrupted)" if history.interrupted else " (stopped early)" if history.stopped_early else ""
     kept = f", weights of epoch {history.best_epoch} kept" if history.best_epoch and recipe.val_size else ""
     epochs = f"{len(history.epochs)} epoch{'' if len(history.epochs) == 1 else 's'}"
-    print(f"test accuracy {metrics['test_accuracy']:.2%} after {epochs}{note}{kept}; "
-          f"{history.train_seconds:.1f}s of training; saved {out}")
+    accuracy = (f"test accuracy {metrics['test_accuracy']:.2%}" if metrics["test_accuracy"] is not None
+                else "no test images")
+    print(f"{accuracy} after {epochs}{note}{kept}; {history.train_seconds:.1f}s of training; saved {saved}"
+          + (f" ({out} is left as it was)" if saved != out else ""))
     if args.plots:
         from digitnet.plots import save_model_plots
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import stat
+import struct
 from pathlib import Path
 from typing import Union
 
@@ -27,6 +29,16 @@ MAX_PIXELS = 50_000_000
 WORKING_SIZE = 512
 #: Files this small that Pillow does not recognise are tried as text grids.
 MAX_TEXT_BYTES = 1_000_000
+#: The formats digitnet reads (Pillow's names). Pillow knows some forty more; each is code that a
+#: stranger's file could reach (an EPS file even starts Ghostscript), so the others are refused
+#: before any decoder sees them. JPEG includes the multi-picture JPEGs phones write (MPO).
+FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
+#: a file larger than this is not a picture of one digit: even an uncompressed RGBA picture of
+#: MAX_PIXELS is smaller
+MAX_FILE_BYTES = 4 * MAX_PIXELS
+#: what Pillow's decoders raise on damaged or hostile files, besides OSError: read as "damaged"
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
+                  ZeroDivisionError, OverflowError)
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, np.ndarray]
 
@@ -38,10 +50,13 @@ def load_grey(source: Source, name: str | None = None, max_pixels: int = MAX_PIX
     ``source`` is a file path, the bytes of a file, or an array. Arrays and text grids are taken as
     they are (no shrinking needed: they are small); files go through Pillow.
     """
-    if isinstance(source, np.ndarray):
-        return array_to_grey(source, name or "array")
+    if isinstance(source, (np.ndarray, np.generic)):
+        return array_to_grey(np.asarray(source), name or "array")
     if isinstance(source, (bytes, bytearray, memoryview)):
         data, name = bytes(source), name or "picture"
+    elif not isinstance(source, (str, os.PathLike)):
+        raise ImageError(f"cannot read a picture from a {type(source).__name__}; give a file path, the file's "
+                         "bytes or an array")
     else:
         path = Path(source)
         name = name or str(path)
@@ -59,7 +74,7 @@ def array_to_grey(array: np.ndarray, name: str = "array") -> np.ndarray:
     if a.ndim == 1 and a.size == 784:
         a = a.reshape(28, 28)
     if a.ndim == 3 and a.shape[2] in (3, 4):
-        a = _luma(a[..., :3].astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
+        a = _luma(a if a.dtype == np.uint8 else a[..., :3].astype(np.float32) * np.float32(255))
     if a.ndim != 2 or min(a.shape) < 2:
         raise ImageError(f"{name} has shape {a.shape}; expected a grey (H, W) or colour (H, W, 3) picture")
     if a.dtype == bool:
@@ -73,29 +88,44 @@ def array_to_grey(array: np.ndarray, name: str = "array") -> np.ndarray:
 
 
 def _read_file(path: Path, name: str) -> bytes:
+    """The file's bytes, from a regular file only, and never more than :data:`MAX_FILE_BYTES` of them.
+
+    A device such as /dev/zero, a pipe or a socket reports no useful size (often 0) and may never end,
+    so only regular files are read; the read itself is bounded too, in case the file grows meanwhile.
+    """
     try:
-        size = path.stat().st_size
-        if size > 4 * MAX_PIXELS:  # even an uncompressed RGBA picture of MAX_PIXELS is smaller
-            raise ImageTooLargeError(f"{name} is {size / 1e6:.0f} MB, too large for a picture of one digit")
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise ImageError(f"{name} is a folder, not a picture") from None
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ImageError(f"{name} is a folder, not a picture")
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageError(f"{name} is not a regular file (a device, a pipe or a socket); give a picture file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ImageTooLargeError(f"{name} is {info.st_size / 1e6:.0f} MB, too large for a picture of one digit")
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ImageError(f"{name} does not exist") from None
     except OSError as err:
         raise ImageError(f"cannot read {name}: {err.strerror or err}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ImageTooLargeError(f"{name} is more than {MAX_FILE_BYTES / 1e6:.0f} MB, too large for a picture of one digit")
+    return data
 
 
 def _decode(data: bytes, name: str, max_pixels: int, working_size: int) -> np.ndarray:
     if not data:
         raise ImageError(f"{name} is empty")
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
     except Image.DecompressionBombError:
         raise ImageTooLargeError(f"{name} claims to be an enormous picture (a decompression bomb?); refused") from None
     except UnidentifiedImageError:
+        refused = _other_format(data)
+        if refused:
+            raise ImageError(f"{name} is in the {refused} format; digitnet reads PNG, JPEG, BMP, GIF, TIFF and WebP "
+                             "pictures (convert it to one of those first)") from None
         return _as_text_grid(data, name)
-    except (OSError, SyntaxError, ValueError) as err:
+    except _DECODE_ERRORS as err:
         raise ImageError(f"{name} is a damaged picture ({_first_line(err)})") from None
     check_size(image.size, name, max_pixels)
     try:
@@ -103,11 +133,26 @@ def _decode(data: bytes, name: str, max_pixels: int, working_size: int) -> np.nd
         image.load()
         image = ImageOps.exif_transpose(image)  # phones store "turn me upright" in EXIF
         image = _shrink(image, working_size)
-        return picture_to_grey(image)
+        return picture_to_grey(image, name)
     except Image.DecompressionBombError:
         raise ImageTooLargeError(f"{name} decodes to an enormous picture (a decompression bomb?); refused") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
+    except _DECODE_ERRORS as err:
         raise ImageError(f"{name} is a damaged or truncated picture ({_first_line(err)})") from None
+
+
+def _other_format(data: bytes) -> str | None:
+    """The name of a format Pillow would recognise but digitnet refuses (PCX, EPS, ...), from the file's
+    first bytes alone: each plugin's signature check, no decoder."""
+    Image.init()
+    head = data[:64]
+    for fmt, (_, accept) in Image.OPEN.items():
+        if fmt not in FORMATS and accept is not None:
+            try:
+                if accept(head):
+                    return fmt
+            except Exception:  # a signature check that trips over a short or odd prefix: not that format
+                continue
+    return None
 
 
 def check_size(size: tuple[int, int], name: str, max_pixels: int = MAX_PIXELS) -> None:
@@ -134,7 +179,7 @@ def _shrink(image: Image.Image, working_size: int) -> Image.Image:
     return image
 
 
-def picture_to_grey(image: Image.Image) -> np.ndarray:
+def picture_to_grey(image: Image.Image, name: str = "the picture") -> np.ndarray:
     """A Pillow image as grey levels in [0, 1]; transparency is resolved against a contrasting backdrop.
 
     Why a contrasting backdrop: a paint program often saves a digit as opaque strokes on a fully
@@ -144,23 +189,36 @@ def picture_to_grey(image: Image.Image) -> np.ndarray:
     """
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):  # 16-bit and float scans
         grey = np.asarray(image, dtype=np.float32)
+        if not np.isfinite(grey).all():
+            raise ImageError(f"{name} holds values that are not numbers (NaN or infinity); "
+                             "save it with whole-number grey levels")
         top = float(grey.max()) if grey.size else 0.0
         return np.clip(grey / (1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0), 0, 1)
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    rgba = np.asarray(image.convert("RGBA" if has_alpha else "RGB"), dtype=np.float32) / 255.0
-    grey = _luma(rgba[..., :3])
-    if has_alpha:
-        alpha = rgba[..., 3]
-        if alpha.min() < 1.0:
-            seen = float((grey * alpha).sum() / max(alpha.sum(), 1e-6))  # mean brightness of what is visible
-            backdrop = 1.0 if seen < 0.5 else 0.0
-            grey = alpha * grey + (1.0 - alpha) * backdrop
-    return grey.astype(np.float32)
+    if image.mode == "L" and not has_alpha:  # already grey: its levels are the brightness
+        return np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
+    mode = "RGBA" if has_alpha else "RGB"
+    rgba = np.asarray(image if image.mode == mode else image.convert(mode))
+    grey = _luma(rgba)
+    if has_alpha and rgba[..., 3].min() < 255:
+        alpha = rgba[..., 3] * np.float32(1 / 255)
+        seen = float((grey * alpha).sum() / max(alpha.sum(), 1e-6))  # mean brightness of what is visible
+        backdrop = 1.0 if seen < 0.5 else 0.0
+        grey = alpha * grey + (1.0 - alpha) * np.float32(backdrop)
+    return grey.astype(np.float32, copy=False)
+
+
+#: ITU-R 601 weights (as Pillow's "L"), divided by 255 so that bytes come out as fractions of white
+_LUMA = tuple(np.float32(weight / 255) for weight in (0.299, 0.587, 0.114))
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    """Brightness as the eye (and a black-and-white scanner) sees it: ITU-R 601 weights, as Pillow's "L"."""
-    return (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.float32)
+    """Brightness in [0, 1] as the eye (and a black-and-white scanner) sees it, from (H, W, 3 or 4)
+    bytes: channel by channel, so no float copy of all three channels is made."""
+    grey = rgb[..., 0] * _LUMA[0]
+    grey += rgb[..., 1] * _LUMA[1]
+    grey += rgb[..., 2] * _LUMA[2]
+    return grey
 
 
 #: how the formats digitnet reads begin: a file that starts like one but that Pillow cannot open is damaged

@@ -41,18 +41,19 @@ def check_ink_choice(ink: str) -> str:
     return ink
 
 
-def choose_ink(grey: np.ndarray, ink: str = "auto") -> str:
+def choose_ink(grey: np.ndarray, ink: str = "auto", ordered: list | None = None) -> str:
     """Which way round the picture is: the given choice, or detected when it is "auto"."""
     if check_ink_choice(ink) == "auto":
-        return inkmod.detect_ink(grey, inkmod.estimate_paper(grey, 50.0))
+        return inkmod.detect_ink(grey, inkmod.estimate_paper(grey, 50.0, ordered=ordered))
     return ink
 
 
 def find_ink(grey: np.ndarray, ink: str = "auto") -> tuple[str, np.ndarray]:
     """Which way round the picture is, and the paper's brightness estimated knowing that."""
-    ink = choose_ink(grey, ink)
+    ordered = inkmod.sorted_blocks(grey, inkmod.block_side(grey.shape))  # sorted once, read twice
+    ink = choose_ink(grey, ink, ordered)
     # the paper is on the far side from the ink: a bright percentile under dark ink, a dark one under light
-    return ink, inkmod.estimate_paper(grey, 80.0 if ink == inkmod.DARK else 20.0, ink)
+    return ink, inkmod.estimate_paper(grey, 80.0 if ink == inkmod.DARK else 20.0, ink, ordered=ordered)
 
 
 def prepare(source: Source, ink: str = "auto", name: str | None = None, keep_steps: bool = False,

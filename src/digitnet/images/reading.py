@@ -14,11 +14,20 @@ from digitnet.images.pipeline import naive, prepare
 
 
 def check_digit_model(network) -> None:
-    """The network must take 784 pixels and give one probability per class (at least two)."""
+    """The network must take 784 pixels and give one probability per class (at least two).
+
+    Pictures are prepared to look like MNIST's digits, so a model whose file says it was trained on
+    another data set gets a note (:func:`digitnet.io.metadata.note_other_data`).
+    """
+    from digitnet.data.checksums import MNIST_CHECKSUM
+    from digitnet.io.metadata import note_other_data
+
     if network.input_shape is None or int(np.prod(network.input_shape)) != 784:
         raise DigitnetError(f"this model takes inputs of shape {network.input_shape}, not 28x28 pictures")
     if network.n_outputs < 2:
         raise DigitnetError("this model has a single output; reading digits needs one probability per digit")
+    note_other_data(getattr(network, "metadata", None) or {}, "mnist", MNIST_CHECKSUM,
+                    "pictures are prepared to look like MNIST's digits, so it may read them poorly")
 
 
 def top_guesses(probabilities: np.ndarray, k: int = 3) -> list[dict]:

@@ -2,6 +2,11 @@
 
 The data goes to a temporary file in the same folder and is renamed over the target only once it is
 complete: a rename within one file system is atomic, so readers see the old file or the new one.
+
+The temporary file is hidden (``.NAME.PID.RANDOM.part``) and removed if writing fails. A process killed
+outright (``kill -9``, a power cut) cannot remove it, so the next write of the same target removes the
+leftovers of processes that no longer run. :func:`check_writable` tries the folder before a long job
+whose result will be written there, so a bad ``--out`` is found before the work, not after it.
 """
 
 from __future__ import annotations
@@ -9,26 +14,50 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import IO, Iterator
 
 from digitnet.errors import DigitnetError
+
+#: a temporary file older than this is a leftover even if its process number is in use again
+STALE_SECONDS = 24 * 3600
+
+
+def check_writable(path: "str | os.PathLike", what: str = "") -> Path:
+    """Raise :class:`DigitnetError` now if ``path`` could not be written later (it is a folder, or
+    nothing can be created where it would go); creates its folders as writing would."""
+    path = Path(path)
+    label = f"{what} {path}" if what else str(path)
+    if path.is_dir():
+        raise DigitnetError(f"cannot write {label}: it is a folder; give a file name, like {path / 'model.npz'}")
+    _make_folder(path, label)
+    probe = _temporary_name(path)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as err:
+        raise DigitnetError(f"cannot write {label}: {err.strerror}; choose another location") from None
+    _remove(probe)
+    return path
 
 
 @contextlib.contextmanager
 def atomic_path(path: "str | os.PathLike") -> Iterator[Path]:
     """Yield a fresh temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DigitnetError(f"cannot write {path}: {err.strerror}; choose another location") from None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    _make_folder(path, str(path))
+    remove_stale_parts(path)
+    tmp = _temporary_name(path)
     try:
         yield tmp
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except IsADirectoryError:
+            raise DigitnetError(f"cannot write {path}: it is a folder; give a file name") from None
+        except OSError as err:
+            raise DigitnetError(f"cannot write {path}: {err.strerror}; choose another location") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)  # a failure to clean up must not hide the error that brought us here
 
 
 @contextlib.contextmanager
@@ -43,3 +72,57 @@ def atomic_write(path: "str | os.PathLike", mode: str = "wb") -> Iterator[IO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+
+
+def remove_stale_parts(path: "str | os.PathLike") -> list[Path]:
+    """Remove the temporary files that writes of ``path`` left behind in processes that no longer run
+    (or more than a day ago); return them. Another process's write in progress is left alone."""
+    path = Path(path)
+    prefix, removed = f".{path.name}.", []
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".part")]
+    except OSError:
+        return removed
+    for part in candidates:
+        pid_text = part.name[len(prefix):-len(".part")].split(".")[0]
+        try:
+            old = time.time() - part.stat().st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if old or (pid_text.isdigit() and not _running(int(pid_text))):
+            if _remove(part):
+                removed.append(part)
+    return removed
+
+
+def _temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+
+
+def _make_folder(path: Path, label: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise DigitnetError(f"cannot write {label}: {path.parent} is a file, not a folder") from None
+    except OSError as err:
+        raise DigitnetError(f"cannot write {label}: {err.strerror}; choose another location") from None
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process (or an odd number): assume it is still writing
+    return True
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink()
+        return True
+    except OSError:
+        return False

@@ -21,9 +21,8 @@ import numpy as np
 
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
-from digitnet.io.model_file import FORMAT, _check_arrays, write_archive
+from digitnet.io.model_file import FORMAT, PARAM_PREFIX, ModelArchive, write_archive
 from digitnet.nn.committee import Committee
-from digitnet.nn.network import Network
 
 KIND = "committee"
 FORMAT_VERSION = 2
@@ -46,23 +45,22 @@ def save_committee(committee: Committee, path: "str | Path", metadata: dict[str,
     return write_archive(path, meta, arrays)
 
 
-def committee_from_archive(path: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Committee:
-    """The committee a file's description and arrays (``param.`` prefix removed) make; checked throughout."""
-    members = meta.get("members")
+def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Committee:
+    """The committee an open, checked archive and its description make; every member checked as a network
+    is (sizes before building, array headers before reading), within one budget for the whole file."""
+    path, members = archive.path, meta.get("members")
     if not isinstance(members, list) or not 2 <= len(members) <= MAX_MEMBERS \
             or not all(isinstance(m, dict) and isinstance(m.get("architecture"), dict) for m in members):
         raise DigitnetError(f"{path} is damaged: a committee needs 2 to {MAX_MEMBERS} member descriptions, "
                             "each with an architecture")
-    prefixes = [f"m{i}." for i in range(len(members))]
-    stray = [k for k in arrays if not any(k.startswith(p) for p in prefixes)]
+    prefixes = [f"{PARAM_PREFIX}m{i}." for i in range(len(members))]
+    stray = [name for name in archive.members if name.startswith(PARAM_PREFIX)
+             and not any(name.startswith(p) for p in prefixes)]
     if stray:
         raise DigitnetError(f"{path} is damaged: arrays {sorted(stray)[:5]} belong to no member")
     networks = []
     for prefix, about in zip(prefixes, members):
-        network = Network.from_config(about["architecture"])
-        own = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-        _check_arrays(path, network, own)
-        network.set_weights(own)
+        network = archive.network(about["architecture"], prefix)
         network.metadata = about
         networks.append(network)
     try:

@@ -1,14 +1,17 @@
-"""Reading a model file's description defensively: what ``digitnet info`` and the server show.
+"""Reading a model file's description defensively: what ``digitnet info``, ``evaluate`` and the server show.
 
 A model file's JSON is written by digitnet, but a file from a stranger may hold anything there: the
 accuracy as text, the recipe as a list, a data set without a training count. :func:`summary` picks out
 only values of the expected types (anything else counts as unknown), and describes the recipe from its
-settings when this version can read them, so what is shown is what was trained.
+settings when this version can read them, so what is shown is what was trained;
+:func:`recorded_history` keeps the well-formed epochs for learning curves, and
+:func:`note_other_data` warns when a model is used on data other than it was trained on.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 
@@ -53,3 +56,38 @@ def summary(meta: dict[str, Any]) -> dict[str, Any]:
         "train": _number(data.get("train")), "validation": _number(data.get("validation")),
         "classes": [str(c)[:50] for c in classes[:1000]] if isinstance(classes, list) else None,
     }
+
+
+def recorded_history(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The training history a model file records, keeping only well-formed epochs (for learning curves):
+    rows with a number for ``epoch``, ``loss`` and ``accuracy``, and validation figures only where every
+    row has them as numbers. None when nothing usable is recorded."""
+    history = _mapping(meta.get("history"))
+    epochs = history.get("epochs")
+    rows = []
+    for row in epochs[:10_000] if isinstance(epochs, list) else []:
+        if isinstance(row, dict) and all(_number(row.get(key)) is not None for key in ("epoch", "loss", "accuracy")):
+            rows.append({key: row[key] for key in ("epoch", "loss", "accuracy", "val_loss", "val_accuracy")
+                         if _number(row.get(key)) is not None})
+    if not rows:
+        return None
+    if not all("val_loss" in r and "val_accuracy" in r for r in rows):
+        rows = [{key: r[key] for key in ("epoch", "loss", "accuracy")} for r in rows]
+    return {"epochs": rows, "best_epoch": _number(history.get("best_epoch"))}
+
+
+def note_other_data(meta: dict[str, Any], name: str, checksum: str | None, consequence: str) -> bool:
+    """Warn (:class:`~digitnet.data.DataNote`) when the model file records a data set other than the one
+    (``name``, ``checksum``) it is now used with, saying the ``consequence``; True if it warned.
+
+    Data sets are told apart by their fingerprint; a model that records none (quick runs on part of a
+    data set, arrays) is not compared.
+    """
+    from digitnet.data.errors import DataNote
+
+    about = summary(meta)
+    if about["checksum"] is None or checksum is None or about["checksum"] == checksum:
+        return False
+    warnings.warn(f"this model was trained on '{about['dataset'] or 'another data set'}', not on '{name}' "
+                  f"(their fingerprints differ); {consequence}", DataNote, stacklevel=2)
+    return True

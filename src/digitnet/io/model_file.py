@@ -7,17 +7,35 @@ Inside the archive:
 - ``param.<layer>.<name>``: one plain float array per parameter, and per state array a layer keeps
   (BatchNorm's running statistics), under the same names as before ``Layer.state`` existed.
 
-Loading uses ``allow_pickle=False``, so a file can hold only numbers and text. The network is rebuilt
-from the description (only known layer types), then every array is checked against the shape the
-description implies before it is used.
+A file from a stranger may claim anything, so loading checks what each part claims *before* paying for
+it, and reads nothing the checks have not passed:
+
+1. the file must be a regular file (not a device or a pipe), and a zip archive of a bounded number of
+   members;
+2. the description's member is read only if its header says it is a byte string of at most
+   :data:`MAX_DESCRIPTION_BYTES`; its JSON may nest at most :data:`MAX_NESTING` deep (NaN and
+   infinities read as null, unknown);
+3. every array's header (shape, type) is read, not its data: only float arrays, adding up to at most
+   :data:`MAX_ARRAY_BYTES`, each exactly as large as its member;
+4. the network's sizes are worked out from the architecture without building anything
+   (:func:`digitnet.nn.network.check_sizes`), then it is built from zeros (no random weights drawn);
+5. every array's shape is compared with the network's; only then is the data read (``allow_pickle=False``:
+   a file can hold only numbers and text) and checked to be finite.
+
+:func:`load_model` reads both kinds of file digitnet writes, one network or a committee of them
+(``io/committee_file.py``); :class:`ModelArchive` does the reading and checking for both.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
+import stat
 import zipfile
+import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -25,7 +43,7 @@ from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
 from digitnet.io.jsonable import json_default
-from digitnet.nn.network import Network
+from digitnet.nn.network import Network, SizeLimits, network_dtype
 
 if TYPE_CHECKING:
     from digitnet.nn.committee import Committee
@@ -36,6 +54,16 @@ FORMAT_VERSION = 1  # what save_model writes: one network
 NEWEST_FORMAT = 2
 META_KEY = "digitnet.json"
 PARAM_PREFIX = "param."
+#: digitnet's own descriptions take a few kilobytes (the training history is most of it)
+MAX_DESCRIPTION_BYTES = 8 * 2**20
+#: digitnet's own descriptions nest about six deep (architecture, layers, a layer, its kernel size)
+MAX_NESTING = 64
+#: all arrays together; the largest preset needs 7 MB, so this is twenty times more than any needs
+MAX_ARRAY_BYTES = 2**27
+MAX_MEMBERS = 10_000
+#: what reading a damaged archive can raise (besides DigitnetError)
+_READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error, NotImplementedError,
+                RuntimeError, UnicodeDecodeError, OverflowError, IndexError, TypeError)
 
 
 def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | None = None) -> Path:
@@ -49,7 +77,7 @@ def write_archive(path: "str | Path", meta: dict[str, Any], arrays: dict[str, np
     """The archive itself: ``meta`` as JSON, then each array as ``param.<name>``, written atomically."""
     path = Path(path)
     try:
-        blob = json.dumps(meta, indent=1, default=json_default).encode("utf-8")
+        blob = json.dumps(_finite_only(meta), indent=1, default=json_default, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
     entries = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
@@ -64,61 +92,219 @@ def load_model(path: "str | Path") -> "Network | Committee":
 
     A committee's file gives a :class:`~digitnet.nn.committee.Committee`, which predicts like a network.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise DigitnetError(f"{path} is a folder; give the path of a model file in it, like {path / 'default.npz'}")
-    if not path.is_file():
-        raise DigitnetError(f"no model file at {path}; train one with 'digitnet train --out {path}'")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            if META_KEY not in archive.files:
-                raise DigitnetError(f"{path} is not a digitnet model (an .npz archive without {META_KEY})")
-            meta = _parse_meta(path, archive[META_KEY])
-            arrays = {k[len(PARAM_PREFIX):]: archive[k] for k in archive.files if k.startswith(PARAM_PREFIX)}
-    except DigitnetError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        if not _starts_like_a_zip(path):  # NumPy's own guess for such a file talks of pickles
-            raise DigitnetError(f"{path} is not a digitnet model file (those are .npz archives, "
-                                "written by 'digitnet train')") from None
-        raise DigitnetError(f"{path} is not a readable digitnet model file ({_short(err)})") from None
-    if meta.get("kind") == "committee":
-        from digitnet.io.committee_file import committee_from_archive
+    with ModelArchive(path) as archive:
+        meta = archive.description()
+        if meta.get("kind") == "committee":
+            from digitnet.io.committee_file import committee_from_archive
 
-        return committee_from_archive(path, meta, arrays)
-    network = Network.from_config(meta["architecture"])
-    _check_arrays(path, network, arrays)
-    network.set_weights(arrays)
+            return committee_from_archive(archive, meta)
+        network = archive.network(meta["architecture"], PARAM_PREFIX)
     network.metadata = meta
     return network
 
 
-def _parse_meta(path: Path, raw: np.ndarray) -> dict[str, Any]:
+class ArrayHeader(NamedTuple):
+    """What an array member claims to be, read from its .npy header without its data."""
+
+    member: str
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+
+class ModelArchive:
+    """An open model file whose parts are checked, each before it is read (see the module docstring).
+
+    Use as a context manager; :meth:`description` gives the checked JSON description and
+    :meth:`network` the network that an architecture and the arrays under a name prefix make.
+    """
+
+    def __init__(self, path: "str | Path"):
+        self.path = path = Path(path)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise DigitnetError(f"no model file at {path}; train one with 'digitnet train --out {path}'") from None
+        except OSError as err:
+            raise DigitnetError(f"cannot read {path}: {err.strerror or err}") from None
+        if stat.S_ISDIR(mode):
+            raise DigitnetError(f"{path} is a folder; give the path of a model file in it, like {path / 'default.npz'}")
+        if not stat.S_ISREG(mode):
+            raise DigitnetError(f"{path} is not a regular file (a device, a pipe or a socket); give a model file")
+        self.bytes_claimed = 0
+        with self._reading():
+            self.zip = zipfile.ZipFile(path)
+        try:
+            infos = self.zip.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise self.damaged(f"it has {len(infos):,} members")
+            self.members = {info.filename: info for info in infos}
+            if len(self.members) != len(infos):
+                raise self.damaged("two of its members have the same name")
+            if META_KEY + ".npy" not in self.members:
+                raise DigitnetError(f"{path} is not a digitnet model (an .npz archive without {META_KEY})")
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def __enter__(self) -> "ModelArchive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.zip.close()
+
+    # -- the parts ---------------------------------------------------------------------------------
+    def description(self) -> dict[str, Any]:
+        """The JSON description, checked: bounded in size and depth, finite numbers, a known format."""
+        header = self.header(META_KEY)
+        if header.dtype != np.uint8 or len(header.shape) != 1 or header.shape[0] > MAX_DESCRIPTION_BYTES:
+            raise self.damaged(f"its description is not a text of at most {MAX_DESCRIPTION_BYTES // 2**20} MB")
+        blob = self.read(header).tobytes()
+        return parse_description(blob, self.path)
+
+    def arrays(self, prefix: str) -> dict[str, ArrayHeader]:
+        """The headers of the array members named ``prefix...``, by the rest of the name; each is
+        checked to be a float array, and all arrays read from this archive to fit :data:`MAX_ARRAY_BYTES`."""
+        found = {}
+        for member in self.members:
+            if member.startswith(prefix) and member.endswith(".npy"):
+                header = self.header(member[:-len(".npy")])
+                if header.dtype.kind != "f" or header.dtype.itemsize > 8:
+                    raise self.damaged(f"parameter {member[len(prefix):-4]} is {header.dtype}, not a float array")
+                self.bytes_claimed += math.prod(header.shape) * header.dtype.itemsize
+                if self.bytes_claimed > MAX_ARRAY_BYTES:
+                    raise self.damaged(f"its arrays claim more than {MAX_ARRAY_BYTES // 2**20} MB")
+                found[member[len(prefix):-len(".npy")]] = header
+        return found
+
+    def network(self, architecture: Any, prefix: str) -> Network:
+        """The network ``architecture`` describes, with the weights stored under ``prefix``."""
+        headers = self.arrays(prefix)
+        try:
+            dtype = network_dtype(architecture.get("dtype", "float32") if isinstance(architecture, dict) else None)
+            limits = SizeLimits(numbers=MAX_ARRAY_BYTES // dtype.itemsize)
+            network = Network.from_config(architecture, limits=limits)
+        except DigitnetError as err:
+            raise DigitnetError(f"{self.path} has an unusable architecture: {err}") from None
+        expected = network.named_arrays()
+        missing, extra = expected.keys() - headers.keys(), headers.keys() - expected.keys()
+        if missing or extra:
+            raise self.damaged(f"parameters missing {sorted(missing)} / unexpected {sorted(extra)}")
+        for name, header in headers.items():
+            if header.shape != expected[name].shape:
+                raise self.damaged(f"parameter {name} has shape {header.shape}, the architecture needs "
+                                   f"{expected[name].shape}")
+        for name, header in headers.items():
+            array = self.read(header)
+            if not np.all(np.isfinite(array)):
+                raise self.damaged(f"parameter {name} is not a finite float array")
+            expected[name][...] = array
+        return network
+
+    # -- reading members -----------------------------------------------------------------------------
+    def header(self, name: str) -> ArrayHeader:
+        """What the member ``name`` (.npy) claims: shape and type, read from its header alone; it must be
+        a plain array exactly as long as the member."""
+        member = name + ".npy"
+        info = self.members.get(member)
+        if info is None:
+            raise self.damaged(f"it has no {name}")
+        with self._reading(), self.zip.open(info) as f:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise self.damaged(f"{name} is stored in .npy format {version}, which digitnet does not read")
+            start = f.tell()
+        if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
+            raise self.damaged(f"{name} is not an array of plain numbers ({dtype}); nothing in it was read")
+        if start + math.prod(shape) * dtype.itemsize != info.file_size:
+            raise self.damaged(f"{name} claims {shape} values of {dtype} but its member holds "
+                               f"{info.file_size - start:,} bytes of data")
+        return ArrayHeader(member, tuple(int(n) for n in shape), dtype)
+
+    def read(self, header: ArrayHeader) -> np.ndarray:
+        """The data of an array whose header was checked (``allow_pickle=False``, bounded by the header)."""
+        with self._reading(), self.zip.open(self.members[header.member]) as f:
+            return np.lib.format.read_array(f, allow_pickle=False)
+
+    def damaged(self, reason: str) -> DigitnetError:
+        return DigitnetError(f"{self.path} is damaged: {reason}")
+
+    def _reading(self):
+        """Turn what a damaged archive makes zipfile or NumPy raise into one DigitnetError."""
+        return _ReadErrors(self.path)
+
+
+class _ReadErrors:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, err, tb) -> bool:
+        if kind is None or issubclass(kind, DigitnetError) or not issubclass(kind, _READ_ERRORS):
+            return False
+        if not _starts_like_a_zip(self.path):  # NumPy's own guess for such a file talks of pickles
+            raise DigitnetError(f"{self.path} is not a digitnet model file (those are .npz archives, "
+                                "written by 'digitnet train')") from None
+        raise DigitnetError(f"{self.path} is not a readable digitnet model file ({_short(err)})") from None
+
+
+# -- the description ---------------------------------------------------------------------------------
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def nesting(blob: bytes) -> int:
+    """How deep the JSON text ``blob`` nests ``[`` and ``{``, counted without parsing it (strings left out),
+    so that a description nested 200,000 deep is refused before the parser recurses into it."""
+    bare = np.frombuffer(_STRING.sub(b"", blob), dtype=np.uint8)
+    steps = np.zeros(len(bare), dtype=np.int32)
+    steps[(bare == ord("[")) | (bare == ord("{"))] = 1
+    steps[(bare == ord("]")) | (bare == ord("}"))] = -1
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _finite_or_none(text: str) -> float | None:
+    """A JSON number as a float; NaN, Infinity and numbers beyond a float's range (1e400) read as null."""
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _finite_only(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None: JSON has no such numbers, so a model
+    file holds null there (unknown), and reading it needs no special numbers either."""
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(v) for v in value]
+    return value
+
+
+def parse_description(blob: bytes, path: "str | Path") -> dict[str, Any]:
+    """The JSON description of a model file, checked: depth, finite numbers, format and version."""
+    if nesting(blob) > MAX_NESTING:
+        raise DigitnetError(f"{path} is damaged: its description nests deeper than {MAX_NESTING} levels")
     try:
-        meta = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        meta = json.loads(blob.decode("utf-8"), parse_constant=_finite_or_none, parse_float=_finite_or_none)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
         raise DigitnetError(f"{path} is damaged: its description is not valid JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise DigitnetError(f"{path} is not a digitnet model (unknown format)")
-    if not isinstance(meta.get("format_version"), int) or meta["format_version"] > NEWEST_FORMAT:
-        raise DigitnetError(f"{path} was written by a newer digitnet (format {meta.get('format_version')}); upgrade digitnet")
+    version = meta.get("format_version")
+    if "format_version" not in meta:
+        raise DigitnetError(f"{path} is damaged: its description has no format version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DigitnetError(f"{path} is damaged: its format version {version!r} is not a whole number from 1 up")
+    if version > NEWEST_FORMAT:
+        raise DigitnetError(f"{path} was written by a newer digitnet (format {version}); upgrade digitnet")
     if meta.get("kind") != "committee" and not isinstance(meta.get("architecture"), dict):
         raise DigitnetError(f"{path} is damaged: it has no architecture description")
     return meta
-
-
-def _check_arrays(path: Path, network: Network, arrays: dict[str, np.ndarray]) -> None:
-    expected = network.named_arrays()
-    missing, extra = expected.keys() - arrays.keys(), arrays.keys() - expected.keys()
-    if missing or extra:
-        raise DigitnetError(f"{path} is damaged: parameters missing {sorted(missing)} / unexpected {sorted(extra)}")
-    for name, array in arrays.items():
-        if array.shape != expected[name].shape:
-            raise DigitnetError(
-                f"{path} is damaged: parameter {name} has shape {array.shape}, the architecture needs {expected[name].shape}"
-            )
-        if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
-            raise DigitnetError(f"{path} is damaged: parameter {name} is not a finite float array")
 
 
 def _starts_like_a_zip(path: Path) -> bool:
@@ -128,4 +314,4 @@ def _starts_like_a_zip(path: Path) -> bool:
 
 
 def _short(err: Exception) -> str:
-    return str(err).splitlines()[0][:120] or type(err).__name__
+    return str(err).splitlines()[0][:120] if str(err) else type(err).__name__

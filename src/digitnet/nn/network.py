@@ -13,12 +13,15 @@ Three ways to describe one, from the shortest to the most explicit::
 
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
 from digitnet.errors import DigitnetError
+from digitnet.nn.initializers import without_drawing
 from digitnet.nn.inputs import INPUT_KINDS, to_input
 from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
 from digitnet.nn.layers import activation as make_activation
@@ -27,6 +30,27 @@ from digitnet.nn.parameters import Parameter, Parameters
 
 #: the output activation that goes with each loss when a network is built from sizes
 OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "sigmoid"}
+#: the number types a network computes in
+DTYPES = ("float32", "float64")
+#: prediction runs in batches of at most this many numbers in the widest layer's output (128 MB of
+#: float32): 4,096 images for the MLPs and LeNet-5, fewer for networks with wide feature maps
+PREDICT_NUMBERS = 2**25
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """The most a network described by someone else may need, checked before anything is built.
+
+    A model file's description says how big its network is. These bounds are far above every preset
+    (the largest has 1.7 million parameters and 14,400 numbers per image in its widest step) and
+    far below what would exhaust a machine, so a file that claims more is refused at once instead of
+    costing gigabytes or hours: see :func:`check_sizes`.
+    """
+
+    numbers: int = 2**25  # parameters and state, all layers together (128 MB in float32)
+    per_sample: int = 2**21  # numbers one sample needs inside one layer: its output or unfolded patches
+    work: int = 2**28  # multiply-adds one sample costs, all layers together
+    layers: int = 1000
 
 
 class Network:
@@ -45,7 +69,7 @@ class Network:
         if inputs not in INPUT_KINDS:
             raise DigitnetError(f"`inputs` must be one of {', '.join(INPUT_KINDS)}, got {inputs!r}", parameter="inputs")
         self.loss = get_loss(loss)
-        self.dtype = np.dtype(dtype)
+        self.dtype = network_dtype(dtype)
         self.inputs = inputs
         self.seed = seed
         self.rng = np.random.default_rng(seed)
@@ -101,7 +125,7 @@ class Network:
     def build(self, input_shape: "tuple[int, ...] | int") -> "Network":
         """Create every layer's parameters for samples of ``input_shape`` (e.g. 784 or (1, 28, 28)),
         then gather them into one flat array (``digitnet.nn.parameters``)."""
-        shape = (int(input_shape),) if np.isscalar(input_shape) else tuple(int(s) for s in input_shape)
+        shape = sample_shape(input_shape)
         self.input_shape = shape
         for layer in self.layers:
             shape = layer.build(shape, self.rng, self.dtype)
@@ -172,6 +196,8 @@ class Network:
         """
         X = self.as_input(X)
         labels, probabilities = [np.zeros(0, np.int64)], [np.empty((0,) + self.layers[-1].output_shape, self.dtype)]
+        widest = max(math.prod(layer.output_shape) for layer in self.layers)
+        batch_size = max(1, min(int(batch_size), PREDICT_NUMBERS // widest))
         for i in range(0, len(X), batch_size):
             z = self.forward(X[i:i + batch_size])
             if classes:
@@ -208,13 +234,39 @@ class Network:
                 "inputs": self.inputs}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Network":
-        try:
-            layers = [layer_from_config(c) for c in config["layers"]]
-            return cls(layers, loss=config["loss"], input_shape=config["input_shape"],
-                       dtype=config.get("dtype", "float32"), inputs=config.get("inputs", "pixels"))
-        except (KeyError, TypeError) as err:
-            raise DigitnetError(f"the network description is incomplete or malformed ({err})") from None
+    def from_config(cls, config: dict[str, Any], limits: SizeLimits | None = None) -> "Network":
+        """The network ``get_config`` describes, with fresh initial weights.
+
+        With ``limits`` (a description from a file: :func:`digitnet.io.load_model`), every size the
+        description implies is checked first (:func:`check_sizes`), and the network is built from
+        zeros, since its weights are about to be loaded: nothing random is drawn, nothing large is
+        made before it is known to fit.
+        """
+        if not isinstance(config, dict):
+            raise DigitnetError("the network description is malformed (not a JSON object)")
+        specs, loss, inputs = config.get("layers"), config.get("loss"), config.get("inputs", "pixels")
+        if not isinstance(specs, list) or not specs:
+            raise DigitnetError("the network description is malformed: `layers` must be a list of layers")
+        if limits is not None and len(specs) > limits.layers:
+            raise DigitnetError(f"the network description has {len(specs):,} layers, more than the "
+                                f"{limits.layers:,} allowed")
+        if not isinstance(loss, str) or not isinstance(inputs, str):
+            raise DigitnetError("the network description is malformed: `loss` and `inputs` must be names")
+        layers = []
+        for i, spec in enumerate(specs):
+            try:
+                layers.append(layer_from_config(spec))
+            except DigitnetError as err:
+                raise DigitnetError(f"layer {i} of the network description: {err}") from None
+        input_shape = config.get("input_shape")
+        dtype = config.get("dtype", "float32")
+        if limits is not None:
+            if input_shape is None:
+                raise DigitnetError("the network description has no `input_shape`")
+            check_sizes(layers, input_shape, dtype, limits)
+            with without_drawing():
+                return cls(layers, loss=loss, input_shape=input_shape, dtype=dtype, inputs=inputs)
+        return cls(layers, loss=loss, input_shape=input_shape, dtype=dtype, inputs=inputs)
 
     def get_weights(self) -> dict[str, np.ndarray]:
         """Copies of all parameters and state, keyed ``"<layer index>.<name>"``."""
@@ -251,6 +303,80 @@ class Network:
     def _require_built(self) -> None:
         if self.input_shape is None:
             raise DigitnetError("the network has no input size yet: give the first layer an input_dim or call build()")
+
+
+def network_dtype(dtype) -> np.dtype:
+    """``dtype`` as the NumPy type a network computes in: float32 or float64, nothing else."""
+    try:
+        parsed = np.dtype(dtype)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.name not in DTYPES:
+        raise DigitnetError(f"`dtype` must be float32 or float64, got {dtype!r}", parameter="dtype")
+    return parsed
+
+
+def sample_shape(shape) -> tuple[int, ...]:
+    """The shape of one input sample: a positive whole number (784) or up to three of them ((1, 28, 28))."""
+    items = [shape] if isinstance(shape, (int, np.integer)) else shape
+    if isinstance(items, (list, tuple)) and 1 <= len(items) <= 3 and all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in items):
+        return tuple(int(n) for n in items)
+    raise DigitnetError(f"an input shape must be one to three positive whole numbers, like 784 or (1, 28, 28); "
+                        f"got {shape!r}", parameter="input_shape")
+
+
+def check_sizes(layers: list[Layer], input_shape, dtype, limits: SizeLimits) -> int:
+    """Work out what ``layers`` would need for samples of ``input_shape``, without building them, and
+    raise :class:`DigitnetError` where that passes ``limits``; return the number of parameters and state.
+
+    Each layer says its output shape (``compute_output_shape``) and the shapes of its initial parameters
+    (``create_params`` under :func:`~digitnet.nn.initializers.without_drawing`, which costs nothing).
+    Besides its output, a layer with a ``kernel_size`` (a convolution) needs its padded input and its
+    unfolded patches (``im2col``: channels x kernel x output positions) for each sample.
+    """
+    shape, dtype = sample_shape(input_shape), network_dtype(dtype)
+    numbers = work = 0
+    rng = np.random.default_rng(0)
+    for i, layer in enumerate(layers):
+        what = f"layer {i} ({layer.type_name})"
+        with _layer_errors(what, shape):
+            out = tuple(int(n) for n in layer.compute_output_shape(shape))
+        if not out or min(out) < 1:
+            raise DigitnetError(f"{what} gives an empty output {out} for its input of shape {shape}")
+        inside = math.prod(out)
+        kernel = getattr(layer, "kernel_size", None)
+        if kernel is not None and len(shape) == 3 and len(out) == 3:
+            pad = getattr(layer, "padding", (0, 0))
+            inside = max(inside, shape[0] * kernel[0] * kernel[1] * out[1] * out[2],
+                         shape[0] * (shape[1] + 2 * pad[0]) * (shape[2] + 2 * pad[1]))
+        if inside > limits.per_sample:
+            raise DigitnetError(f"{what} would need {inside:,} numbers for each sample, more than the "
+                                f"{limits.per_sample:,} allowed; the description is damaged or not meant for digitnet")
+        with _layer_errors(what, shape), without_drawing():
+            arrays = [*layer.create_params(shape, rng, dtype).values(), *layer.create_state(shape, dtype).values()]
+        sizes = [math.prod(a.shape) for a in arrays]
+        numbers += sum(sizes)
+        if numbers > limits.numbers:
+            raise DigitnetError(f"the network would have more than {limits.numbers:,} parameters (at {what}); "
+                                "the description is damaged or not meant for digitnet")
+        work += sum(sizes) * (math.prod(out[1:]) if len(out) == 3 else 1)  # a kernel's weights meet every position
+        if work > limits.work:
+            raise DigitnetError(f"the network would take more than {limits.work:,} multiply-adds for each sample "
+                                f"(at {what}); the description is damaged or not meant for digitnet")
+        shape = out
+    return numbers
+
+
+@contextlib.contextmanager
+def _layer_errors(what: str, shape: tuple[int, ...]) -> Iterator[None]:
+    """A layer that cannot be sized for its input, whatever it raises, as one DigitnetError naming it."""
+    try:
+        yield
+    except DigitnetError as err:
+        raise DigitnetError(f"{what}: {err}") from None
+    except (TypeError, ValueError, OverflowError, IndexError, ZeroDivisionError) as err:
+        raise DigitnetError(f"{what} does not fit its input of shape {shape} ({err})") from None
 
 
 def _dense_output(layers: list[Layer]) -> int | None:

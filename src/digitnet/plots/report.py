@@ -28,6 +28,9 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
     ``predictions``, ``network.predict_with_proba(images)``, spares the pass when the caller has it.
     """
     out = Path(out_dir)
+    if not len(labels):
+        raise DigitnetError("the pictures of a model need test images, and there are none (`plots`)",
+                            parameter="plots")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

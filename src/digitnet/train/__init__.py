@@ -5,7 +5,7 @@ the trainer, and importing it eagerly here would go round in a circle.
 """
 
 from digitnet.train.history import History
-from digitnet.train.step import TrainingDiverged, train_step
+from digitnet.train.step import TrainingDiverged, TrainingFailed, TrainingNote, train_step
 from digitnet.train.trainer import Trainer, count_correct, evaluate
 
 
@@ -17,4 +17,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'digitnet.train' has no attribute {name!r}")
 
 
-__all__ = ["History", "TrainedModel", "Trainer", "TrainingDiverged", "count_correct", "evaluate", "run", "train_step"]
+__all__ = ["History", "TrainedModel", "Trainer", "TrainingDiverged", "TrainingFailed", "TrainingNote", "count_correct", "evaluate", "run",
+           "train_step"]

@@ -11,15 +11,20 @@ files carry the same keys. The steps, in order:
    choice, or a set given by the caller (tutorial 5 validates on half of the test set);
 4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
    lowest validation loss;
-5. score the test images, if the data set has any, in one pass that can also keep the probabilities
+5. refuse a run that learned nothing (:func:`nothing_learned`): its kept weights classify no better than
+   always answering the commonest class, as a run with far too high a learning rate does even when its
+   loss stays a (huge) number. The caller gets :class:`~digitnet.train.TrainingFailed` instead of a
+   model, so nothing can be saved over a good one;
+6. score the test images, if the data set has any, in one pass that can also keep the probabilities
    for pictures;
-6. write down what a model file stores: the recipe (with its generated description), the seed, the
+7. write down what a model file stores: the recipe (with its generated description), the seed, the
    data set's name and fingerprint, the class names, the metrics and the history.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,13 +35,18 @@ import numpy as np
 from digitnet._version import __version__
 from digitnet.data.mnist import Dataset, validation_split
 from digitnet.errors import DigitnetError
+from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import Recipe
 from digitnet.train.history import History
+from digitnet.train.step import TrainingFailed, TrainingNote
 
 #: the keys of ``TrainedModel.metrics``, whichever way the model was trained
 METRIC_KEYS = ("test_accuracy", "val_accuracy", "val_loss", "best_epoch", "epochs_run", "train_seconds",
                "test_seconds")
+#: how clearly a run must beat always answering the commonest class: by this many standard errors of
+#: that class's share, and by at least MIN_MARGIN (see nothing_learned)
+CHANCE_MARGIN, MIN_MARGIN = 1.0, 0.005
 
 
 @dataclass
@@ -57,14 +67,20 @@ class TrainedModel:
 
 def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tuple" = "last",
         log: Callable[[str], None] | None = None, progress: bool = False, callbacks: tuple = (),
-        keep_probabilities: bool = False, class_names: "list[str] | None" = None) -> TrainedModel:
+        keep_probabilities: bool = False, class_names: "list[str] | None" = None,
+        if_nothing_learned: str = "fail") -> TrainedModel:
     """Train ``recipe`` on ``data`` from ``seed`` (see the module docstring for the steps).
 
     ``validation`` is ``"last"`` (the last ``recipe.val_size`` training images), ``"random"`` (as many,
     chosen with the seed) or a pair ``(images, labels)``. ``log`` receives progress lines; ``callbacks``
     go to the trainer. Ctrl-C stops training and keeps the best weights so far (``history.interrupted``).
     Labels are class numbers 0..K-1; ``class_names`` (default "0", "1", ...) say what they stand for.
+    A run that learned nothing raises :class:`~digitnet.train.TrainingFailed`; with
+    ``if_nothing_learned="note"`` (quick runs that only show that everything works: one short epoch of
+    a sigmoid CNN is often still at chance) it warns (:class:`~digitnet.train.TrainingNote`) instead.
     """
+    if if_nothing_learned not in ("fail", "note"):
+        raise DigitnetError(f"`if_nothing_learned` must be 'fail' or 'note', got {if_nothing_learned!r}")
     if recipe.protocol:
         raise DigitnetError(f"preset {recipe.name!r} follows its tutorial's own protocol ({recipe.protocol}), "
                             f"not epochs of training; run it through digitnet.tutorials "
@@ -79,6 +95,14 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
+    images = "validation" if len(x_val) else "training"
+    shortfall = nothing_learned(history, y_val if len(x_val) else y_train, images)
+    if shortfall and if_nothing_learned == "fail":
+        raise TrainingFailed(f"training failed: {shortfall}; the learning rate (`lr` {recipe.lr:g}) is probably "
+                             "too high, or the run too short. No model was kept", parameter="lr")
+    if shortfall:
+        warnings.warn(f"{recipe.name} has learned nothing yet in this short run: {shortfall}", TrainingNote,
+                      stacklevel=2)
     started = time.perf_counter()
     classes = probabilities = None
     if len(data.test_labels):
@@ -96,8 +120,35 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities))
 
 
+def nothing_learned(history: History, labels: np.ndarray, images: str = "validation") -> str | None:
+    """Why the kept weights count as having learned nothing, or None when they did better than chance.
+
+    Chance is always answering the commonest class among ``labels``, the labels of the images the
+    accuracy was measured on (``images``: "validation", or "training" when nothing was held out):
+    10.9% on MNIST's validation images (the last 10,000 training images), 50% for two balanced classes. A network that learned anything
+    beats it; one whose learning rate is far too high ends at or below it (it answers one class, or
+    noise), often with a loss that stays finite (``lr`` 1e6: a loss of 4e18 and 9.7%), which the NaN
+    check cannot see. The run must beat chance by one standard error of the commonest class's share,
+    sqrt(p (1 - p) / n), and by at least half a point, so that a stuck network that happens to land a
+    little above chance does not pass, while a tiny run that learned a little does: with 60 validation
+    images and chance at 13.3% that asks 17.7%; on MNIST's 10,000, 11.4% where chance is 10.9%.
+    """
+    best = history.best if images == "validation" and history.best else history.epochs[-1]
+    accuracy = best.get("val_accuracy" if images == "validation" else "accuracy")
+    counts = np.bincount(as_labels(np.asarray(labels)))
+    if accuracy is None or not counts.size:
+        return None
+    n, chance = int(counts.sum()), float(counts.max() / counts.sum())
+    if accuracy >= chance + max(CHANCE_MARGIN * np.sqrt(chance * (1 - chance) / n), MIN_MARGIN):
+        return None
+    return (f"the kept weights classify {accuracy:.1%} of the {n:,} {images} images correctly, no better than "
+            f"always answering the commonest class ({chance:.1%})")
+
+
 def split(network: Network, recipe: Recipe, data: Dataset, seed: int, validation) -> tuple:
     """(train x, train y, validation x, validation y), the images already in the network's input form."""
+    if not len(data.train_images):
+        raise DigitnetError(f"the data set '{data.name}' has no training images")
     x = network.as_input(data.train_images)
     y = np.asarray(data.train_labels)
     if isinstance(validation, tuple):

@@ -17,7 +17,16 @@ from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer
 
 
-class TrainingDiverged(DigitnetError):
+class TrainingFailed(DigitnetError):
+    """A training run ended without a model worth keeping (see :func:`digitnet.train.runner.nothing_learned`)."""
+
+
+class TrainingNote(UserWarning):
+    """What a run that is only meant to show that everything works (a quick run) says instead of
+    failing; issued through :mod:`warnings`, and printed as a note by the command line."""
+
+
+class TrainingDiverged(TrainingFailed):
     """The loss became NaN or infinite: the weights are garbage from here on."""
 
 

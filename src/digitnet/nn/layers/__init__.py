@@ -20,9 +20,9 @@ def layer_from_config(config: dict) -> Layer:
     from digitnet.errors import DigitnetError
 
     kind = config.get("type") if isinstance(config, dict) else None
-    if kind not in LAYER_TYPES:
+    if not isinstance(kind, str) or kind not in LAYER_TYPES:
         raise DigitnetError(f"unknown layer type {kind!r}; known types: {', '.join(sorted(LAYER_TYPES))}")
     try:
         return LAYER_TYPES[kind].from_config(config)
-    except TypeError as err:
+    except (TypeError, ValueError, OverflowError) as err:  # a missing or unknown setting, "abc" for a size
         raise DigitnetError(f"bad settings for a {kind!r} layer: {err}") from None
