@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: train test install clean system-packages handwriting bench
+.PHONY: train test install clean system-packages handwriting bench packaged-model
 
 $(BIN)/digitnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ handwriting: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run_all.py
+
+# the trained model inside the package (src/digitnet/models/default.npz): the default preset, seed 0
+packaged-model: install
+	$(BIN)/python scripts/make_packaged_model.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

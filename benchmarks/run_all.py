@@ -20,12 +20,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "epoch": ["epoch.py"],
+    "cnn_epoch": ["cnn_epoch.py"],
     "inference": ["inference.py"],
     "nielsen": ["nielsen.py"],
     "time_to_98": ["time_to_98.py"],
     "memory": ["memory.py"],
 }
-QUICK = {"epoch": ["--rounds", "3"], "inference": ["--rounds", "3", "--single", "200"], "nielsen": ["--rounds", "1"],
+QUICK = {"epoch": ["--rounds", "3"], "cnn_epoch": ["--rounds", "1", "--images", "1280"], "inference": ["--rounds", "3", "--single", "200"], "nielsen": ["--rounds", "1"],
          "time_to_98": ["--rounds", "1"]}
 
 

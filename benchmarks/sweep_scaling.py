@@ -1,7 +1,7 @@
 """How much a Dask cluster speeds up many trainings: the same 8-trial sweep serially and on a local
 cluster, in one run, and on paper what N machines would give for the CNN ladder.
 
-    python benchmarks/sweep_scaling.py                        # 8 trials of 'default' for 1 epoch on MNIST
+    python benchmarks/sweep_scaling.py                        # 8 trials of 'mlp-512' for 1 epoch on MNIST
     python benchmarks/sweep_scaling.py --train-images 20000   # a quicker check that it works
     python benchmarks/sweep_scaling.py --ladder-json reproduce/reproduce.json --machines 1,2,3,5,9
 
@@ -61,7 +61,7 @@ def the_sweep(epochs: int):
     from digitnet.presets import get_preset
     from digitnet.scale.sweep import Search, Space
 
-    base = get_preset("default").with_overrides(epochs=epochs)
+    base = get_preset("mlp-512").with_overrides(epochs=epochs)
     return Search(base, Space.parse([["lr", "0.02", "0.05", "0.1", "0.2"], ["batch_size", "64", "128"]]))
 
 

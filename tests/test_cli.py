@@ -88,11 +88,11 @@ def test_divergence_is_reported_not_saved(tiny_data, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_default_recipe_learns_real_mnist_quickly(mnist, tmp_path, capsys):
-    """Two epochs of the default recipe already beat 96% on the real test set."""
-    code, out, err = run(capsys, "train", "--epochs", "2", "--quiet", "--out", str(tmp_path / "m.npz"))
+    """One epoch of the default recipe (the CNN) already beats 97% on the real test set."""
+    code, out, err = run(capsys, "train", "--epochs", "1", "--quiet", "--out", str(tmp_path / "m.npz"))
     assert code == 0, err
     accuracy = float(out.split("test accuracy ")[1].split("%")[0])
-    assert accuracy > 96.0
+    assert accuracy > 97.0
 
 
 def test_ctrl_c_during_training_saves_the_best_model_so_far(tiny_data, tmp_path, capsys, monkeypatch):

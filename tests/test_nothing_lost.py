@@ -52,7 +52,7 @@ def test_the_check_is_in_the_one_training_run_so_every_entry_point_has_it(tiny_d
 
     ds = load_mnist(tiny_data, download=False)
     with pytest.raises(TrainingFailed, match="no better than always answering the commonest class"):
-        run(get_preset("default").with_overrides(lr=1e6, epochs=2, val_size=50), ds, 0)
+        run(get_preset("mlp-512").with_overrides(lr=1e6, epochs=2, val_size=50), ds, 0)
     with pytest.raises(TrainingFailed):  # here the loss diverges; learning little only warns (TrainingNote)
         DigitClassifier(lr=1e6, epochs=2).fit(ds.train_images, ds.train_labels)
 
@@ -60,7 +60,7 @@ def test_the_check_is_in_the_one_training_run_so_every_entry_point_has_it(tiny_d
 def test_a_quick_run_still_at_chance_gets_a_note_instead(tiny_data):
     ds = load_mnist(tiny_data, download=False)
     with pytest.warns(TrainingNote, match="has learned nothing yet in this short run"):
-        trained = run(get_preset("default").with_overrides(lr=1e6, epochs=1, val_size=50), ds, 0,
+        trained = run(get_preset("mlp-512").with_overrides(lr=1e6, epochs=1, val_size=50), ds, 0,
                       if_nothing_learned="note")
     assert trained.metrics["val_accuracy"] is not None
 
@@ -287,7 +287,7 @@ def test_reading_pictures_with_a_model_of_another_data_set_gets_a_warning(tiny_d
     ds = load_mnist(tiny_data, download=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        trained = run(get_preset("default").with_overrides(epochs=2, val_size=50), ds, 0)
+        trained = run(get_preset("mlp-512").with_overrides(epochs=2, val_size=50), ds, 0)
     with pytest.warns(DataNote, match="trained on 'tiny', not on 'mnist'.*may read them poorly"):
         check_digit_model(trained.network)
     trained.network.metadata["dataset"]["checksum"] = None  # recorded no fingerprint: nothing to compare

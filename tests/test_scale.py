@@ -31,7 +31,7 @@ from digitnet.scale.sweep import Search, Space, run_sweep  # noqa: E402
 from digitnet.scale.trial import DataSpec, TrialPool  # noqa: E402
 
 #: a small MLP that learns the tiny data in a few steps; trials differ in the swept settings
-TINY = ["--model", "default", "--layers", "784,32,10", "--augment", "none", "--val-size", "50", "--epochs", "2"]
+TINY = ["--model", "mlp-512", "--layers", "784,32,10", "--augment", "none", "--val-size", "50", "--epochs", "2"]
 pytestmark = pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
 
 
@@ -51,7 +51,7 @@ def address(client):
 
 
 def tiny_recipe():
-    return get_preset("default").with_overrides(layers=(784, 32, 10), augment="none", val_size=50, epochs=2)
+    return get_preset("mlp-512").with_overrides(layers=(784, 32, 10), augment="none", val_size=50, epochs=2)
 
 
 def test_a_sweep_runs_end_to_end_on_a_scheduler_address(tiny_data, tmp_path, address, capsys):

@@ -47,16 +47,16 @@ def test_info_describes_what_was_trained_after_overrides(tiny_data, tmp_path, ca
     capsys.readouterr()
     assert main(["info", str(model)]) == 0
     out = capsys.readouterr().out
-    assert "recipe 'default' with layers 784-100-10, sigmoid, augment none, lr 0.5" in out
-    assert "784-100-10 MLP, sigmoid units" in out and "shift" not in out and "512" not in out
+    assert "recipe 'mlp-512' with layers 784-100-10, sigmoid, augment none, lr 0.5" in out
+    assert "784-100-10 MLP, sigmoid units" in out and "shift" not in out and "784-512" not in out
     assert "data: tiny" in out
 
 
 def test_a_description_is_generated_from_the_settings():
-    recipe = get_preset("default").with_overrides(lr=0.5, epochs=3)
-    assert recipe.label == "'default' with lr 0.5, 3 epochs"
+    recipe = get_preset("mlp-512").with_overrides(lr=0.5, epochs=3)
+    assert recipe.label == "'mlp-512' with lr 0.5, 3 epochs"
     assert "lr 0.5" in recipe.description and "3 epochs" in recipe.description
-    assert get_preset("default").with_overrides(lr=get_preset("default").lr).label == "'default'"  # no real change
+    assert get_preset("mlp-512").with_overrides(lr=get_preset("mlp-512").lr).label == "'mlp-512'"  # no real change
     assert Recipe.from_dict(recipe.to_dict()) == recipe
 
 

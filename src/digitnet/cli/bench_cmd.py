@@ -13,7 +13,7 @@ from pathlib import Path
 
 from digitnet.errors import DigitnetError
 
-NAMES = ("epoch", "inference", "nielsen", "time_to_98", "memory")
+NAMES = ("epoch", "cnn_epoch", "inference", "nielsen", "time_to_98", "memory")
 
 
 def add_parser(sub) -> None:

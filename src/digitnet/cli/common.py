@@ -50,13 +50,45 @@ def add_recipe_args(parser: argparse.ArgumentParser) -> None:
                            help=meta["help"] + (" (MLP presets only)" if meta["mlp_only"] else ""))
 
 
+#: the preset ``--model`` means when it is not given: the CNN, or the MLP when MLP options (--layers...) are
+DEFAULT_PRESET, DEFAULT_MLP_PRESET = "default", "mlp-512"
+MODEL_HELP = (f"named recipe to start from (default: {DEFAULT_PRESET}, a small CNN; {DEFAULT_MLP_PRESET} when "
+              "MLP options such as --layers or --activation are given)")
+
+
 def recipe_from_args(args: argparse.Namespace):
-    """The preset named by ``--model``, with every recipe flag that was given applied to it."""
+    """The preset named by ``--model``, with every recipe flag that was given applied to it.
+
+    Without ``--model``, options that only an MLP has (``--layers``, ``--activation``...) start from the
+    MLP preset rather than failing on the CNN; the recipe's label says which preset it started from.
+    """
     from digitnet.presets import get_preset
     from digitnet.presets.recipe import settings_fields
 
-    return get_preset(args.model).with_overrides(**{f.name: getattr(args, f.name, None) for f in settings_fields()
-                                                    if f.metadata["cli"]})
+    changes = {f.name: getattr(args, f.name, None) for f in settings_fields() if f.metadata["cli"]}
+    name = args.model
+    if name is None:
+        mlp_options = any(changes.get(f.name) is not None for f in settings_fields() if f.metadata["mlp_only"])
+        name = DEFAULT_MLP_PRESET if mlp_options else DEFAULT_PRESET
+    return get_preset(name).with_overrides(**changes)
+
+
+def add_model_arg(parser: argparse.ArgumentParser) -> None:
+    """An optional MODEL: a model file, or (left out) the trained model that ships with digitnet."""
+    parser.add_argument("model", metavar="MODEL", nargs="?", help="a model file written by 'digitnet train' "
+                        "(default: the model packaged with digitnet)")
+
+
+def model_path(given: "str | None", quiet: bool = False) -> str:
+    """The model file to use: the one given, else the packaged one, said on stderr so nobody is misled."""
+    if given:
+        return given
+    from digitnet.models import packaged_model_path
+
+    path = packaged_model_path()
+    if not quiet:
+        print(f"digitnet: using the packaged model {path} (give a model file to use another)", file=sys.stderr)
+    return str(path)
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:

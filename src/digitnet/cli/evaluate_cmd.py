@@ -10,7 +10,7 @@ from digitnet.cli import common
 def add_parser(sub) -> None:
     p = sub.add_parser("evaluate", help="score a saved model on the test set",
                        description="Print a saved model's test accuracy, confusion matrix and per-class report.")
-    p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
+    common.add_model_arg(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--plots", metavar="DIR", help="also draw the confusion heat map, the worst mistakes, sample "
                    "images, first-layer weights and (if recorded) learning curves into DIR")
@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.io.metadata import note_other_data
     from digitnet.metrics import format_confusion, format_report
 
+    args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     ds = common.load_data(args)
     if not len(ds.test_labels):

@@ -9,7 +9,7 @@ from digitnet.cli import common
 
 def add_parser(sub) -> None:
     p = sub.add_parser("info", help="describe a saved model", description="Describe a saved model file.")
-    p.add_argument("model", metavar="MODEL")
+    common.add_model_arg(p)
     p.add_argument("--json", action="store_true", help="print the whole description as JSON")
     p.set_defaults(run=run)
 
@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.io import load_model
     from digitnet.io.metadata import summary
 
+    args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     meta = network.metadata
     if args.json:

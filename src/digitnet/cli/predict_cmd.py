@@ -1,4 +1,7 @@
-"""``digitnet predict MODEL PICTURE...``: read pictures of single handwritten digits.
+"""``digitnet predict [MODEL] PICTURE...``: read pictures of single handwritten digits.
+
+The first argument is the model when it names a ``.npz`` file; otherwise every argument is a picture
+and the model packaged with digitnet reads them (``digitnet.models``).
 
 Each picture is prepared the way MNIST's digits were (see :mod:`digitnet.images`) before the network
 sees it; ``--save-28`` writes that 28x28 image so you can see why the network answered as it did.
@@ -23,8 +26,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("predict", help="read pictures of handwritten digits", description=(
         "Print the digit in each picture (PNG, JPEG, BMP, GIF, TIFF, WebP or a text grid of numbers), its "
         "probability and the next two guesses. Pictures are prepared like MNIST's digits first."))
-    p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
-    p.add_argument("pictures", metavar="PICTURE", nargs="+", help="picture files, folders or glob patterns")
+    p.add_argument("pictures", metavar="[MODEL] PICTURE", nargs="+",
+                   help="a model file written by 'digitnet train' (.npz; default: the packaged model), then "
+                        "picture files, folders or glob patterns")
     p.add_argument("--ink", choices=INK_CHOICES, default="auto",
                    help="dark ink on light paper, light ink on dark, or auto (decided from each picture)")
     p.add_argument("--naive", action="store_true",
@@ -32,6 +36,15 @@ def add_parser(sub) -> None:
     p.add_argument("--save-28", metavar="DIR", type=Path, help="save the 28x28 image the network saw, as PNG")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(run=run)
+
+
+def split_model(arguments: list[str]) -> tuple[str | None, list[str]]:
+    """(the model file, the pictures): the first argument is the model if it ends in .npz."""
+    if arguments[0].lower().endswith(".npz"):
+        if len(arguments) == 1:
+            raise DigitnetError(f"{arguments[0]} is a model; name at least one picture to read with it")
+        return arguments[0], arguments[1:]
+    return None, arguments
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -57,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.images.reading import check_digit_model, read_digit
     from digitnet.io import load_model
 
+    given, pictures = split_model(args.pictures)
+    args.model = common.model_path(given, quiet=args.json)
     network = load_model(args.model)
     check_digit_model(network)
-    paths = expand(args.pictures)
+    paths = expand(pictures)
     if args.save_28:
         try:
             args.save_28.mkdir(parents=True, exist_ok=True)

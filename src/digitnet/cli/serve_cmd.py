@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("serve", help="a web page to draw digits on", description=(
         "Serve a page where you draw a digit (or drop a photo) and watch the model's ten probabilities, "
         "plus a JSON API: POST a picture to /api/predict."))
-    p.add_argument("model", metavar="MODEL", help="a model file written by 'digitnet train'")
+    common.add_model_arg(p)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 opens it to "
                         "your network)")
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
 
+    args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     check_digit_model(network)
     try:

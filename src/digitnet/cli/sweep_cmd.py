@@ -23,9 +23,8 @@ def add_parser(sub) -> None:
         "Dask cluster (a local one by default), are ranked by validation accuracy (never by test accuracy), "
         "and are kept in --out: running the same command again resumes, training only what is missing. "
         "Other recipe options (--epochs 3 ...) are fixed for every trial."),
-        epilog="example: digitnet sweep --model default --epochs 3 --param lr 0.02 0.05 0.1 --param batch_size 64 128")
-    p.add_argument("--model", default="default", metavar="PRESET",
-                   help=f"named recipe to start from: {', '.join(PRESETS)} (default: default)")
+        epilog="example: digitnet sweep --model mlp-512 --epochs 3 --param lr 0.02 0.05 0.1 --param batch_size 64 128")
+    p.add_argument("--model", metavar="PRESET", help=common.MODEL_HELP)
     search = p.add_argument_group("search")
     search.add_argument("--param", nargs="+", action="append", default=[], metavar="NAME VALUE",
                         help="a setting and the values to try, e.g. --param lr 0.01 0.1 (repeat for more settings; "

@@ -18,8 +18,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a model and save it", description=(
         "Train a network, print per-epoch progress and the final test accuracy, and save the model. "
         "Options override the chosen preset's settings, and the saved description says which."))
-    p.add_argument("--model", default="default", metavar="PRESET",
-                   help=f"named recipe to start from: {', '.join(PRESETS)} (default: default)")
+    p.add_argument("--model", metavar="PRESET", help=common.MODEL_HELP)
     p.add_argument("--out", metavar="PATH", help="where to save the model (default: models/PRESET.npz); a run "
                    "stopped with Ctrl-C saves beside an existing file (PATH.interrupted.npz) instead of over it")
     p.add_argument("--plots", metavar="DIR", help="also draw learning curves, the confusion heat map, the worst "

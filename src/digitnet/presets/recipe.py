@@ -5,7 +5,7 @@ below made with :func:`~digitnet.presets.settings.setting`: its check, its help 
 shows it. From those fields come the command line's flags, the estimator's parameters,
 :meth:`Recipe.with_overrides` and the description saved in every model file, which is generated from
 the settings actually used, so it cannot drift from them. A preset changed by options says so: its
-:attr:`~Recipe.label` reads ``'default' with layers 784-100-10, sigmoid, lr 0.5``.
+:attr:`~Recipe.label` reads ``'mlp-512' with layers 784-100-10, sigmoid, lr 0.5``.
 
 A model file records ``recipe.to_dict()``; :meth:`Recipe.from_dict` turns that back into the recipe.
 """
@@ -109,7 +109,7 @@ class Recipe:
 
     @property
     def label(self) -> str:
-        """The preset's name, and what was changed from it: ``'default' with layers 784-100-10, lr 0.5``."""
+        """The preset's name, and what was changed from it: ``'mlp-512' with layers 784-100-10, lr 0.5``."""
         if not self.overrides:
             return repr(self.name)
         return f"{self.name!r} with {', '.join(self.show(name) for name in self.overrides)}"
@@ -158,7 +158,7 @@ class Recipe:
         if mlp_only and not self.is_mlp:
             raise DigitnetError(f"preset {self.name!r} is described layer by layer, and {', '.join(f'`{n}`' for n in mlp_only)} would "
                                 "replace it with an MLP under its name; these settings are for the MLP presets "
-                                "(e.g. 'default')", parameter=mlp_only[0])
+                                "(e.g. 'mlp-512')", parameter=mlp_only[0])
         new = replace(self, **changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self, k)}
         order = [f.name for f in fields(self)]
