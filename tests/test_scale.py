@@ -252,3 +252,24 @@ def test_reproduce_sends_the_ladder_to_a_scheduler_address(tiny_data, tmp_path, 
     table = json.loads((tmp_path / "reproduce.json").read_text())
     assert table["cluster"] is True and f"--scheduler {address}" in table["command"]
     assert table["results"][0]["metrics"]["runs"][0]["test_accuracy"] is not None
+
+
+def test_a_committee_reuses_members_kept_in_a_folder(tiny_data, tmp_path, capsys):
+    """Members the ladder (or an earlier committee) saved as PRESET-sSEED.npz are read, not trained again."""
+    from digitnet.scale.committee import member_file
+
+    members = tmp_path / "members"
+    def args(n: int, out: str) -> list[str]:
+        return ["train", *TINY, "--committee", str(n), "--serial", "--data", str(tiny_data), "--members", str(members),
+                "--out", str(tmp_path / out)]
+
+    assert main(args(2, "two.npz")) == 0
+    recipe = get_preset("mlp-512").with_overrides(layers=(784, 32, 10), augment="none", val_size=50, epochs=2)
+    assert all(member_file(members, recipe, seed).is_file() for seed in (0, 1))
+    capsys.readouterr()
+    assert main(args(3, "three.npz")) == 0
+    said = capsys.readouterr().out
+    assert said.count("read from") == 2 and "training 1 members" in said
+    three = load_model(tmp_path / "three.npz")
+    two = load_model(tmp_path / "two.npz")
+    assert np.array_equal(three.members[0].get_weights()["0.W"], two.members[0].get_weights()["0.W"])

@@ -31,6 +31,9 @@ def add_parser(sub) -> None:
     p.add_argument("--committee", type=common.positive_int, metavar="N",
                    help="train N networks (seeds SEED, SEED+1, ...) side by side on a Dask cluster and save them "
                         "as one model that averages their probabilities (docs/scale-out.md)")
+    p.add_argument("--members", type=Path, metavar="DIR",
+                   help="with --committee: keep each member in DIR as PRESET-sSEED.npz and reuse those already "
+                        "there (the names digitnet reproduce --models gives the CNN ladder's models)")
     common.add_data_args(p)
     common.add_cluster_args(p, default="local")
     p.set_defaults(run=run)
@@ -81,9 +84,14 @@ def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
 
     if args.committee < 2:
         raise DigitnetError(f"--committee needs at least 2 networks, got {args.committee}")
+    if args.members is not None:
+        from digitnet.io.atomic import check_writable
+
+        check_writable(args.members / "member.npz", "--members")
     say = (lambda msg: None) if args.quiet else print
     with common.open_pool(args, data=ds) as pool:
-        trained = train_committee(recipe, pool, range(args.seed, args.seed + args.committee), ds, log=say)
+        trained = train_committee(recipe, pool, range(args.seed, args.seed + args.committee), ds, log=say,
+                                  members_folder=args.members)
     trained.save(out)
     metrics = trained.metrics
     mean, spread = mean_and_spread(metrics["members_test_accuracy"])

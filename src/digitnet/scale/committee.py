@@ -39,30 +39,57 @@ class TrainedCommittee:
                               [member.metadata for member in self.committee.members])
 
 
+def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
+    """Where a member is kept: the name the CNN ladder gives its models (``best-s0.npz``), so each reuses the other's."""
+    return Path(folder) / f"{recipe.name}-s{seed}.npz"
+
+
 def train_committee(recipe: Recipe, pool: TrialPool, seeds, data=None,
-                    log: Callable[[str], None] | None = None) -> TrainedCommittee:
+                    log: Callable[[str], None] | None = None, members_folder: "Path | None" = None) -> TrainedCommittee:
     """Train one member per seed on ``pool`` and combine them; ``data`` (the loaded data set) is where
-    the committee's own validation and test accuracy are measured."""
+    the committee's own validation and test accuracy are measured.
+
+    With ``members_folder``, a member already trained there (same recipe, seed and data, finished: the
+    rule of :func:`digitnet.tutorials.ladder.saved_metrics`) is read instead of trained again, and each
+    newly trained member is saved there too.
+    """
+    from digitnet.io import load_model
+    from digitnet.tutorials.ladder import saved_metrics
+
     say = log or (lambda message: None)
     seeds = [int(s) for s in seeds]
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
         raise DigitnetError(f"a committee needs at least two different seeds, got {seeds}", parameter="committee")
-    keys = [pool.submit(recipe, seed) for seed in seeds]
-    say(f"training {len(seeds)} members of {recipe.label} " + ("on the cluster" if pool.parallel else "one after the other"))
-    for done, outcome in enumerate(pool.as_completed(), start=1):
+    checksum = getattr(data, "checksum", None)
+    kept: dict[int, tuple[Any, dict]] = {}
+    for seed in seeds if members_folder is not None else ():
+        path = member_file(members_folder, recipe, seed)
+        metrics = saved_metrics(path, recipe, seed, checksum)
+        if metrics is not None:
+            kept[seed] = (load_model(path), metrics)
+            say(f"member seed {seed}: test {metrics['test_accuracy']:.2%}, read from {path}")
+    keys = {seed: pool.submit(recipe, seed) for seed in seeds if seed not in kept}
+    if keys:
+        say(f"training {len(keys)} members of {recipe.label} "
+            + ("on the cluster" if pool.parallel else "one after the other"))
+    for done, outcome in enumerate(pool.as_completed() if keys else (), start=1):
         m = outcome.metrics
-        say(f"member {done}/{len(seeds)}, seed {outcome.seed}: " + (
+        say(f"member {done}/{len(keys)}, seed {outcome.seed}: " + (
             f"test {m['test_accuracy']:.2%}, {m['train_seconds']:.0f}s on {outcome.worker}" if outcome.ok and
             m.get("test_accuracy") is not None else f"{outcome.status}: {outcome.error}"))
-    outcomes = [pool.result(key) for key in keys]
-    failed = [o for o in outcomes if not o.ok]
+    outcomes = {seed: pool.result(key) for seed, key in keys.items()}
+    failed = [o for o in outcomes.values() if not o.ok]
     if failed:
         raise DigitnetError("committee members failed: " + "; ".join(f"seed {o.seed}: {o.error}" for o in failed))
-    members = [o.network() for o in outcomes]
+    for seed, outcome in outcomes.items():
+        if members_folder is not None:
+            outcome.save(member_file(members_folder, recipe, seed))
+        kept[seed] = (outcome.network(), outcome.metrics)
+    members, member_metrics = [kept[s][0] for s in seeds], [kept[s][1] for s in seeds]
     committee = Committee(members)
-    metrics = {"members_test_accuracy": [o.metrics.get("test_accuracy") for o in outcomes],
-               "members_val_accuracy": [o.metrics.get("val_accuracy") for o in outcomes],
-               "train_seconds": round(sum(o.metrics.get("train_seconds") or 0 for o in outcomes), 3),
+    metrics = {"members_test_accuracy": [m.get("test_accuracy") for m in member_metrics],
+               "members_val_accuracy": [m.get("val_accuracy") for m in member_metrics],
+               "train_seconds": round(sum(m.get("train_seconds") or 0 for m in member_metrics), 3),
                "test_accuracy": None, "val_accuracy": None}
     if data is not None:
         if len(data.test_labels):
@@ -76,7 +103,7 @@ def train_committee(recipe: Recipe, pool: TrialPool, seeds, data=None,
                 "metrics": metrics, "dataset": first.get("dataset"), "classes": first.get("classes"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
     committee.metadata = metadata
-    return TrainedCommittee(committee, recipe, metrics, metadata, outcomes)
+    return TrainedCommittee(committee, recipe, metrics, metadata, list(outcomes.values()))
 
 
 def mean_and_spread(values) -> tuple[float, float]:
