@@ -91,14 +91,17 @@ CNN_PRESETS = [
                       conv(64, 5), layer("batchnorm"), layer("relu"), layer("maxpool2d", size=2),
                       layer("flatten"), dense(512), layer("batchnorm"), layer("relu"), layer("dropout", rate=0.5),
                       dense(10)),
-           optimizer="nesterov", lr=0.05, batch_size=128, epochs=20, schedule="cosine", weight_decay=5e-4,
-           augment="affine:rot=10,scale=0.1,shift=2"),
+           optimizer="nesterov", lr=0.05, batch_size=128, epochs=40, schedule="cosine", weight_decay=5e-4,
+           augment="affine:rot=10,scale=0.1,shift=2", label_smoothing=0.1, weight_average=0.999),
 ]
 #: what ``digitnet train`` trains and the package ships: small enough to train in under a minute on two
-#: cores and to ship in well under a megabyte, accurate enough (99.2% and up) to read your own digits
+#: cores and to ship in well under a megabyte, accurate enough (99.2% and up) to read your own digits.
+#: Pooling comes before batch norm and ReLU, so they see a quarter of the numbers, and the first
+#: convolution is unpadded (24x24): with padding and BN before pooling an epoch took 22 s, not 12, for
+#: the same 99.2-99.4%.
 DEFAULT = recipe(name="default",
-                 layers=cnn(conv(16, 5, padding=2), layer("batchnorm"), layer("relu"), layer("maxpool2d", size=2),
-                            conv(32, 5), layer("batchnorm"), layer("relu"), layer("maxpool2d", size=2),
+                 layers=cnn(conv(16, 5), layer("maxpool2d", size=2), layer("batchnorm"), layer("relu"),
+                            conv(32, 5), layer("maxpool2d", size=2), layer("batchnorm"), layer("relu"),
                             layer("flatten"), dense(128), layer("batchnorm"), layer("relu"), dense(10)),
                  optimizer="nesterov", lr=0.05, batch_size=128, epochs=4, schedule="cosine", weight_decay=5e-4,
                  augment="affine:rot=10,scale=0.1,shift=2", weight_average=0.998)
