@@ -388,16 +388,19 @@ def test_the_docs_example_reads_a_digit_like_digitnet(small_model, mnist, tmp_pa
 
     text = (Path(__file__).parents[1] / "docs" / "export.md").read_text()
     code = re.search(r"## Running it.*?```python\n(.*?)```", text, re.S).group(1)
+    from digitnet.models import packaged_model_path
+
     monkeypatch.chdir(tmp_path)
-    network = load_model(small_model)
-    export_onnx(network, "models/default.onnx")
     Image.fromarray(mnist.test_images[0]).save("photo.28.png")
-    exec(compile(code, "docs/export.md", "exec"), {})
-    probabilities = network.predict_proba(mnist.test_images[:1])[0]
-    digit = int(probabilities.argmax())
-    printed = re.fullmatch(r"digit (\d) with probability ([\d.]+)%\n", capsys.readouterr().out)
-    assert int(printed.group(1)) == digit  # the percentage may round the other way: compare it loosely
-    assert abs(float(printed.group(2)) - 100 * probabilities[digit]) <= 0.051
+    for path in (small_model, packaged_model_path()):  # an MLP's (N, 784) input, the CNN's (N, 1, 28, 28)
+        network = load_model(path)
+        export_onnx(network, "models/default.onnx")
+        exec(compile(code, "docs/export.md", "exec"), {})
+        probabilities = network.predict_proba(mnist.test_images[:1])[0]
+        digit = int(probabilities.argmax())
+        printed = re.fullmatch(r"digit (\d) with probability ([\d.]+)%\n", capsys.readouterr().out)
+        assert int(printed.group(1)) == digit  # the percentage may round the other way: compare it loosely
+        assert abs(float(printed.group(2)) - 100 * probabilities[digit]) <= 0.051
 
 
 def test_a_saved_committee_file_exports_from_the_command_line(tmp_path, capsys):

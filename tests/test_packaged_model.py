@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -69,3 +70,16 @@ def test_a_built_wheel_carries_the_model(tmp_path):
         packed = archive.read("digitnet/models/default.npz")
     assert packed == packaged_model_path().read_bytes()
     assert np.frombuffer(packed[:4], np.uint8).tolist() == [0x50, 0x4B, 3, 4]  # a zip (.npz), not an LFS pointer
+
+    # installed from that wheel (into a folder of its own, ahead of this checkout), it reads a picture
+    from digit_pictures import draw_digit
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    draw_digit(7).save(tmp_path / "seven.png")
+    done = subprocess.run([sys.executable, "-m", "digitnet", "predict", "seven.png"], cwd=tmp_path, text=True,
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(site)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("seven.png: 7 (")
+    assert f"using the packaged model {site / 'digitnet' / 'models' / 'default.npz'}" in done.stderr

@@ -41,7 +41,8 @@ PUBLISHED = {
     "ch6-expanded": Published("99.37%", f"{NIELSEN}: 60 epochs on 250,000 images (each shifted 1 px 4 ways), "
                                         "batch 10, lr 0.03, lmbda 0.1", 0.9937),
     "ch6-dropout": Published("99.60%", f"{NIELSEN}: 40 epochs on 250,000 images, batch 10, lr 0.03", 0.9960),
-    "best": Published("- (aim: 99.5%)", "this project's aim for its best CNN", 0.995),
+    "best": Published("- (aim: 99.65%)", "this project's aim for its best CNN, past Nielsen's 99.60% and "
+                                         "Deotte's single-CNN mean of 99.64%", 0.9965),
 }
 #: runs (seeds) per rung: the issue asks for the mean and spread of ``best`` over three seeds
 RUNS = {"best": 3}
