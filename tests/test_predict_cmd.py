@@ -114,8 +114,11 @@ def test_a_device_is_refused_at_once_not_read_for_ever(small_model, pictures, ca
 
 
 def test_a_device_as_the_model_is_refused(pictures, capsys):
-    code, _, err = run(capsys, "predict", "/dev/zero", pictures / "one.png")
+    code, _, err = run(capsys, "info", "/dev/zero")
     assert code == 2 and "/dev/zero is not a regular file" in err
+    # predict takes its first argument as the model only when it names a .npz file: here a picture
+    code, _, err = run(capsys, "predict", "/dev/zero", pictures / "one.png")
+    assert code == 1 and "/dev/zero" in err and "regular file" in err
 
 
 @pytest.mark.parametrize("fmt", ["PCX", "PPM"])
