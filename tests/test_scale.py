@@ -273,3 +273,16 @@ def test_a_committee_reuses_members_kept_in_a_folder(tiny_data, tmp_path, capsys
     three = load_model(tmp_path / "three.npz")
     two = load_model(tmp_path / "two.npz")
     assert np.array_equal(three.members[0].get_weights()["0.W"], two.members[0].get_weights()["0.W"])
+
+
+def test_a_committee_whose_members_are_all_kept_opens_no_pool(tiny_data, tmp_path, capsys, monkeypatch):
+    """Nothing to train: no pool (on a cluster, one started and stopped for nothing) is opened."""
+    from digitnet.cli import common
+
+    members = tmp_path / "members"
+    command = ["train", *TINY, "--committee", "2", "--serial", "--data", str(tiny_data), "--members", str(members)]
+    assert main([*command, "--out", str(tmp_path / "first.npz")]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(common, "open_pool", lambda *a, **k: pytest.fail("a pool was opened for nothing"))
+    assert main([*command, "--out", str(tmp_path / "again.npz")]) == 0
+    assert capsys.readouterr().out.count("read from") == 2

@@ -80,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
 def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
     """``--committee N``: the members trained as trials on the cluster, then saved as one model file."""
     from digitnet.errors import DigitnetError
-    from digitnet.scale.committee import mean_and_spread, member_file, train_committee
-    from digitnet.tutorials.ladder import saved_metrics
+    import contextlib
+
+    from digitnet.scale.committee import mean_and_spread, read_members, train_committee
 
     if args.committee < 2:
         raise DigitnetError(f"--committee needs at least 2 networks, got {args.committee}")
@@ -91,12 +92,11 @@ def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
         check_writable(args.members / "member.npz", "--members")
     say = (lambda msg: None) if args.quiet else print
     seeds = range(args.seed, args.seed + args.committee)
-    if args.members is not None and all(saved_metrics(member_file(args.members, recipe, seed), recipe, seed,
-                                                      ds.checksum) for seed in seeds):
-        args.serial, args.scheduler = True, None  # every member is read back: no cluster to start and stop
-    with common.open_pool(args, data=ds) as pool:
-        trained = train_committee(recipe, pool, seeds, ds, log=say,
-                                  members_folder=args.members)
+    kept = read_members(recipe, seeds, args.members, ds, say)
+    # every member read back: no cluster to start (and stop) for nothing
+    opened = common.open_pool(args, data=ds) if len(kept) < args.committee else contextlib.nullcontext()
+    with opened as pool:
+        trained = train_committee(recipe, pool, seeds, ds, log=say, members_folder=args.members, kept=kept)
     trained.save(out)
     metrics = trained.metrics
     mean, spread = mean_and_spread(metrics["members_test_accuracy"])

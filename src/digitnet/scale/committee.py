@@ -44,30 +44,41 @@ def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
     return Path(folder) / f"{recipe.name}-s{seed}.npz"
 
 
-def train_committee(recipe: Recipe, pool: TrialPool, seeds, data=None,
-                    log: Callable[[str], None] | None = None, members_folder: "Path | None" = None) -> TrainedCommittee:
-    """Train one member per seed on ``pool`` and combine them; ``data`` (the loaded data set) is where
-    the committee's own validation and test accuracy are measured.
-
-    With ``members_folder``, a member already trained there (same recipe, seed and data, finished: the
-    rule of :func:`digitnet.tutorials.ladder.saved_metrics`) is read instead of trained again, and each
-    newly trained member is saved there too.
-    """
+def read_members(recipe: Recipe, seeds, folder: "Path | None", data=None,
+                 log: Callable[[str], None] | None = None) -> dict[int, tuple[Any, dict]]:
+    """The members already trained in ``folder`` (same recipe, seed and data, finished: the rule of
+    :func:`digitnet.tutorials.ladder.saved_metrics`), as {seed: (network, metrics)}."""
     from digitnet.io import load_model
     from digitnet.tutorials.ladder import saved_metrics
 
+    kept: dict[int, tuple[Any, dict]] = {}
+    for seed in seeds if folder is not None else ():
+        path = member_file(folder, recipe, seed)
+        metrics = saved_metrics(path, recipe, seed, getattr(data, "checksum", None))
+        if metrics is not None:
+            kept[seed] = (load_model(path), metrics)
+            if log:
+                log(f"member seed {seed}: test {metrics['test_accuracy']:.2%}, read from {path}")
+    return kept
+
+
+def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
+                    log: Callable[[str], None] | None = None, members_folder: "Path | None" = None,
+                    kept: "dict[int, tuple[Any, dict]] | None" = None) -> TrainedCommittee:
+    """Train one member per seed on ``pool`` and combine them; ``data`` (the loaded data set) is where
+    the committee's own validation and test accuracy are measured.
+
+    With ``members_folder``, a member already trained there is read instead of trained again
+    (:func:`read_members`; or pass what it returned as ``kept``), and each newly trained member is
+    saved there too. ``pool`` may be None when every member is kept.
+    """
     say = log or (lambda message: None)
     seeds = [int(s) for s in seeds]
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
         raise DigitnetError(f"a committee needs at least two different seeds, got {seeds}", parameter="committee")
-    checksum = getattr(data, "checksum", None)
-    kept: dict[int, tuple[Any, dict]] = {}
-    for seed in seeds if members_folder is not None else ():
-        path = member_file(members_folder, recipe, seed)
-        metrics = saved_metrics(path, recipe, seed, checksum)
-        if metrics is not None:
-            kept[seed] = (load_model(path), metrics)
-            say(f"member seed {seed}: test {metrics['test_accuracy']:.2%}, read from {path}")
+    kept = dict(kept) if kept is not None else read_members(recipe, seeds, members_folder, data, say)
+    if pool is None and len(kept) < len(seeds):
+        raise DigitnetError("members are missing and there is no pool to train them on", parameter="committee")
     keys = {seed: pool.submit(recipe, seed) for seed in seeds if seed not in kept}
     if keys:
         say(f"training {len(keys)} members of {recipe.label} "
