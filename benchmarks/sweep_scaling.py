@@ -5,7 +5,7 @@ cluster, in one run, and on paper what N machines would give for the CNN ladder.
     python benchmarks/sweep_scaling.py --train-images 20000   # a quicker check that it works
     python benchmarks/sweep_scaling.py --ladder-json reproduce/reproduce.json --machines 1,2,3,5,9
 
-1. **Measured.** One grid of 8 trials (4 learning rates x 2 batch sizes of the ``default`` MLP, one
+1. **Measured.** One grid of 8 trials (4 learning rates x 2 batch sizes of the ``mlp-512`` MLP, one
    epoch each) is run by ``digitnet.scale.sweep.run_sweep``:
    serially in this process (``digitnet sweep --serial``: one trial after the other) with NumPy's
    default BLAS threads, again with one BLAS thread (with threadpoolctl), then on a ``LocalCluster``
@@ -23,7 +23,7 @@ cluster, in one run, and on paper what N machines would give for the CNN ladder.
    machines, with one run per machine and with one per core (``--cores-per-machine``, 2), which is
    only as good as the sweep's per-trial times say runs side by side on one machine are. The run times come from ``--ladder-json`` (the
    reproduce.json a ladder run writes) or ``--ladder-models`` (the saved models' training times);
-   without either, from the training times in docs/cnn.md's ladder table (2026-11-22, 2 shared cores),
+   without either, from the training times in docs/cnn.md's ladder table (2026-12-02, one thread a run, two runs on 2 cores),
    which the output says.
 """
 
@@ -37,10 +37,10 @@ import tempfile
 import time
 from pathlib import Path
 
-#: training minutes per run of the ladder as docs/cnn.md's table gives them (2026-11-22), used only
+#: training minutes per run of the ladder as docs/cnn.md's table gives them (2026-12-02), used only
 #: when no measured ladder is given; ``best`` runs three times
-DOCUMENTED_MINUTES = {"lenet5": 1.9, "ch6-conv1": 4.2, "ch6-conv2": 5.7, "ch6-relu": 5.1, "ch6-expanded": 5.0,
-                      "ch6-dropout": 20.9, "best": 21.4}
+DOCUMENTED_MINUTES = {"lenet5": 2.7, "ch6-conv1": 5.5, "ch6-conv2": 6.5, "ch6-relu": 6.2, "ch6-expanded": 6.1,
+                      "ch6-dropout": 21.2, "best": 22.5}
 
 
 def parse_args(argv=None):
@@ -162,7 +162,7 @@ def ladder_runs(args) -> tuple[list[tuple[str, float]], str]:
         return runs, f"the models in {args.ladder_models}"
     runs = [(f"{name} s{seed}", minutes * 60) for name, minutes in DOCUMENTED_MINUTES.items()
             for seed in range(3 if name == "best" else 1)]
-    return runs, "the training times in docs/cnn.md's ladder table (2026-11-22, 2 shared cores)"
+    return runs, "the training times in docs/cnn.md's ladder table (2026-12-02, one thread a run, two runs on 2 cores)"
 
 
 def makespan(seconds: list[float], workers: int) -> float:

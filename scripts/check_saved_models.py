@@ -11,6 +11,13 @@ saved figure. A difference means the code changed the arithmetic since the model
 model's figure must be trained again before it is quoted. Models made by ``digitnet train`` or by the
 CNN rows of ``digitnet reproduce`` save their recipe, seed and history and can be checked (about a
 minute each for the CNN presets on two cores); other files are skipped with a note.
+
+Bit for bit needs the same BLAS thread count as the training run: OpenBLAS splits some products
+differently with one thread than with two, and the sums come out in another order. Models trained on
+a Dask cluster (``reproduce --scheduler``, ``sweep``, ``train --committee``: one-thread workers) are
+checked with ``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python scripts/check_saved_models.py ...``.
+(On 2026-12-02 four of the ladder's rungs, trained on one-thread workers, differed at two threads in
+the fifth significant digit of the first epoch's loss and were the same at one.)
 """
 
 from __future__ import annotations
