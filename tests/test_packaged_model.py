@@ -83,3 +83,12 @@ def test_a_built_wheel_carries_the_model(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("seven.png: 7 (")
     assert f"using the packaged model {site / 'digitnet' / 'models' / 'default.npz'}" in done.stderr
+
+
+def test_an_install_without_the_model_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    import digitnet.models
+
+    monkeypatch.setattr(digitnet.models, "__file__", str(tmp_path / "__init__.py"))
+    assert main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert "packaged model" in err and "is missing from this install" in err and "Traceback" not in err
