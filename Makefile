@@ -1,6 +1,6 @@
 # Two commands do all the set-up:
 #   make train   create .venv, install digitnet, train and evaluate the default model
-#   make test    create .venv, install digitnet with its test tools, run the test suite
+#   make test    create .venv, install digitnet with its test tools, lint with ruff, run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -20,6 +20,7 @@ train: install
 	$(BIN)/digitnet evaluate models/default.npz
 
 test: install system-packages
+	$(BIN)/ruff check src tests benchmarks scripts examples
 	$(BIN)/python -m pytest -q
 
 # Chromium for the browser tests (needs root; see the script)

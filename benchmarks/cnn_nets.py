@@ -36,29 +36,29 @@ def torch_model(network, weights_path: str):
     import torch
     from torch import nn
 
-    modules, shape = [], network.input_shape
-    for layer in network.trainable_layers:
-        kind = layer.type_name
+    modules = []
+    for lay in network.trainable_layers:
+        kind = lay.type_name
         if kind == "conv2d":
-            modules.append(nn.Conv2d(layer.in_channels, layer.filters, layer.kernel_size, layer.stride, layer.padding))
+            modules.append(nn.Conv2d(lay.in_channels, lay.filters, lay.kernel_size, lay.stride, lay.padding))
         elif kind == "dense":
-            modules.append(nn.Linear(layer.input_dim, layer.units))
+            modules.append(nn.Linear(lay.input_dim, lay.units))
         elif kind == "batchnorm":
-            bn = nn.BatchNorm2d if len(layer.input_shape) == 3 else nn.BatchNorm1d
-            modules.append(bn(layer.input_shape[0], eps=layer.eps, momentum=layer.momentum))
+            bn = nn.BatchNorm2d if len(lay.input_shape) == 3 else nn.BatchNorm1d
+            modules.append(bn(lay.input_shape[0], eps=lay.eps, momentum=lay.momentum))
         elif kind in ("maxpool2d", "avgpool2d"):
             pool = nn.MaxPool2d if kind == "maxpool2d" else nn.AvgPool2d
-            modules.append(pool(layer.size, layer.stride))
+            modules.append(pool(lay.size, lay.stride))
         else:
             modules.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "flatten": nn.Flatten,
-                            "dropout": lambda: nn.Dropout(layer.rate)}[kind]())
+                            "dropout": lambda: nn.Dropout(lay.rate)}[kind]())
     model = nn.Sequential(*modules)
     with np.load(weights_path) as saved, torch.no_grad():
-        for i, (module, layer) in enumerate(zip(model, network.trainable_layers)):
+        for i, (module, lay) in enumerate(zip(model, network.trainable_layers)):
             names = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias"}
-            for name, value in layer.params.items():
+            for name, value in lay.params.items():
                 array = saved[f"{i}.{name}"]
-                getattr(module, names[name]).copy_(torch.from_numpy(array.T.copy() if layer.type_name == "dense"
+                getattr(module, names[name]).copy_(torch.from_numpy(array.T.copy() if lay.type_name == "dense"
                                                                     and name == "W" else array))
     return model
 
@@ -69,18 +69,19 @@ class Products:
     def __init__(self, network, n_images: int, batch_size: int, seed: int = 0):
         rng = np.random.default_rng(seed)
         dtype = network.dtype
-        self.batches = [batch_size] * (n_images // batch_size) + ([n_images % batch_size] if n_images % batch_size else [])
+        self.batches = ([batch_size] * (n_images // batch_size)
+                        + ([n_images % batch_size] if n_images % batch_size else []))
         self.work: dict[int, list] = {}
         for b in set(self.batches):
             jobs, first = [], True
-            for layer in network.trainable_layers:
-                if layer.type_name == "conv2d":
-                    f, oh, ow = layer.output_shape
-                    k, m = layer.params["W"][0].size, b * oh * ow
+            for lay in network.trainable_layers:
+                if lay.type_name == "conv2d":
+                    f, oh, ow = lay.output_shape
+                    k, m = lay.params["W"][0].size, b * oh * ow
                     W, cols, g = (rng.standard_normal(s).astype(dtype) for s in ((f, k), (k, m), (f, m)))
-                elif layer.type_name == "dense":
+                elif lay.type_name == "dense":
                     W, cols, g = (rng.standard_normal(s).astype(dtype) for s in
-                                  ((layer.units, layer.input_dim), (layer.input_dim, b), (layer.units, b)))
+                                  ((lay.units, lay.input_dim), (lay.input_dim, b), (lay.units, b)))
                 else:
                     continue
                 jobs.append((W, cols, g, not first))

@@ -22,7 +22,8 @@ import _common
 
 NEEDS = {"torch": "torch", "sklearn": "sklearn"}
 FLOOR = "products+gather+update"  # the products plus the batch gather and a three-pass momentum update
-LABELS = {"torch": "PyTorch", "sklearn": "scikit-learn", "numpy": "plain NumPy loop", FLOOR: "products + gather + update"}
+LABELS = {"torch": "PyTorch", "sklearn": "scikit-learn", "numpy": "plain NumPy loop",
+          FLOOR: "products + gather + update"}
 #: the issue's targets: other library's time / digitnet's time at least this
 TARGETS = {"torch": 1.5, "sklearn": 1.6}
 PRODUCTS_LIMIT = 1.3  # digitnet's epoch at most this many times the matrix products alone

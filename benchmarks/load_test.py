@@ -229,7 +229,8 @@ def main(argv=None) -> int:
                        "mean": round(statistics.mean(ms), 1) if ms else None},
         "server_cpu_ms_per_request": (round((cpu_end - cpu_start) / done * 1000, 2)
                                       if done and cpu_start is not None and cpu_end is not None else None),
-        "server_memory_mb": {"before": round(before.get("VmRSS", 0), 1), "after_warmup": round(warmed.get("VmRSS", 0), 1),
+        "server_memory_mb": {"before": round(before.get("VmRSS", 0), 1),
+                             "after_warmup": round(warmed.get("VmRSS", 0), 1),
                              "after": round(after.get("VmRSS", 0), 1), "peak": round(after.get("VmHWM", 0), 1)},
         "slow_clients_outcome": dict(slow_outcomes), "picture_bytes": len(body), "machine": machine,
     }

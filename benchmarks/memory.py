@@ -37,7 +37,8 @@ def main(argv=None) -> int:
     last = result.stdout.strip().splitlines()[-1]
     print(f"\n== peak memory of: digitnet train {' '.join(args.train_args)} ==")
     print(f"{last}")
-    print(f"peak resident memory {peak_mb:.0f} MB (target < {LIMIT_MB} MB: {'met' if peak_mb < LIMIT_MB else 'MISSED'}); "
+    print(f"peak resident memory {peak_mb:.0f} MB "
+          f"(target < {LIMIT_MB} MB: {'met' if peak_mb < LIMIT_MB else 'MISSED'}); "
           f"{seconds:.1f}s in all")
     return 0
 

@@ -26,7 +26,8 @@ BENCHMARKS = {
     "time_to_98": ["time_to_98.py"],
     "memory": ["memory.py"],
 }
-QUICK = {"epoch": ["--rounds", "3"], "cnn_epoch": ["--rounds", "1", "--images", "1280"], "inference": ["--rounds", "3", "--single", "200"], "nielsen": ["--rounds", "1"],
+QUICK = {"epoch": ["--rounds", "3"], "cnn_epoch": ["--rounds", "1", "--images", "1280"],
+         "inference": ["--rounds", "3", "--single", "200"], "nielsen": ["--rounds", "1"],
          "time_to_98": ["--rounds", "1"]}
 
 
@@ -34,7 +35,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     p.add_argument("--quick", action="store_true", help="fewer rounds")
-    p.add_argument("--data", metavar="DIR", help="folder with the MNIST files (default: $DIGITNET_DATA, cache, download)")
+    p.add_argument("--data", metavar="DIR",
+                   help="folder with the MNIST files (default: $DIGITNET_DATA, cache, download)")
     args = p.parse_args(argv)
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = set(names) - set(BENCHMARKS)
@@ -51,7 +53,8 @@ def main(argv=None) -> int:
               flush=True)
         if subprocess.run(command, env=env).returncode != 0:
             failed.append(name)
-    print(f"\nall benchmarks: {time.perf_counter() - started:.0f}s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    print(f"\nall benchmarks: {time.perf_counter() - started:.0f}s"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 

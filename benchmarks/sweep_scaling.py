@@ -21,10 +21,10 @@ cluster, in one run, and on paper what N machines would give for the CNN ladder.
    the runs longest first onto W workers (the order ``digitnet reproduce --scheduler`` submits them in
    does not matter to Dask, which starts whichever is queued) and prints the time for clusters of N
    machines, with one run per machine and with one per core (``--cores-per-machine``, 2), which is
-   only as good as the sweep's per-trial times say runs side by side on one machine are. The run times come from ``--ladder-json`` (the
-   reproduce.json a ladder run writes) or ``--ladder-models`` (the saved models' training times);
-   without either, from the training times in docs/cnn.md's ladder table (2026-12-02, one thread a run, two runs on 2 cores),
-   which the output says.
+   only as good as the sweep's per-trial times say runs side by side on one machine are. The run times
+   come from ``--ladder-json`` (the reproduce.json a ladder run writes) or ``--ladder-models`` (the
+   saved models' training times); without either, from the training times in docs/cnn.md's ladder table
+   (2026-12-02, one thread a run, two runs on 2 cores), which the output says.
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def main(argv=None) -> int:
                         rows = w.call("train_recipe", preset=args.preset, seed=args.seed, weights_out=weights,
                                       epochs=args.epochs)
                     else:
-                        rows = w.call("train_recipe", preset=args.preset, seed=args.seed, weights=weights, epochs=args.epochs)
+                        rows = w.call("train_recipe", preset=args.preset, seed=args.seed, weights=weights,
+                                      epochs=args.epochs)
                     runs[name].append(rows)
                     print(f"round {r + 1}: {name} done, {sum(row['seconds'] for row in rows):.1f}s of training",
                           file=sys.stderr)

@@ -124,6 +124,6 @@ def test_random_shift_moves_each_image_by_its_drawn_offset(rng):
     draws = np.random.default_rng(3)
     top, left = draws.integers(0, 5, 16), draws.integers(0, 5, 16)
     canvas = np.pad(x.reshape(16, 28, 28), ((0, 0), (2, 2), (2, 2)))
-    expected = np.stack([canvas[i, t:t + 28, l:l + 28] for i, (t, l) in enumerate(zip(top, left))])
+    expected = np.stack([canvas[i, row:row + 28, col:col + 28] for i, (row, col) in enumerate(zip(top, left))])
     assert np.array_equal(shifted.reshape(16, 28, 28), expected)
     assert (top != 2).any() and (left != 2).any()  # some images really moved

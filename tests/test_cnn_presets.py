@@ -35,8 +35,9 @@ def test_ladder_rungs_carry_their_published_figures_in_order():
 @pytest.fixture
 def small_mnist(mnist, tmp_path):
     """600 real training and 300 real test digits in an MNIST-format folder."""
-    return write_dataset(tmp_path / "small", {TRAIN_IMAGES: mnist.train_images[:600], TRAIN_LABELS: mnist.train_labels[:600],
-                                              TEST_IMAGES: mnist.test_images[:300], TEST_LABELS: mnist.test_labels[:300]})
+    return write_dataset(tmp_path / "small",
+                         {TRAIN_IMAGES: mnist.train_images[:600], TRAIN_LABELS: mnist.train_labels[:600],
+                          TEST_IMAGES: mnist.test_images[:300], TEST_LABELS: mnist.test_labels[:300]})
 
 
 @pytest.mark.slow

@@ -6,9 +6,9 @@ import json
 import sys
 
 import pytest
-from data_helpers import arrays, write_dataset
 
 import digitnet.cli
+from data_helpers import arrays, write_dataset
 from digitnet.cli import data_cmd
 from digitnet.errors import DigitnetError
 

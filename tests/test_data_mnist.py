@@ -4,8 +4,8 @@ import os
 
 import numpy as np
 import pytest
-from data_helpers import arrays, write_dataset
 
+from data_helpers import arrays, write_dataset
 from digitnet.data import MNIST_CHECKSUM, DataError, load_mnist, validation_split, write_idx
 from digitnet.data.files import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, find_files
 from digitnet.data.sources import CACHE_SUBDIR, cache_root

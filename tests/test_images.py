@@ -7,8 +7,7 @@ import pytest
 from PIL import Image
 
 from digit_pictures import draw_digit, encode, png_claiming
-from digitnet.images import ImageError, ImageTooLargeError, NoDigitError, naive, parse_text_grid, prepare
-from digitnet.images import geometry, ink
+from digitnet.images import ImageError, ImageTooLargeError, NoDigitError, geometry, ink, naive, parse_text_grid, prepare
 from digitnet.images.components import component_labels
 from digitnet.images.ink import stroke_width
 

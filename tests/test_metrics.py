@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from digitnet.metrics import (accuracy, classification_report, confusion_matrix, format_confusion,
-                              precision_recall_f1, report_dict)
+from digitnet.metrics import (
+    accuracy,
+    classification_report,
+    confusion_matrix,
+    format_confusion,
+    precision_recall_f1,
+    report_dict,
+)
 
 Y_TRUE = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2])
 Y_PRED = np.array([0, 0, 1, 1, 2, 2, 2, 2, 0, 2])

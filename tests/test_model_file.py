@@ -164,7 +164,8 @@ def test_a_small_file_claiming_a_huge_layer_is_refused_before_anything_is_built(
     path = tmp_path / "huge.npz"
     write_archive(path, {META_KEY: description(arch), "param.0.W": np.zeros((2, 2), np.float32)})
     assert path.stat().st_size < 10_000
-    with bounded(20), pytest.raises(DigitnetError, match="unusable architecture: the network would have more than 33,554,432 parameters"):
+    with bounded(20), pytest.raises(DigitnetError, match="unusable architecture: the network would have more than "
+                                                         "33,554,432 parameters"):
         load_model(path)
 
 
@@ -174,7 +175,8 @@ def test_a_small_file_claiming_a_huge_layer_is_refused_before_anything_is_built(
     ({"type": "dense", "units": [3], "input_dim": 4}, "bad settings for a 'dense' layer"),
     ({"type": "dense", "units": 3, "input_dim": 4, "init": "os.system"}, "unknown initialiser"),
     ({"type": "conv2d", "filters": 3, "kernel_size": 1e9}, "conv2d kernel_size|does not fit"),
-    ({"type": "conv2d", "filters": 1, "kernel_size": 3, "padding": 10_000, "stride": 10_000}, "numbers for each sample"),
+    ({"type": "conv2d", "filters": 1, "kernel_size": 3, "padding": 10_000, "stride": 10_000},
+     "numbers for each sample"),
     ({"type": "conv2d", "filters": 2_000_000, "kernel_size": 1}, "numbers for each sample"),
     ({"type": "dropout", "rate": "abc"}, "bad settings for a 'dropout' layer"),
     ({"type": ["dense"]}, "unknown layer type"),
@@ -356,7 +358,8 @@ def test_members_with_the_same_name_or_too_many_members_are_refused(tmp_path, mo
 @pytest.mark.parametrize("metadata", [
     {"metrics": {"test_accuracy": "high", "epochs_run": [1]}, "recipe": ["default"], "dataset": {"name": 5}},
     {"metrics": "good", "recipe": {"name": {"x": 1}, "lr": "fast", "layers": "abc"}, "dataset": [], "classes": "0123"},
-    {"recipe": {"name": "default", "epochs": -3, "layers": [[[1]]]}, "seed": "zero", "created": 7, "classes": [None, 1]},
+    {"recipe": {"name": "default", "epochs": -3, "layers": [[[1]]]}, "seed": "zero", "created": 7,
+     "classes": [None, 1]},
 ])
 def test_wrong_typed_metadata_does_not_break_info_or_the_server(model_path, metadata, capsys):
     from digitnet.cli import main

@@ -26,7 +26,8 @@ def test_the_packaged_model_is_the_default_preset_from_seed_0_and_small():
     assert path.stat().st_size < 2**20
     network = load_model(path)
     meta = network.metadata
-    assert Recipe.from_dict(meta["recipe"]) == get_preset("default"), "the default preset changed: run make packaged-model"
+    assert Recipe.from_dict(meta["recipe"]) == get_preset("default"), \
+        "the default preset changed: run make packaged-model"
     assert meta["seed"] == 0 and meta["dataset"]["name"] == "mnist"
     assert meta["metrics"]["test_accuracy"] >= 0.992
     assert meta["classes"] == [str(d) for d in range(10)]

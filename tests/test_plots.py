@@ -9,8 +9,17 @@ from PIL import Image
 from digitnet.cli import main
 from digitnet.errors import DigitnetError
 from digitnet.nn.network import Network
-from digitnet.plots import (BoundaryMovie, plot_confusion, plot_cost_curve, plot_first_layer, plot_learning_curves,
-                            plot_samples, plot_worst_mistakes, save_model_plots, worst_mistakes)
+from digitnet.plots import (
+    BoundaryMovie,
+    plot_confusion,
+    plot_cost_curve,
+    plot_first_layer,
+    plot_learning_curves,
+    plot_samples,
+    plot_worst_mistakes,
+    save_model_plots,
+    worst_mistakes,
+)
 from digitnet.train.history import History
 
 ROWS = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 0.1 / e, "val_loss": 1.1 / e, "val_accuracy": 1 - 0.12 / e}

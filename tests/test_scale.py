@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 import time
-import warnings
 
 import numpy as np
 import pytest
@@ -22,7 +20,6 @@ import pytest
 pytest.importorskip("distributed")
 
 from digitnet.cli import main  # noqa: E402
-from digitnet.data.errors import DataNote  # noqa: E402
 from digitnet.data.mnist import read_dataset  # noqa: E402
 from digitnet.errors import DigitnetError  # noqa: E402
 from digitnet.io import load_model  # noqa: E402

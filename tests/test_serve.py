@@ -409,7 +409,8 @@ def test_clients_that_hang_up_leave_one_line_in_the_log_not_a_traceback(small_mo
         httpd.quiet = False
         for _ in range(10):
             connection = socket.create_connection(httpd.server_address[:2], timeout=5)
-            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body)
+                               + body)
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             connection.close()  # a reset, before the answer is written
         time.sleep(0.5)
@@ -421,7 +422,8 @@ def test_clients_that_hang_up_leave_one_line_in_the_log_not_a_traceback(small_mo
 
 def test_a_refused_connection_that_trickles_its_headers_is_cut_off_too(small_model):
     body = encode(draw_digit(7))
-    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1, client_timeout=1.0) as (httpd, held):
+    with ThreadPoolExecutor(1) as pool, held_server(small_model, max_connections=1,
+                                                    client_timeout=1.0) as (httpd, held):
         first = pool.submit(api, httpd, "POST", "/api/predict", body, timeout=20)
         assert held.entered.wait(20)  # the only place is busy answering: the next one is refused
         slow = Trickler(httpd.server_address[:2], every=0.3)  # never silent for the 1 s a refused one may be

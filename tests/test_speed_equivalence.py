@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from digitnet.nn import Network
-from digitnet.nn.layers import ReLU
 from digitnet.nn import functional as F
+from digitnet.nn.layers import ReLU
 from digitnet.nn.losses import QuadraticLoss, SoftmaxCrossEntropy
 from digitnet.train import Trainer
 
@@ -151,7 +151,8 @@ def test_one_flat_update_equals_one_update_per_array(optimizer, weight_decay, rn
     flat, separate = nets[0].get_weights(), nets[1].get_weights()
     for name in flat:
         np.testing.assert_allclose(flat[name], separate[name], rtol=0, atol=1e-14, err_msg=name)
-    assert not np.allclose(flat["0.W"], Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64, inputs="features").get_weights()["0.W"])
+    assert not np.allclose(flat["0.W"], Network.from_sizes([12, 7, 5, 3], seed=3, dtype=np.float64,
+                                                            inputs="features").get_weights()["0.W"])
 
 
 def test_layers_parameters_are_views_of_one_flat_array():

@@ -98,7 +98,8 @@ def test_the_command_line_names_flags_where_the_library_names_parameters(capsys)
 def test_the_pixel_rule():
     grey = np.array([[0, 51, 255]], dtype=np.uint8)
     expected = grey.astype(np.float32) / np.float32(255)
-    for form in (grey, grey.astype(np.int64), grey.astype(np.float64), grey.tolist(), expected, expected.astype(np.float16)):
+    for form in (grey, grey.astype(np.int64), grey.astype(np.float64), grey.tolist(), expected,
+                 expected.astype(np.float16)):
         np.testing.assert_allclose(scale_pixels(form), expected, rtol=1e-3)
         assert scale_pixels(form).dtype == np.float32
     assert np.array_equal(scale_pixels(np.array([[True, False]])), [[1.0, 0.0]])

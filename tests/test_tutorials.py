@@ -18,12 +18,12 @@ import pytest
 from digitnet.cli import main
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import make_optimizer
+from digitnet.train.trainer import TrainingDiverged
 from digitnet.tutorials import baselines, is_zero, nielsen
 from digitnet.tutorials.result import Context, Published, Result
 from digitnet.tutorials.runner import GROUPS
 from digitnet.tutorials.table import QUICK_NOTE, markdown_table
 from digitnet.tutorials.training import descend, l2_penalty
-from digitnet.train.trainer import TrainingDiverged
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +178,8 @@ def test_descend_mini_batches_are_random_and_reproducible(blobs):
 
 def test_descend_stops_with_a_clear_error_when_it_diverges(blobs):
     X, y = blobs
-    net = Network.from_sizes([20, 3], loss="quadratic", activation="identity", output="identity", seed=0, inputs="features")
+    net = Network.from_sizes([20, 3], loss="quadratic", activation="identity", output="identity", seed=0,
+                             inputs="features")
     with pytest.raises(TrainingDiverged, match="learning rate"):
         descend(net, make_optimizer("sgd", net.parameters(), lr=1e6), X * 100, y, 50)
 

@@ -431,7 +431,8 @@ def _declare_parameters(cls: type) -> type:
                  validation_fraction="share of the training data held out at random to pick the best epoch",
                  seed="random seed: the same seed gives the same model", verbose="print progress")
     cls.__doc__ += "\n    Parameters (``None``: the preset's value)\n    ----------\n" + "".join(
-        f"    {name} : default {default!r}\n        {helps[name]}\n" for name, default in estimator_parameters().items())
+        f"    {name} : default {default!r}\n        {helps[name]}\n"
+        for name, default in estimator_parameters().items())
     return dataclass(eq=False, repr=False)(cls)
 
 

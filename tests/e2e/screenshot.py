@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from browser import browser_page, draw, wait_until_settled  # noqa: E402
+
 from digit_pictures import running_server  # noqa: E402
 
 

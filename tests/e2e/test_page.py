@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 import pytest
-
 from browser import browser_page, draw, wait_until_settled
+
 from digit_pictures import draw_digit, encode, running_server
 from digitnet.images.reading import read_digit
 from digitnet.io import load_model

@@ -13,7 +13,8 @@ from digitnet.augment.spec import parse_augmentation
 
 
 def make_augmentation(spec: str | None):
-    """``None`` or ``""`` -> no augmentation; ``"shift:2"``, ``"affine:rot=10"``, ``"shift:1+elastic"``... (see spec.py)."""
+    """``None`` or ``""`` -> no augmentation; ``"shift:2"``, ``"affine:rot=10"``, ``"shift:1+elastic"``...
+    (see spec.py)."""
     if not spec:
         return None
     return parse_augmentation(spec)

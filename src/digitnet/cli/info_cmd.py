@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     if members is not None:
         seeds = [m.metadata.get("seed") for m in members]
         accuracies = [(m.metadata.get("metrics") or {}).get("test_accuracy") for m in members]
-        shown = ", ".join(f"seed {s}: {a:.2%}" if isinstance(a, float) else f"seed {s}" for s, a in zip(seeds, accuracies))
+        shown = ", ".join(f"seed {s}: {a:.2%}" if isinstance(a, float) else f"seed {s}"
+                          for s, a in zip(seeds, accuracies))
         print(f"committee of {len(members)} networks, probabilities averaged ({shown})")
     if about["dataset"]:
         counts = ", ".join(f"{about[k]:,} {k}" for k in ("train", "validation") if about[k] is not None)

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         try:  # find out now, not after the first rung has trained for twenty minutes
             models.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise DigitnetError(f"cannot write models to {models} ({err.strerror}); choose another --models DIR") from None
+            raise DigitnetError(f"cannot write models to {models} ({err.strerror}); "
+                                "choose another --models DIR") from None
     data = None if set(names) <= WITHOUT_MNIST else common.load_data(args)
     plots = None if args.no_plots else Path(args.plots or Path(args.out) / "plots")
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     command = "digitnet reproduce" + (" --quick" if args.quick else "") + \
         (f" --only {','.join(args.only)}" if args.only else "") + \
         (f" --models {args.models}" if args.models else "") + (f" --seed {args.seed}" if args.seed else "") + \
-        (" --scheduler" + (f" {args.scheduler}" if args.scheduler != "local" else "") if ladder and args.scheduler else "")
+        (" --scheduler" + (f" {args.scheduler}" if args.scheduler != "local" else "")
+         if ladder and args.scheduler else "")
     info = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
             "seed": args.seed, "cores": os.cpu_count(), "machine": platform.machine(),
             "python": platform.python_version(), "dataset": getattr(data, "name", None),

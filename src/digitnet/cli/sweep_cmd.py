@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from digitnet.cli import common
-from digitnet.presets import PRESETS
 
 
 def add_parser(sub) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from digitnet.cli import common
 from digitnet.errors import DigitnetError
-from digitnet.presets import PRESETS
 
 
 def add_parser(sub) -> None:
@@ -79,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
 
 def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
     """``--committee N``: the members trained as trials on the cluster, then saved as one model file."""
-    from digitnet.errors import DigitnetError
     import contextlib
 
+    from digitnet.errors import DigitnetError
     from digitnet.scale.committee import mean_and_spread, read_members, train_committee
 
     if args.committee < 2:

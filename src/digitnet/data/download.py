@@ -18,9 +18,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from digitnet._version import __version__
-from digitnet.io.atomic import atomic_path
 from digitnet.data.checksums import Manifest, raw_sha256
 from digitnet.data.errors import DataError
+from digitnet.io.atomic import atomic_path
 
 #: Public HTTPS mirrors of the original MNIST files, tried in this order.
 DEFAULT_MIRRORS = (

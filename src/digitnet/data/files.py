@@ -47,5 +47,6 @@ def require_files(directory: Path) -> dict[str, Path]:
     if missing:
         listed = ", ".join(stem + "[.gz]" for stem in missing)
         raise DataError(f"{directory} is not an MNIST-format data set: missing {listed}; "
-                        "point `data_dir` or DIGITNET_DATA at a folder holding all four IDX files", parameter="data_dir")
+                        "point `data_dir` or DIGITNET_DATA at a folder holding all four IDX files",
+                        parameter="data_dir")
     return found

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digitnet.io.atomic import atomic_path
 from digitnet.data.errors import DataError
+from digitnet.io.atomic import atomic_path
 
 UBYTE = 0x08
 _TYPE_NAMES = {0x08: "uint8", 0x09: "int8", 0x0B: "int16", 0x0C: "int32", 0x0D: "float32", 0x0E: "float64"}

@@ -41,7 +41,8 @@ class Dataset:
         digest = hashlib.sha256()
         for array in (X, y, X_test, y_test):
             digest.update(str((array.dtype.str, array.shape)).encode())
-            digest.update(np.ascontiguousarray(array).data if array.dtype.kind != "O" else repr(array.tolist()).encode())
+            digest.update(np.ascontiguousarray(array).data if array.dtype.kind != "O"
+                          else repr(array.tolist()).encode())
         return cls(X, y, X_test, y_test, None, name, digest.hexdigest(), "arrays")
 
     def head(self, n_train: int, n_test: int) -> "Dataset":

@@ -299,7 +299,8 @@ def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | N
     return _model(onnx, g, first.input_shape, first.n_outputs, _properties(about, classes, first.inputs))
 
 
-def export_onnx(model: "Network | Sequence[Network]", path: "str | Path", metadata: dict[str, Any] | None = None) -> Path:
+def export_onnx(model: "Network | Sequence[Network]", path: "str | Path",
+                metadata: dict[str, Any] | None = None) -> Path:
     """Write a network, a committee or a list of committee members to ``path`` as an ONNX file, atomically.
 
     The file appears under its name only when complete (``digitnet.io.atomic``): a failed export

@@ -108,7 +108,8 @@ def _read_file(path: Path, name: str) -> bytes:
     except OSError as err:
         raise ImageError(f"cannot read {name}: {err.strerror or err}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ImageTooLargeError(f"{name} is more than {MAX_FILE_BYTES / 1e6:.0f} MB, too large for a picture of one digit")
+        raise ImageTooLargeError(f"{name} is more than {MAX_FILE_BYTES / 1e6:.0f} MB, "
+                                 "too large for a picture of one digit")
     return data
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from digitnet.errors import DigitnetError
-from digitnet.images import geometry, ink as inkmod
+from digitnet.images import geometry
+from digitnet.images import ink as inkmod
 from digitnet.images.load import MAX_PIXELS, Source, load_grey
 
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.model_file import FORMAT, PARAM_PREFIX, ModelArchive, write_archive

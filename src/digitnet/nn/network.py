@@ -116,7 +116,8 @@ class Network:
                 raise DigitnetError(f"layer {i} needs 'output_dim' (or a 'type'): {item!r}")
             expected = layers and _dense_output(layers)
             if expected and item.get("input_dim") not in (None, expected):
-                raise DigitnetError(f"layer {i} has input_dim {item['input_dim']} but the layer before gives {expected}")
+                raise DigitnetError(f"layer {i} has input_dim {item['input_dim']} "
+                                    f"but the layer before gives {expected}")
             layers.append(Dense(item["output_dim"], input_dim=item.get("input_dim"), init=item.get("init", "he"),
                                 bias_init=item.get("bias_init", "zeros")))
             layers.append(make_activation(item.get("activation", "identity")))

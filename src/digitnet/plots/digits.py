@@ -36,7 +36,8 @@ def plot_samples(images: np.ndarray, labels: np.ndarray, path: "str | Path", n: 
     return _digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)
 
 
-def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24, predicted: np.ndarray | None = None) -> np.ndarray:
+def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24,
+                   predicted: np.ndarray | None = None) -> np.ndarray:
     """Indices of the ``n`` misclassified samples predicted with the highest confidence, worst first."""
     predicted = proba.argmax(axis=1) if predicted is None else predicted
     wrong = np.flatnonzero(predicted != labels)

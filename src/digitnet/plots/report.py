@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 import numpy as np
 
 from digitnet.errors import DigitnetError
@@ -15,8 +16,6 @@ from digitnet.plots.confusion import plot_confusion
 from digitnet.plots.curves import history_rows, plot_learning_curves
 from digitnet.plots.digits import plot_samples, plot_worst_mistakes
 from digitnet.plots.weights import plot_first_layer
-
-
 
 
 def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "str | Path",

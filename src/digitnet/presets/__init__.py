@@ -39,5 +39,5 @@ register(Recipe(
 ))
 
 __all__ = ["PRESETS", "Recipe", "get_preset", "register"]
-from digitnet.presets import cnn  # noqa: E402,F401  (registers lenet5, the ch6-* ladder and best)
+from digitnet.presets import cnn  # noqa: E402,F401,I001  (registers lenet5, the ch6-* ladder and best)
 from digitnet.presets import tutorials  # noqa: E402,F401  (registers the tutorial presets: nielsen-ch1, is-it-zero, ...)

@@ -12,7 +12,7 @@ A model file records ``recipe.to_dict()``; :meth:`Recipe.from_dict` turns that b
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from digitnet.augment import make_augmentation
@@ -27,7 +27,6 @@ from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.settings import setting
 from digitnet.train.trainer import Trainer
-
 
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
@@ -143,7 +142,8 @@ class Recipe:
         shown = f.metadata["show"]
         if shown is not None:
             return shown(value)
-        return f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float) else f"{name.replace('_', ' ')} {value}"
+        return (f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float)
+                else f"{name.replace('_', ' ')} {value}")
 
     # -- changing it ----------------------------------------------------------------------------
     def with_overrides(self, **changes) -> "Recipe":
@@ -156,7 +156,8 @@ class Recipe:
         changes = {k: v for k, v in changes.items() if v is not None}
         mlp_only = [f.name for f in settings_fields() if f.metadata["mlp_only"] and f.name in changes]
         if mlp_only and not self.is_mlp:
-            raise DigitnetError(f"preset {self.name!r} is described layer by layer, and {', '.join(f'`{n}`' for n in mlp_only)} would "
+            raise DigitnetError(f"preset {self.name!r} is described layer by layer, and "
+                                f"{', '.join(f'`{n}`' for n in mlp_only)} would "
                                 "replace it with an MLP under its name; these settings are for the MLP presets "
                                 "(e.g. 'mlp-512')", parameter=mlp_only[0])
         new = replace(self, **changes)
@@ -178,8 +179,8 @@ class Recipe:
             for s in self.input_shape:
                 needed *= s
             if needed != n_features:
-                raise DigitnetError(f"preset {self.name!r} takes samples of shape {self.input_shape} ({needed} values), "
-                                    f"but the data has {n_features} features per sample")
+                raise DigitnetError(f"preset {self.name!r} takes samples of shape {self.input_shape} "
+                                    f"({needed} values), but the data has {n_features} features per sample")
         dense = [i for i, d in enumerate(self.layers) if d.get("type") == "dense"]
         if not dense or self.layers[dense[-1]].get("units") == n_classes:
             return self

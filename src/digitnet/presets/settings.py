@@ -100,7 +100,8 @@ def layer_sizes(value) -> tuple:
     try:
         items = tuple(value)
     except TypeError:
-        raise ValueError(f"expected layer sizes like 784,256,10 or a list of layer descriptions, got {value!r}") from None
+        raise ValueError("expected layer sizes like 784,256,10 or a list of layer descriptions, "
+                         f"got {value!r}") from None
     if items and all(isinstance(item, dict) for item in items):
         return tuple(dict(item) for item in items)
     sizes = []

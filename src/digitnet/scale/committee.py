@@ -40,7 +40,8 @@ class TrainedCommittee:
 
 
 def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
-    """Where a member is kept: the name the CNN ladder gives its models (``best-s0.npz``), so each reuses the other's."""
+    """Where a member is kept: the name the CNN ladder gives its models (``best-s0.npz``), so each reuses
+    the other's."""
     return Path(folder) / f"{recipe.name}-s{seed}.npz"
 
 

@@ -101,7 +101,8 @@ class Space:
         if both:
             raise DigitnetError(f"{', '.join(sorted(both))}: give either values or a range, not both")
         if not choices and not ranges:
-            raise DigitnetError("nothing to sweep: give --param NAME VALUE... (or --uniform/--log-uniform with --random)")
+            raise DigitnetError("nothing to sweep: give --param NAME VALUE... "
+                                "(or --uniform/--log-uniform with --random)")
         return cls(choices, ranges)
 
     def grid(self) -> list[dict[str, Any]]:
@@ -201,7 +202,8 @@ def run_sweep(search: Search, out: "str | Path", pool: TrialPool, *, retry_faile
                                      "command": command})
     reused, ran = len(records), 0
     say(f"{len(trials)} trial{'s' if len(trials) != 1 else ''} of {search.base.label}: {reused} already done"
-        f"{', running the rest ' + ('on the cluster' if pool.parallel else 'here, one after the other') if reused < len(trials) else ''}")
+        + (", running the rest " + ("on the cluster" if pool.parallel else "here, one after the other")
+           if reused < len(trials) else ""))
     names = list(search.space.choices) + list(search.space.ranges)
     _write_table(out, [records[k] for k in keys if k in records], len(trials), command, names)
     bar = tqdm(total=len(trials), initial=reused, unit="trial", desc="sweep", file=sys.stderr,
@@ -286,7 +288,8 @@ def _write_table(out: Path, records: list[dict], total: int, command: str, names
         f"{len(rows)} of {total} trials recorded ({finished} finished, {len(rows) - finished} failed), ranked by "
         "validation accuracy, never by test accuracy." + (" The best is saved as best.npz." if finished else ""), ""]
     lines = ["| rank | " + " | ".join(names) + " | seed | validation | val loss | test | best epoch | train s | "
-             "wall s | worker | recipe |", "|---:|" + "---|" * len(names) + "---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "wall s | worker | recipe |",
+             "|---:|" + "---|" * len(names) + "---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for rank, r in enumerate(rows, start=1):
         m = r.get("metrics") or {}
         swept = " | ".join(_shown((r.get("recipe") or {}).get(name)) for name in names)

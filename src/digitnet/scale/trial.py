@@ -244,8 +244,8 @@ class TrialPool:
                 self.expected_checksum = outcome.data_checksum
             elif outcome.data_checksum != self.expected_checksum:
                 return _refused(outcome, f"the worker {outcome.worker} has other data (fingerprint "
-                                         f"{outcome.data_checksum[:12]}..., expected {self.expected_checksum[:12]}...); "
-                                         "give every worker the same MNIST files")
+                                         f"{outcome.data_checksum[:12]}..., expected "
+                                         f"{self.expected_checksum[:12]}...); give every worker the same MNIST files")
         return outcome
 
 

@@ -29,19 +29,19 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-
-from digitnet.io.jsonable import json_default
-from digitnet.io.metadata import summary
 from digitnet.errors import DigitnetError
 from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
 from digitnet.images.reading import read_digit
+from digitnet.io.jsonable import json_default
+from digitnet.io.metadata import summary
 
 MAX_BODY = 10_000_000  # bytes: a phone photo as JPEG is 2-8 MB
 MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may send pictures
 # Defaults of the limits below; DigitReader and DigitServer take them as arguments (tests use small ones).
 SOCKET_TIMEOUT = 15.0  # seconds a client may stay silent, and the most a request line and headers may take in all
 MIN_UPLOAD_RATE = 50_000  # bytes a second: a body of n bytes must arrive within SOCKET_TIMEOUT + n / this
-MAX_CONCURRENT = 2  # pictures prepared at once (more only fight over Python's GIL); more wait up to QUEUE_WAIT s, then get 503
+MAX_CONCURRENT = 2  # pictures prepared at once (more only fight over Python's GIL); more wait up to QUEUE_WAIT s,
+                    # then get 503
 QUEUE_WAIT = 10.0
 MAX_CONNECTIONS = 32  # open connections kept; one more closes the one waiting longest, or gets 503 if all are busy
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",

@@ -17,5 +17,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'digitnet.train' has no attribute {name!r}")
 
 
-__all__ = ["History", "TrainedModel", "Trainer", "TrainingDiverged", "TrainingFailed", "TrainingNote", "count_correct", "evaluate", "run",
-           "train_step"]
+__all__ = ["History", "TrainedModel", "Trainer", "TrainingDiverged", "TrainingFailed", "TrainingNote", "count_correct",
+           "evaluate", "run", "train_step"]

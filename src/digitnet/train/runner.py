@@ -125,13 +125,14 @@ def nothing_learned(history: History, labels: np.ndarray, images: str = "validat
 
     Chance is always answering the commonest class among ``labels``, the labels of the images the
     accuracy was measured on (``images``: "validation", or "training" when nothing was held out):
-    10.9% on MNIST's validation images (the last 10,000 training images), 50% for two balanced classes. A network that learned anything
-    beats it; one whose learning rate is far too high ends at or below it (it answers one class, or
-    noise), often with a loss that stays finite (``lr`` 1e6: a loss of 4e18 and 9.7%), which the NaN
-    check cannot see. The run must beat chance by one standard error of the commonest class's share,
-    sqrt(p (1 - p) / n), and by at least half a point, so that a stuck network that happens to land a
-    little above chance does not pass, while a tiny run that learned a little does: with 60 validation
-    images and chance at 13.3% that asks 17.7%; on MNIST's 10,000, 11.4% where chance is 10.9%.
+    10.9% on MNIST's validation images (the last 10,000 training images), 50% for two balanced
+    classes. A network that learned anything beats it; one whose learning rate is far too high ends at
+    or below it (it answers one class, or noise), often with a loss that stays finite (``lr`` 1e6: a
+    loss of 4e18 and 9.7%), which the NaN check cannot see. The run must beat chance by one standard
+    error of the commonest class's share, sqrt(p (1 - p) / n), and by at least half a point, so that a
+    stuck network that happens to land a little above chance does not pass, while a tiny run that
+    learned a little does: with 60 validation images and chance at 13.3% that asks 17.7%; on MNIST's
+    10,000, 11.4% where chance is 10.9%.
     """
     best = history.best if images == "validation" and history.best else history.epochs[-1]
     accuracy = best.get("val_accuracy" if images == "validation" else "accuracy")

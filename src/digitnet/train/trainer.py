@@ -55,10 +55,10 @@ class Trainer:
     ``log`` (default: above the progress bar, on stderr).
     """
 
-    def __init__(self, network: Network, optimizer: "str | Optimizer" = "momentum", lr: float = 0.1, momentum: float = 0.9,
-                 weight_decay: float = 0.0, schedule: str = "constant", epochs: int = 10, batch_size: int = 128,
-                 patience: int | None = None, restore_best: bool = True, seed: int | None = None,
-                 progress: bool = True, log: Callable[[str], None] | None = None,
+    def __init__(self, network: Network, optimizer: "str | Optimizer" = "momentum", lr: float = 0.1,
+                 momentum: float = 0.9, weight_decay: float = 0.0, schedule: str = "constant", epochs: int = 10,
+                 batch_size: int = 128, patience: int | None = None, restore_best: bool = True,
+                 seed: int | None = None, progress: bool = True, log: Callable[[str], None] | None = None,
                  transform: Callable | None = None, callbacks: tuple[Callable, ...] = (),
                  step_size: float = 10, gamma: float = 0.1, weight_average: float = 0.0):
         if int(epochs) < 1:

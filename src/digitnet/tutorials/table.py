@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-
-from digitnet.io.jsonable import json_default
 from digitnet.io.atomic import atomic_write
+from digitnet.io.jsonable import json_default
 from digitnet.tutorials.result import Result
 
 COLUMNS = ("Tutorial", "Configuration", "Published", "digitnet", "Meets it?", "Training time")

@@ -1,13 +1,12 @@
 """Layers: the pieces a network is stacked from. See ``base.py`` for what each one promises."""
 
-from digitnet.nn.layers.activations import (ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-                                            activation)
+from digitnet.nn.layers.activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, activation
 from digitnet.nn.layers.base import LAYER_TYPES, Layer, register
+from digitnet.nn.layers.batchnorm import BatchNorm
+from digitnet.nn.layers.conv import Conv2D
 from digitnet.nn.layers.dense import Dense
 from digitnet.nn.layers.dropout import Dropout
 from digitnet.nn.layers.flatten import Flatten
-from digitnet.nn.layers.batchnorm import BatchNorm
-from digitnet.nn.layers.conv import Conv2D
 from digitnet.nn.layers.pooling import AvgPool2D, MaxPool2D
 
 __all__ = ["ACTIVATIONS", "LAYER_TYPES", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout", "Flatten", "Identity",

@@ -59,7 +59,8 @@ class Layer:
         self.output_shape = self.compute_output_shape(self.input_shape)
         self.params = {name: np.ascontiguousarray(a, dtype) for name, a in
                        self.create_params(self.input_shape, rng, dtype).items()}
-        self.state = {name: np.ascontiguousarray(a, dtype) for name, a in self.create_state(self.input_shape, dtype).items()}
+        self.state = {name: np.ascontiguousarray(a, dtype) for name, a in
+                      self.create_state(self.input_shape, dtype).items()}
         self.grads = {name: np.zeros(a.shape, dtype) for name, a in self.params.items()}
         return self.output_shape
 

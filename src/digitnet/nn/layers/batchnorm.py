@@ -14,7 +14,8 @@ so the layer uses running averages of the training statistics instead:
     running <- (1 - momentum) * running + momentum * batch statistic.
 
 The values are seen as a matrix with one row per channel (channel first, see ``im2col.py``), so each
-channel's statistics are sums along one contiguous row. With x_hat = (x - mean) / sqrt(var + eps) and m values per channel, the backward pass is
+channel's statistics are sums along one contiguous row. With x_hat = (x - mean) / sqrt(var + eps) and m
+values per channel, the backward pass is
     dL/dgamma = sum(g * x_hat)      dL/dbeta = sum(g)
     dL/dx = gamma / (m * sqrt(var + eps)) * (m * g - sum(g) - x_hat * sum(g * x_hat))
 where the two sums come from the mean and the variance depending on every x of the channel.
@@ -46,7 +47,8 @@ class BatchNorm(Layer):
 
     def create_params(self, input_shape, rng, dtype):
         if len(input_shape) not in (1, 3):
-            raise DigitnetError(f"batchnorm works on (features,) or (channels, height, width) inputs, got {tuple(input_shape)}")
+            raise DigitnetError("batchnorm works on (features,) or (channels, height, width) inputs, "
+                                f"got {tuple(input_shape)}")
         c = int(input_shape[0])
         return {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
 

@@ -64,7 +64,8 @@ class Conv2D(Layer):
         self.stride = pair(stride, "conv2d stride")
         if padding == "same":
             if self.stride != (1, 1) or min(self.kernel_size) % 2 == 0:
-                raise DigitnetError("conv2d padding='same' needs stride 1 and an odd kernel size; give a number instead")
+                raise DigitnetError("conv2d padding='same' needs stride 1 and an odd kernel size; "
+                                    "give a number instead")
             padding = (self.kernel_size[0] // 2, self.kernel_size[1] // 2)
         self.padding = pair(padding, "conv2d padding")
         self.in_channels = None if in_channels is None else int(in_channels)

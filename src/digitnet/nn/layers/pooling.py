@@ -134,7 +134,7 @@ class MaxPool2D(_Pool2D):
             return self.spread((np.where(winner == round_, g, zero) for round_ in range(len(self.offsets()))),
                                len(grad_out), g.dtype)
         row_winner, column_winner = self.saved()
-        (kh, kw), (c, h, w), (_, oh, ow) = self.size, self.input_shape, self.output_shape
+        (kh, kw), (_, h, w), (_, oh, ow) = self.size, self.input_shape, self.output_shape
         rows = _route_stage(g, column_winner, kw, 3, w, ow)
         return cnhw(_route_stage(rows, row_winner, kh, 2, h, oh))
 

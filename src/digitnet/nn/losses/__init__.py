@@ -21,5 +21,5 @@ def get_loss(name: "str | Loss") -> Loss:
         raise DigitnetError(f"unknown loss {name!r}; choose one of {', '.join(sorted(LOSSES))}") from None
 
 
-__all__ = ["BinaryCrossEntropy", "LOSSES", "LOSS_NAMES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "as_labels", "get_loss",
-           "one_hot", "targets_like"]
+__all__ = ["BinaryCrossEntropy", "LOSSES", "LOSS_NAMES", "Loss", "QuadraticLoss", "SoftmaxCrossEntropy", "as_labels",
+           "get_loss", "one_hot", "targets_like"]

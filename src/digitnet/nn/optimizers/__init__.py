@@ -18,7 +18,8 @@ def make_optimizer(name: str, params: "Parameters | list[Parameter]", lr: float,
     decay. ``momentum`` is used by the momentum kinds only.
     """
     if name not in OPTIMIZERS:
-        raise DigitnetError(f"unknown optimiser {name!r} (`optimizer`); choose one of {', '.join(OPTIMIZERS)}", parameter="optimizer")
+        raise DigitnetError(f"unknown optimiser {name!r} (`optimizer`); choose one of {', '.join(OPTIMIZERS)}",
+                            parameter="optimizer")
     if isinstance(params, Parameters):
         params = params.groups(weight_decay > 0)
     cls = OPTIMIZERS[name]

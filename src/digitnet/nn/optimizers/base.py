@@ -1,8 +1,8 @@
 """What an optimiser does: after each backward pass, move every parameter a little against its gradient.
 
 An optimiser is given the network's parameters once (``Parameter``: the array, its gradient array and
-whether L2 weight decay applies; see ``digitnet.nn.parameters``) and updates them in place on each ``step()``. ``lr`` is a plain
-attribute, so a learning-rate schedule simply sets it before each step.
+whether L2 weight decay applies; see ``digitnet.nn.parameters``) and updates them in place on each
+``step()``. ``lr`` is a plain attribute, so a learning-rate schedule simply sets it before each step.
 
 L2 weight decay adds (lambda/2) ||W||^2 to the cost, i.e. ``weight_decay * W`` to each weight's gradient.
 With Nielsen's lambda over a training set of n images, ``weight_decay = lambda / n``. Biases are not decayed.
