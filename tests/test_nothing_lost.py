@@ -414,7 +414,8 @@ def test_a_members_folder_that_cannot_be_written_is_found_before_training(tiny_d
 
 
 @pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
-def test_a_sweep_on_a_full_disk_stops_in_one_line_and_keeps_the_trials_model(tiny_data, tmp_path, full, capsys):
+def test_a_sweep_on_a_full_disk_stops_in_one_line_and_keeps_the_trials_model(tiny_data, tmp_path, full, capsys,
+                                                                              monkeypatch):
     out = tmp_path / "sweep"
     command = ["sweep", "--model", "mlp-512", "--layers", "784,16,10", "--epochs", "2", "--val-size", "50",
                "--param", "lr", "0.05", "0.1", "--serial", "--data", str(tiny_data), "--out", str(out),
@@ -425,7 +426,7 @@ def test_a_sweep_on_a_full_disk_stops_in_one_line_and_keeps_the_trials_model(tin
     (kept,) = kept_in_tmp(tmp_path)
     assert f"the trial's model is kept in {kept} instead; the sweep stops here" in err and "Traceback" not in err
     assert load_model(kept).metadata["recipe"]["lr"] in (0.05, 0.1)
-    atomic.open = open  # space freed: the same command goes on
+    monkeypatch.delattr(atomic, "open")  # space freed: the same command goes on
     assert main(command) == 0 and len(list((out / "trials").glob("*.npz"))) == 2
 
 
