@@ -75,9 +75,9 @@ def timed_sweep(search, pool) -> tuple[float, dict, float]:
         result = run_sweep(search, out, pool)
         seconds = time.perf_counter() - started
     if result.failed:
-        raise SystemExit(f"{len(result.failed)} trials failed: {result.failed[0]['error']}")
-    losses = {r["key"]: r["metrics"]["val_loss"] for r in result.rows}
-    return seconds, losses, sum(r["metrics"]["train_seconds"] for r in result.rows) / len(result.rows)
+        raise SystemExit(f"{len(result.failed)} trials failed: {result.failed[0].error}")
+    losses = {r.key: r.metrics["val_loss"] for r in result.rows}
+    return seconds, losses, sum(r.metrics["train_seconds"] for r in result.rows) / len(result.rows)
 
 
 def one_blas_thread():

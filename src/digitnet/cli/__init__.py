@@ -64,7 +64,20 @@ def _print_note(message, category, filename, lineno, file=None, line=None) -> No
     print(f"digitnet: {kind}: {message}", file=sys.stderr)
 
 
+def survive_any_encoding() -> None:
+    """Write characters the terminal's encoding lacks (``±`` under ``PYTHONIOENCODING=ascii``, say) as
+    escapes like ``\\xb1`` instead of failing with ``UnicodeEncodeError`` after the work is done. An error
+    handler chosen explicitly (``PYTHONIOENCODING=ascii:replace``) is left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change: left as it is
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    survive_any_encoding()
     parser = build_parser()
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
