@@ -226,8 +226,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
                                "give every label on the first call", parameter="classes")
         with _as_value_errors():
             if first:
-                self._decide_pixel_range(X)
-            X = self._pixels(X)
+                self._decide_pixel_range(X, "partial_fit")
+            X = self._pixels(X, "partial_fit")
             trainer = self._incremental_trainer(first)
             trainer.train_epoch(X, y_index)
         self.history_ = trainer.history
@@ -291,20 +291,20 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         with _as_value_errors():
             return self._pixels(X)
 
-    def _decide_pixel_range(self, X: np.ndarray) -> None:
+    def _decide_pixel_range(self, X: np.ndarray, method: str = "fit") -> None:
         """At ``fit`` (or the first ``partial_fit``): how later batches of small floats are read."""
         if not self._reads_pixels():
             self.__dict__.pop("pixel_range_", None)
             return
-        _refuse_negative(X, "fit")
+        _refuse_negative(X, method)
         self.pixel_range_ = "0-255" if X.dtype.kind == "f" and X.size and float(np.max(X)) > 1 else "0-1"
 
-    def _pixels(self, X: np.ndarray) -> np.ndarray:
+    def _pixels(self, X: np.ndarray, method: str = "predict") -> np.ndarray:
         """``X`` as the network's input rule should read it: unchanged, except that a batch of small
         floats for a "0-255" model is divided by 255 here, once (the rule then keeps it as it is)."""
         if not self._reads_pixels():
             return X
-        _refuse_negative(X, "predict")
+        _refuse_negative(X, method)
         if getattr(self, "pixel_range_", "0-1") == "0-255" and X.dtype.kind == "f" and X.size \
                 and float(np.max(X)) <= 1:
             return X / 255
