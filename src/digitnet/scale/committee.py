@@ -31,12 +31,12 @@ class TrainedCommittee:
     metrics: dict[str, Any]
     metadata: dict[str, Any]  # what the model file stores about the committee as a whole
     outcomes: list[Outcome] = field(repr=False, default_factory=list)
+    member_metadata: list[dict[str, Any]] = field(repr=False, default_factory=list)  # each member's own
 
     def save(self, path: "str | Path") -> Path:
         from digitnet.io.committee_file import save_committee
 
-        return save_committee(self.committee, path, self.metadata,
-                              [member.metadata for member in self.committee.members])
+        return save_committee(self.committee, path, self.metadata, self.member_metadata)
 
 
 def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
@@ -48,7 +48,8 @@ def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
 def read_members(recipe: Recipe, seeds, folder: "Path | None", data=None,
                  log: Callable[[str], None] | None = None) -> dict[int, tuple[Any, dict]]:
     """The members already trained in ``folder`` (same recipe, seed and data, finished: the rule of
-    :func:`digitnet.tutorials.ladder.saved_metrics`), as {seed: (network, metrics)}."""
+    :func:`digitnet.tutorials.ladder.saved_metrics`), as {seed: (model, metrics)}: each a
+    ``digitnet.io.Model``, the network and its description."""
     from digitnet.io import load_model
     from digitnet.tutorials.ladder import saved_metrics
 
@@ -98,7 +99,7 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
             outcome.save(member_file(members_folder, recipe, seed))
         kept[seed] = (outcome.network(), outcome.metrics)
     members, member_metrics = [kept[s][0] for s in seeds], [kept[s][1] for s in seeds]
-    committee = Committee(members)
+    committee = Committee([member.network for member in members])
     metrics = {"members_test_accuracy": [m.get("test_accuracy") for m in member_metrics],
                "members_val_accuracy": [m.get("val_accuracy") for m in member_metrics],
                "train_seconds": round(sum(m.get("train_seconds") or 0 for m in member_metrics), 3),
@@ -109,13 +110,13 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
         if recipe.val_size:
             metrics["val_accuracy"] = committee.score(data.train_images[-recipe.val_size:],
                                                       data.train_labels[-recipe.val_size:])
-    first = members[0].metadata
+    first = members[0]
     metadata = {"recipe": recipe.to_dict(), "seed": seeds[0], "seeds": seeds,
                 "committee": {"size": len(members), "combination": "mean of the members' probabilities"},
-                "metrics": metrics, "dataset": first.get("dataset"), "classes": first.get("classes"),
+                "metrics": metrics, "dataset": first.metadata.get("dataset"), "classes": first.classes,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
-    committee.metadata = metadata
-    return TrainedCommittee(committee, recipe, metrics, metadata, list(outcomes.values()))
+    return TrainedCommittee(committee, recipe, metrics, metadata, list(outcomes.values()),
+                            [member.metadata for member in members])
 
 
 def mean_and_spread(values) -> tuple[float, float]:

@@ -93,13 +93,14 @@ class Outcome:
         return self.status == "ok"
 
     def network(self):
-        """The trained model, read from the bytes by the ordinary loader (as :meth:`save` does)."""
+        """The trained model (a ``digitnet.io.Model``: network and description), read from the bytes by
+        the ordinary loader (as :meth:`save` does)."""
         with tempfile.TemporaryDirectory(prefix="digitnet-trial-") as tmp:
             return self.save(Path(tmp) / "model.npz")
 
     def save(self, path: "str | Path"):
         """Write the model file to ``path`` atomically, then read it back with the ordinary loader
-        (bytes from the network are checked like any stranger's file); returns the network."""
+        (bytes from the network are checked like any stranger's file); returns the ``digitnet.io.Model``."""
         from digitnet.io import load_model
         from digitnet.io.atomic import atomic_write
 

@@ -102,22 +102,31 @@ def collect_rung(name: str, recipe: Recipe, seed: int, head: tuple | None, path:
 
 
 def saved_metrics(path: Path, recipe: Recipe, seed: int, dataset: str | None = None) -> dict | None:
-    """The figures stored with a finished model file of the same recipe, seed and data, else None."""
+    """The figures stored with a finished model file of the same recipe, seed and data, else None.
+
+    A committee's file under a member's name is refused (``DigitnetError``): it is no member, and
+    training one in its place would replace it."""
     from digitnet.errors import DigitnetError
     from digitnet.io import load_model
 
     if not path.is_file():
         return None
     try:
-        meta = load_model(path).metadata
-        saved = Recipe.from_dict(meta.get("recipe"))
+        model = load_model(path)
     except DigitnetError:
-        return None  # damaged or from another version: trained again, and the new file replaces it
-    metrics = meta.get("metrics") or {}
-    same = (saved == recipe and meta.get("seed") == seed
-            and (meta.get("dataset") or {}).get("checksum") in (None, dataset)
-            and not (meta.get("history") or {}).get("interrupted"))
-    return metrics if same and {"test_accuracy", "train_seconds"} <= metrics.keys() else None
+        return None  # damaged: trained again, and the new file replaces it
+    if model.is_committee:
+        raise DigitnetError(f"{path} holds a committee of {len(model.members)} networks, not the single network "
+                            f"of seed {seed} its name says; move it elsewhere")
+    try:
+        saved = Recipe.from_dict(model.metadata.get("recipe"))
+    except DigitnetError:
+        return None  # from another version: trained again, and the new file replaces it
+    metrics = model.metrics
+    same = (saved == recipe and model.seed == seed and model.dataset.get("checksum") in (None, dataset)
+            and not model.history.get("interrupted"))
+    finished = metrics.get("test_accuracy") is not None and metrics.get("train_seconds") is not None
+    return metrics if same and finished else None
 
 
 def rung_runs(name: str, ctx: Context) -> tuple[Recipe, tuple | None, list[tuple[int, Path | None]]]:
