@@ -156,7 +156,7 @@ def ladder_runs(args) -> tuple[list[tuple[str, float]], str]:
 
         runs = []
         for path in sorted(args.ladder_models.glob("*-s*.npz")):
-            seconds = (load_model(path).metadata.get("metrics") or {}).get("train_seconds")
+            seconds = load_model(path).metrics.get("train_seconds")
             if seconds is not None:
                 runs.append((path.stem, float(seconds)))
         return runs, f"the models in {args.ladder_models}"

@@ -100,7 +100,7 @@ def test_model_files_keep_the_running_statistics(rng, tmp_path):
     save_model(net, tmp_path / "bn.npz")
     with np.load(tmp_path / "bn.npz") as archive:  # the keys files had before ``Layer.state`` existed
         assert {"param.1.running_mean", "param.1.running_var", "param.5.running_var"} <= set(archive.files)
-    loaded = load_model(tmp_path / "bn.npz")
+    loaded = load_model(tmp_path / "bn.npz").network
     x = rng.random((7, 36), dtype=np.float32)
     assert np.array_equal(loaded.predict_proba(x), net.predict_proba(x))
     assert np.array_equal(loaded.layers[1].state["running_var"], net.layers[1].state["running_var"])

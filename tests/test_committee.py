@@ -50,9 +50,9 @@ def test_a_committee_file_round_trips_and_says_it_is_a_committee(tmp_path, rng):
     path = save_committee(committee, tmp_path / "c.npz", {"metrics": {"test_accuracy": 0.5}},
                           [{"seed": s} for s in range(3)])
     loaded = load_model(path)
-    assert isinstance(loaded, Committee) and len(loaded.members) == 3
+    assert isinstance(loaded.network, Committee) and len(loaded.network.members) == len(loaded.members) == 3
     X = rng.standard_normal((4, 12)).astype(np.float32)
-    assert np.array_equal(loaded.predict_proba(X), committee.predict_proba(X))
+    assert np.array_equal(loaded.network.predict_proba(X), committee.predict_proba(X))
     assert loaded.metadata["kind"] == "committee" and loaded.metadata["format_version"] == 2
     assert [m.metadata["seed"] for m in loaded.members] == [0, 1, 2]
     single = save_model(members(1)[0], tmp_path / "one.npz")
@@ -72,7 +72,8 @@ def rewrite(path, change):
 
 @pytest.mark.parametrize("change, message", [
     (lambda meta, arrays: meta.update(members=meta["members"][:1]), "2 to 100 member"),
-    (lambda meta, arrays: meta.update(members="all of them"), "member descriptions"),
+    (lambda meta, arrays: meta.update(members="all of them"), "gives members as the text 'all of them', not a list"),
+    (lambda meta, arrays: meta.update(members=[{"architecture": {}}] * 101), "2 to 100 member descriptions"),
     (lambda meta, arrays: arrays.pop("param.m1.0.W"), "missing"),
     (lambda meta, arrays: arrays.update({"param.m7.0.W": np.zeros(3, np.float32)}), "belong to no member"),
     (lambda meta, arrays: arrays.update({"param.m2.0.W": np.full((12, 8), np.nan, np.float32)}), "finite"),

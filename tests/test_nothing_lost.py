@@ -289,11 +289,11 @@ def test_reading_pictures_with_a_model_of_another_data_set_gets_a_warning(tiny_d
         warnings.simplefilter("ignore")
         trained = run(get_preset("mlp-512").with_overrides(epochs=2, val_size=50), ds, 0)
     with pytest.warns(DataNote, match="trained on 'tiny', not on 'mnist'.*may read them poorly"):
-        check_digit_model(trained.network)
-    trained.network.metadata["dataset"]["checksum"] = None  # recorded no fingerprint: nothing to compare
+        check_digit_model(trained.network, trained.metadata)
+    trained.metadata["dataset"]["checksum"] = None  # recorded no fingerprint: nothing to compare
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        check_digit_model(trained.network)
+        check_digit_model(trained.network, trained.metadata)
 
 
 # -- a full disk -----------------------------------------------------------------------------------------
@@ -507,7 +507,7 @@ def test_on_a_real_full_file_system_nothing_is_lost(tiny_data, tmp_path):
     assert said.count("No space left on device") == 3, said
     kept = sorted(rescue.glob("digitnet-kept-*/*.npz"))
     assert len(kept) == 2 and {p.name for p in kept} >= {"m.npz"}, said
-    assert all(len(load_model(p).get_weights()) for p in kept)
+    assert all(len(load_model(p).network.get_weights()) for p in kept)
 
 
 # -- any terminal encoding ---------------------------------------------------------------------------------

@@ -181,7 +181,8 @@ def test_a_committee_is_trained_on_the_cluster_and_every_command_takes_it(tiny_d
     committee = load_model(out)
     assert len(committee.members) == 3 and [m.metadata["seed"] for m in committee.members] == [0, 1, 2]
     data = read_dataset(tiny_data)
-    assert committee.metadata["metrics"]["test_accuracy"] == committee.score(data.test_images, data.test_labels)
+    assert committee.metadata["metrics"]["test_accuracy"] == committee.network.score(data.test_images,
+                                                                                     data.test_labels)
     assert main(["info", str(out)]) == 0 and "committee of 3 networks" in capsys.readouterr().out
     assert main(["evaluate", str(out), "--data", str(tiny_data), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"] == committee.metadata["metrics"]["test_accuracy"]
@@ -271,7 +272,7 @@ def test_a_committee_reuses_members_kept_in_a_folder(tiny_data, tmp_path, capsys
     assert said.count("read from") == 2 and "training 1 members" in said
     three = load_model(tmp_path / "three.npz")
     two = load_model(tmp_path / "two.npz")
-    assert np.array_equal(three.members[0].get_weights()["0.W"], two.members[0].get_weights()["0.W"])
+    assert np.array_equal(three.network.members[0].get_weights()["0.W"], two.network.members[0].get_weights()["0.W"])
 
 
 def test_a_committee_whose_members_are_all_kept_opens_no_pool(tiny_data, tmp_path, capsys, monkeypatch):

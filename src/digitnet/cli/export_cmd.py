@@ -25,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.io import load_model
 
     require_onnx()  # before reading the model: the missing package is the thing to fix first
-    network = load_model(args.model)
-    path = export_onnx(network, args.out)
+    model = load_model(args.model)
+    network, path = model.network, export_onnx(model, args.out)
     shape = ", ".join(["N", *(str(s) for s in network.input_shape)])
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB, ONNX opset {OPSET}): input 'input' float32 ({shape})"
           f"{' pixels in [0, 1]' if network.inputs == 'pixels' else ''}, outputs 'probabilities' "

@@ -74,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
     given, pictures = split_model(args.pictures)
     args.model = common.model_path(given, quiet=args.json)
-    network = load_model(args.model)
-    check_digit_model(network)
+    model = load_model(args.model)
+    network = model.network
+    check_digit_model(network, model.metadata)
     paths = expand(pictures)
     if args.save_28:
         try:

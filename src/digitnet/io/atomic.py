@@ -138,7 +138,8 @@ def remove_stale_parts(path: "str | os.PathLike") -> list[Path]:
     """Remove the temporary files that writes of ``path`` left behind in processes that no longer run
     (or more than a day ago); return them. Another process's write in progress is left alone."""
     path = Path(path)
-    prefix, removed = f".{path.name}.", []
+    prefix = f".{path.name}."
+    removed: list[Path] = []
     try:
         candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".part")]
     except OSError:

@@ -57,9 +57,9 @@ def scale_pixels(X, dtype=np.float32, what: str = "the input") -> np.ndarray:
     if array.size == 0 or array.dtype == bool:
         return array.astype(dtype)
     if array.dtype.kind in "ui":
-        low, high = int(array.min()), int(array.max())
-        if low < 0 or high > 255:
-            raise DigitnetError(f"{what} holds whole numbers from {low} to {high}; pixels must be 0-255 "
+        smallest, largest = int(array.min()), int(array.max())
+        if smallest < 0 or largest > 255:
+            raise DigitnetError(f"{what} holds whole numbers from {smallest} to {largest}; pixels must be 0-255 "
                                 "(rescale them, or give floats in 0-1)")
         out = array.astype(dtype)
         return np.divide(out, np.asarray(255, dtype), out=out)

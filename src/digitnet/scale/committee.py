@@ -110,10 +110,10 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
         if recipe.val_size:
             metrics["val_accuracy"] = committee.score(data.train_images[-recipe.val_size:],
                                                       data.train_labels[-recipe.val_size:])
-    first = members[0].metadata
+    first = members[0]
     metadata = {"recipe": recipe.to_dict(), "seed": seeds[0], "seeds": seeds,
                 "committee": {"size": len(members), "combination": "mean of the members' probabilities"},
-                "metrics": metrics, "dataset": first.get("dataset"), "classes": first.get("classes"),
+                "metrics": metrics, "dataset": first.metadata.get("dataset"), "classes": first.metadata.get("classes"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
     return TrainedCommittee(committee, recipe, metrics, metadata, [m.metadata for m in members],
                             [outcomes[s] for s in seeds if s in outcomes])

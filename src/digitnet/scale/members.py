@@ -59,8 +59,8 @@ def load_run(path: "str | Path") -> tuple[Any, dict[str, Any]]:
     stranger's file."""
     from digitnet.io import load_model
 
-    network = load_model(path)
-    return network, network.metadata
+    model = load_model(path)
+    return model.network, model.metadata
 
 
 @dataclass(frozen=True)
