@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitnet import DigitClassifier
 from digitnet.errors import DigitnetError
-from digitnet.estimator import HAVE_SKLEARN, InvalidInput, NotFittedError
+from digitnet.estimator import HAVE_SKLEARN, DigitClassifier, InvalidInput, NotFittedError
 
 
 def test_params_round_trip_and_repr():

@@ -19,8 +19,11 @@ from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.estimator_checks import check_estimator  # noqa: E402
 
-from digitnet import DigitClassifier  # noqa: E402
-from digitnet.estimator import EXPECTED_FAILED_CHECKS, expected_failed_checks  # noqa: E402
+from digitnet.estimator import (  # noqa: E402
+    EXPECTED_FAILED_CHECKS,
+    DigitClassifier,  # noqa: E402
+    expected_failed_checks,
+)
 
 CHECKED = {"pixels": DigitClassifier(epochs=10, batch_size=16),
            "features": DigitClassifier(inputs="features", epochs=10, batch_size=16)}

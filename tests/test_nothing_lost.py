@@ -48,7 +48,7 @@ def test_a_run_that_ends_at_chance_fails_and_leaves_the_good_model_alone(tiny_da
 
 
 def test_the_check_is_in_the_one_training_run_so_every_entry_point_has_it(tiny_data):
-    from digitnet import DigitClassifier
+    from digitnet.estimator import DigitClassifier
 
     ds = load_mnist(tiny_data, download=False)
     with pytest.raises(TrainingFailed, match="no better than always answering the commonest class"):

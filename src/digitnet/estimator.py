@@ -55,7 +55,7 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.nn.inputs import as_array, scale_pixels
-from digitnet.presets.recipe import settings_fields
+from digitnet.presets.recipe import SETTINGS
 
 try:  # scikit-learn is optional: ``pip install digitnet[sklearn]``
     from sklearn.base import BaseEstimator, ClassifierMixin
@@ -84,7 +84,7 @@ def expected_failed_checks(estimator: "DigitClassifier") -> dict[str, str]:
 def estimator_parameters() -> dict[str, Any]:
     """The constructor's parameters and their defaults, in order: made from the recipe's settings."""
     return {"model": "mlp", "hidden": None,
-            **{f.name: None for f in settings_fields() if f.name not in _PHRASED},
+            **{name: None for name in SETTINGS if name not in _PHRASED},
             "validation_fraction": 0.0, "seed": 0, "verbose": False}
 
 
@@ -168,8 +168,7 @@ class DigitClassifier(*_BASES):
         from digitnet.presets import get_preset
 
         preset = get_preset(self.model)
-        names = {f.name for f in settings_fields()}
-        changes = {name: getattr(self, name) for name in estimator_parameters() if name in names}
+        changes = {name: getattr(self, name) for name in estimator_parameters() if name in SETTINGS}
         if self.hidden is not None:
             changes["layers"] = (n_features, *_hidden_sizes(self.hidden), n_classes)
         return preset.with_overrides(**changes).for_data(n_features, n_classes)
@@ -226,15 +225,17 @@ class DigitClassifier(*_BASES):
 
     def _incremental_trainer(self, first: bool):
         """The trainer ``partial_fit`` continues: kept between calls (not in copies: see ``__getstate__``)."""
+        from digitnet.train import build_network, build_trainer
+
         trainer = self.__dict__.get("_trainer")
         if trainer is not None:
             return trainer
         if first:
             recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=0,
                                                                                          schedule="constant")
-            self.network_, self.recipe_ = recipe.build(seed=self.seed), recipe
-        trainer = self.recipe_.with_overrides(schedule="constant").trainer(
-            self.network_, seed=self.seed, progress=False, log=print if self.verbose else _silent)
+            self.network_, self.recipe_ = build_network(recipe, self.seed), recipe
+        trainer = build_trainer(self.recipe_.with_overrides(schedule="constant"), self.network_, self.seed,
+                                progress=False, log=print if self.verbose else _silent)
         if not first:  # after fit (or a copy): the epochs so far stay in the history
             trainer.history.epochs = list(self.history_.epochs)
         self._trainer = trainer
@@ -425,7 +426,7 @@ def _declare_parameters(cls: type) -> type:
     cls.__annotations__ = {name: "Any" for name in estimator_parameters()}
     for name, default in estimator_parameters().items():
         setattr(cls, name, default)
-    helps = {f.name: f.metadata["help"] for f in settings_fields()}
+    helps = {name: setting.help for name, setting in SETTINGS.items()}
     helps.update(model="the preset to start from (digitnet.presets.PRESETS)",
                  hidden="hidden-layer sizes of an MLP preset, e.g. (256,); the data gives the first and last",
                  validation_fraction="share of the training data held out at random to pick the best epoch",

@@ -41,29 +41,28 @@ from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_path, atomic_write
 from digitnet.io.jsonable import json_default
-from digitnet.presets.recipe import Recipe, settings_fields
+from digitnet.presets.recipe import SETTINGS, Recipe
 from digitnet.scale.trial import DataSpec, Outcome, TrialPool, trial_key
 
 
 # -- the space searched ------------------------------------------------------------------------------
 def _setting(name: str):
-    for f in settings_fields():
-        if f.name == name:
-            return f
-    raise DigitnetError(f"unknown setting {name!r} to sweep; settings: {', '.join(f.name for f in settings_fields())}")
+    if name in SETTINGS:
+        return SETTINGS[name]
+    raise DigitnetError(f"unknown setting {name!r} to sweep; settings: {', '.join(SETTINGS)}")
 
 
 def _checked(name: str, value):
     f = _setting(name)
     try:
-        return f.metadata["check"](value)
+        return f.check(value)
     except ValueError as err:
         raise DigitnetError(f"`{name}`: {err}", parameter=name) from None
 
 
 def _whole(name: str) -> bool:
     """Settings that hold whole numbers (ranges over them are rounded)."""
-    return "int" in str(_setting(name).type)
+    return getattr(_setting(name).check, "whole", False)
 
 
 @dataclass(frozen=True)
