@@ -51,7 +51,7 @@ def test_an_mlp_preset_builds_what_from_sizes_builds(name):
     """The MLP presets used to be built by ``Network.from_sizes``: the same layers from the same draws."""
     recipe, mlp = get_preset(name), get_preset(name).as_mlp
     by_recipe = build_network(recipe, seed=3)
-    by_sizes = Network.from_sizes(list(mlp.sizes), activation=mlp.activation, loss=recipe.loss, init=mlp.init,
+    by_sizes = Network.from_sizes(list(mlp.sizes), activation=mlp.activation or "relu", loss=recipe.loss, init=mlp.init,
                                   bias_init=mlp.bias_init, dropout=mlp.dropout, seed=3, inputs=recipe.inputs)
     assert by_recipe.get_config() == by_sizes.get_config()
     for key, value in by_sizes.get_weights().items():
@@ -94,6 +94,14 @@ def test_an_mlp_option_changes_its_part_of_the_layers_and_keeps_the_rest():
     assert tanh.label == "'mlp-512' with tanh, dropout 0.2, lr 0.5"
     assert tanh.value("activation") == "tanh" and tanh.value("lr") == 0.5
     assert get_preset("mlp-512").with_overrides(activation="relu").label == "'mlp-512'"  # no real change
+
+
+def test_a_network_without_hidden_layers_has_no_hidden_activation():
+    linear = get_preset("nielsen-ch1-linear")
+    assert linear.as_mlp == MLP((784, 10), None, "normal", 0.0, "sigmoid", "normal")
+    assert linear.with_overrides(layers=(784, 30, 10)).as_mlp.activation == "relu"  # the default, said so
+    assert linear.with_overrides(layers=(784, 30, 10), activation="sigmoid").as_mlp.activation == "sigmoid"
+    assert linear.with_overrides(activation="tanh") == linear  # no hidden layer to change
 
 
 def test_a_changed_loss_brings_its_output_activation_to_an_mlp():

@@ -50,17 +50,21 @@ def sizes_text(sizes) -> str:
 class MLP:
     """A multilayer perceptron in the shorthand: ``sizes`` (input first), the hidden ``activation``,
     the weights' ``init``, ``dropout`` after each hidden layer, the ``output`` activation and the biases'
-    ``bias_init``. ``layers()`` writes it as layer descriptions; ``read`` reads those back."""
+    ``bias_init``. ``layers()`` writes it as layer descriptions; ``read`` reads those back.
+
+    A network with no hidden layer has no hidden activation: ``read`` gives None, and hidden layers
+    added to it later are ReLU unless an activation is given with them."""
 
     sizes: tuple[int, ...]
-    activation: str = "relu"
+    activation: str | None = "relu"
     init: str = "he"
     dropout: float = 0.0
     output: str = "softmax"
     bias_init: str = "zeros"
 
     def layers(self) -> tuple[dict[str, Any], ...]:
-        return tuple(mlp_layers(self.sizes, self.activation, self.output, self.init, self.bias_init, self.dropout))
+        return tuple(mlp_layers(self.sizes, self.activation or "relu", self.output, self.init, self.bias_init,
+                                self.dropout))
 
     def text(self) -> str:
         """``784-100-10 MLP, sigmoid units, dropout 0.2``, or ``784-10, no hidden layer``."""
@@ -80,7 +84,7 @@ class MLP:
             given = [_settled(d) for d in layers]
             dense = [d for d in given if d["type"] == "dense"]
             dropout = next((d["rate"] for d in given if d["type"] == "dropout"), 0.0)
-            activation = given[1]["type"] if len(dense) > 1 else "relu"  # no hidden layer: no hidden activation
+            activation = given[1]["type"] if len(dense) > 1 else None  # no hidden layer: no hidden activation
             mlp = cls((int(input_shape[0]), *(d["units"] for d in dense)), activation, dense[0]["init"], dropout,
                       given[-1]["type"], dense[0]["bias_init"])
             same = [_settled(d) for d in mlp.layers()] == given

@@ -88,7 +88,7 @@ def run_preset(name: str, ctx: Context) -> Result:
     figure = (f"{book_style:.2%} ({several}{where}); strictly: {chosen['test_accuracy']:.2%} test with "
               f"weights chosen on validation")
     mlp = recipe.as_mlp
-    settings = (f"{list(mlp.sizes)}, {mlp.activation}, {recipe.loss.replace('_', ' ')}, init {mlp.init}, "
+    settings = (f"{list(mlp.sizes)}, {mlp.activation or mlp.output}, {recipe.loss.replace('_', ' ')}, init {mlp.init}, "
                 f"SGD eta={recipe.lr:g}"
                 + (f", L2 lambda={recipe.weight_decay * 50000:g}" if recipe.weight_decay else "")
                 + f", batch {recipe.batch_size}, {plural(recipe.epochs, 'epoch')}, 50,000/10,000 split")
