@@ -37,7 +37,7 @@ def torch_model(network, weights_path: str):
     from torch import nn
 
     modules = []
-    for lay in network.trainable_layers:
+    for lay in network.layers_before_loss:
         kind = lay.type_name
         if kind == "conv2d":
             modules.append(nn.Conv2d(lay.in_channels, lay.filters, lay.kernel_size, lay.stride, lay.padding))
@@ -54,7 +54,7 @@ def torch_model(network, weights_path: str):
                             "dropout": lambda: nn.Dropout(lay.rate)}[kind]())
     model = nn.Sequential(*modules)
     with np.load(weights_path) as saved, torch.no_grad():
-        for i, (module, lay) in enumerate(zip(model, network.trainable_layers)):
+        for i, (module, lay) in enumerate(zip(model, network.layers_before_loss)):
             names = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias"}
             for name, value in lay.params.items():
                 array = saved[f"{i}.{name}"]
@@ -74,7 +74,7 @@ class Products:
         self.work: dict[int, list] = {}
         for b in set(self.batches):
             jobs, first = [], True
-            for lay in network.trainable_layers:
+            for lay in network.layers_before_loss:
                 if lay.type_name == "conv2d":
                     f, oh, ow = lay.output_shape
                     k, m = lay.params["W"][0].size, b * oh * ow

@@ -8,7 +8,8 @@ import numpy as np
 
 import _common
 from digitnet.nn import Network
-from digitnet.train import Trainer
+from digitnet.nn.optimizers import make_optimizer
+from digitnet.train import Trainer, build_network, build_trainer
 from matrix_products import MatrixProducts
 
 
@@ -33,7 +34,7 @@ class Bench:
             load_weights(self.net, weights)
         # epochs=1 per fit: each call of epoch() is one more epoch of the same run (the optimiser's
         # velocity and the shuffling generator carry on from call to call)
-        self.trainer = Trainer(self.net, optimizer="momentum", lr=lr, momentum=momentum, epochs=1,
+        self.trainer = Trainer(self.net, make_optimizer("momentum", self.net.params, lr, momentum=momentum), epochs=1,
                                batch_size=batch_size, seed=seed, progress=False, log=lambda msg: None)
         self.products = MatrixProducts(self.net, self.X, batch_size, seed)
 
@@ -55,11 +56,11 @@ class Bench:
         import cnn_nets
 
         self.recipe = cnn_nets.benchmark_recipe(net)
-        self.net = self.recipe.build(seed=seed)
+        self.net = build_network(self.recipe, seed)
         if save_weights:
             np.savez(weights, **self.net.get_weights())
         self.X_cnn, self.y_cnn = self.X[:images], self.y[:images]
-        self.trainer = self.recipe.trainer(self.net, seed=seed, progress=False, log=lambda msg: None)
+        self.trainer = build_trainer(self.recipe, self.net, seed, progress=False, log=lambda msg: None)
         self.cnn_products = cnn_nets.Products(self.net, images, self.recipe.batch_size, seed)
 
     def cnn_epoch(self) -> dict:
@@ -103,7 +104,7 @@ class Bench:
 
         recipe = get_preset(preset).with_overrides(epochs=epochs)
         x_train, y_train, x_val, y_val = validation_split(self.X, self.y, size=recipe.val_size)
-        net = recipe.build(seed=seed)
+        net = build_network(recipe, seed)
         np.savez(weights_out, **net.get_weights())
         rows = []
 
@@ -111,6 +112,6 @@ class Bench:
             rows.append({"epoch": row["epoch"], "seconds": row["seconds"], "loss": row["loss"],
                          "val_accuracy": row.get("val_accuracy"), "test_accuracy": net.score(self.X_test, self.y_test)})
 
-        trainer = recipe.trainer(net, seed=seed, progress=False, log=lambda msg: None, callbacks=(record,))
+        trainer = build_trainer(recipe, net, seed, progress=False, log=lambda msg: None, callbacks=(record,))
         trainer.fit(x_train, y_train, x_val, y_val)
         return rows

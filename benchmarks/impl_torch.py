@@ -93,9 +93,10 @@ class Bench:
         the recipe's optimiser, learning-rate schedule (set per step, as digitnet does) and batch order."""
         import cnn_nets
         from digitnet.nn.schedulers import make_schedule
+        from digitnet.train import build_network
 
         recipe = cnn_nets.benchmark_recipe(net)
-        self.model = cnn_nets.torch_model(recipe.build(seed=seed), weights)
+        self.model = cnn_nets.torch_model(build_network(recipe, seed), weights)
         decayed = [p for name, p in self.model.named_parameters() if name.endswith("weight") and p.ndim > 1]
         rest = [p for name, p in self.model.named_parameters() if not (name.endswith("weight") and p.ndim > 1)]
         self.optimizer = torch.optim.SGD([{"params": decayed, "weight_decay": recipe.weight_decay},
@@ -155,11 +156,12 @@ class Bench:
         from digitnet.presets import get_preset
 
         recipe = get_preset(preset).with_overrides(epochs=epochs)
-        plain = (recipe.optimizer == "momentum" and recipe.loss == "cross_entropy" and recipe.activation == "relu"
-                 and not recipe.dropout and not recipe.weight_decay and all(isinstance(s, int) for s in recipe.layers))
+        mlp = recipe.as_mlp
+        plain = (recipe.optimizer == "momentum" and recipe.loss == "cross_entropy" and mlp is not None
+                 and mlp.activation == "relu" and not mlp.dropout and not recipe.weight_decay)
         if not plain:
             raise ValueError(f"preset {preset!r} uses settings this PyTorch version does not reproduce")
-        model = build(list(recipe.layers), weights)
+        model = build(list(mlp.sizes), weights)
         opt = torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=recipe.momentum)
         loss_fn = nn.CrossEntropyLoss()
         schedule = make_schedule(recipe.schedule, recipe.lr, recipe.epochs)

@@ -30,7 +30,7 @@ class MatrixProducts:
     def __init__(self, network, X: np.ndarray, batch_size: int, seed: int = 0):
         rng = np.random.default_rng(seed)
         self.X, self.rng = X, rng
-        self.weights = [layer.params["W"] for layer in network.trainable_layers if isinstance(layer, Dense)]
+        self.weights = [layer.params["W"] for layer in network.layers_before_loss if isinstance(layer, Dense)]
         n = len(X)
         self.batches = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
         dtype = self.weights[0].dtype

@@ -107,10 +107,11 @@ def digitnet_book_network(sizes=(784, 30, 10), seed: int = 0, dtype=np.float64):
 
 def digitnet_trainer(network, batch_size: int = 10, eta: float = 3.0, seed: int = 0, epochs: int = 1):
     """Plain SGD with the book's eta; the trainer's first shuffle is ``default_rng(seed).permutation(n)``."""
+    from digitnet.nn.optimizers import make_optimizer
     from digitnet.train import Trainer
 
-    return Trainer(network, optimizer="sgd", lr=eta, epochs=epochs, batch_size=batch_size, seed=seed,
-                   progress=False, log=lambda msg: None)
+    return Trainer(network, make_optimizer("sgd", network.params, eta), epochs=epochs, batch_size=batch_size,
+                   seed=seed, progress=False, log=lambda msg: None)
 
 
 def first_epoch_order(n: int, seed: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from collections import defaultdict
 
 import _common
 from digitnet.nn import Network
+from digitnet.nn.optimizers import make_optimizer
 from digitnet.train import Trainer, count_correct
 from matrix_products import MatrixProducts
 
@@ -31,7 +32,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     X, y, _, _ = _common.load_data()
     net = Network.from_sizes([int(s) for s in args.sizes.split(",")], seed=0)
-    trainer = Trainer(net, lr=0.1, momentum=0.9, batch_size=args.batch_size, seed=0, progress=False)
+    trainer = Trainer(net, make_optimizer("momentum", net.params, 0.1, momentum=0.9), batch_size=args.batch_size,
+                      seed=0, progress=False)
     products = MatrixProducts(net, X, args.batch_size)
     phases, epochs, gemm = defaultdict(list), [], []
     for _ in range(args.epochs):
@@ -52,7 +54,7 @@ def main(argv=None) -> int:
 
 def profile_epoch(trainer: Trainer, X, y) -> dict[str, float]:
     net, opt, bs = trainer.network, trainer.optimizer, trainer.batch_size
-    layers = net.trainable_layers
+    layers = net.layers_before_loss
     clock, t = time.perf_counter, defaultdict(float)
     order = trainer.rng.permutation(len(X))
     for start in range(0, len(X), bs):
@@ -67,7 +69,7 @@ def profile_epoch(trainer: Trainer, X, y) -> dict[str, float]:
             z = layer.forward(z, training=True)
             t[f"forward {i} {layer.type_name}"] += clock() - a
         a = clock()
-        loss, delta = net.loss.fn_and_delta(z, yb)
+        loss, delta = net.loss.loss_and_grad(z, yb)
         math.isfinite(loss)
         t["loss + gradient"] += clock() - a
         for i in range(len(layers) - 1, -1, -1):

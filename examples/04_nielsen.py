@@ -35,7 +35,7 @@ if not args.chapter3:  # the book tries other sizes too: [784, 100, 10] and [784
     recipe = recipe.with_overrides(layers=tuple(int(s) for s in args.sizes.split(",")))
 recipe = recipe.with_overrides(epochs=1 if args.quick else args.epochs)
 print(f"{recipe.label}: {recipe.description}")
-print(f"layers {list(recipe.layers)}, eta {recipe.lr}, mini-batch {recipe.batch_size}, cost {recipe.loss}\n")
+print(f"layers {list(recipe.as_mlp.sizes)}, eta {recipe.lr}, mini-batch {recipe.batch_size}, cost {recipe.loss}\n")
 
 ds = load_mnist()
 trained, counts = nielsen.train_once(recipe, ds, seed=args.seed)

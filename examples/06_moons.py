@@ -2,13 +2,15 @@
 
     python examples/06_moons.py [--quick] [--plots DIR]
 
-The network is written as a list of layers, the way the tutorial did::
+The tutorial wrote its network as a list of layers, 2-25-50-50-25-1 with ReLU inside and a sigmoid
+unit at the end. The ``moons`` preset is that network, and prints it the way digitnet writes any
+network, as layer descriptions::
 
-    [{"input_dim": 2,  "output_dim": 25, "activation": "relu"},
-     {"input_dim": 25, "output_dim": 50, "activation": "relu"},
-     {"input_dim": 50, "output_dim": 50, "activation": "relu"},
-     {"input_dim": 50, "output_dim": 25, "activation": "relu"},
-     {"input_dim": 25, "output_dim": 1,  "activation": "sigmoid"}]
+    {'type': 'dense', 'units': 25, 'init': 'he', 'bias_init': 'zeros'}
+    {'type': 'relu'}
+    ...
+    {'type': 'dense', 'units': 1, 'init': 'he', 'bias_init': 'zeros'}
+    {'type': 'sigmoid'}
 
 It learns 800 of 1,000 noisy two-moon points by 3,000 full-batch gradient-descent steps (binary
 cross-entropy, learning rate 0.1); the other 200 test it. Every 100 steps the boundary is redrawn.
@@ -26,10 +28,9 @@ parser.add_argument("--plots", metavar="DIR", default="runs/moons",
 args = parser.parse_args()
 
 recipe = get_preset("moons")
-network_spec = [dict(layer) for layer in recipe.layers]
 X_train, y_train, X_test, y_test = moons.moons_data()
-print(f"{len(X_train)} training points, {len(X_test)} held out; layers:")
-for layer in network_spec:
+print(f"{len(X_train)} training points, {len(X_test)} held out; layers for inputs of shape {recipe.input_shape}:")
+for layer in recipe.layers:
     print(f"  {layer}")
 
 from digitnet.plots import BoundaryMovie  # noqa: E402  (matplotlib is only needed from here on)

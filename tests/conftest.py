@@ -25,11 +25,12 @@ def small_model(mnist, tmp_path_factory) -> Path:
     from digitnet.augment import make_augmentation
     from digitnet.io import save_model
     from digitnet.nn import Network
+    from digitnet.nn.optimizers import make_optimizer
     from digitnet.train import Trainer
 
     network = Network.from_sizes([784, 128, 10], seed=0)
-    Trainer(network, lr=0.05, momentum=0.9, epochs=2, batch_size=128, seed=0, progress=False,
-            transform=make_augmentation("shift:2")).fit(mnist.train_images[:30000],
+    Trainer(network, make_optimizer("momentum", network.params, 0.05, momentum=0.9), epochs=2, batch_size=128,
+            seed=0, progress=False, transform=make_augmentation("shift:2")).fit(mnist.train_images[:30000],
                                                         mnist.train_labels[:30000])
     path = tmp_path_factory.mktemp("model") / "small.npz"
     save_model(network, path, {"recipe": {"description": "test model"}, "metrics": {"test_accuracy": 0.97}})

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from digitnet.nn import Network
+from digitnet.nn.optimizers import make_optimizer
 from digitnet.train import Trainer
 from digitnet.train.averaging import WeightAverage
 
@@ -35,8 +36,9 @@ def test_training_with_an_average_keeps_the_averaged_weights(blobs):
     for decay in (0.0, 0.99):
         net = Network.from_sizes([20, 16, 3], seed=1, inputs="features")
         seen = []  # what callbacks (and validation) see after each epoch: the averaged weights
-        trainer = Trainer(net, lr=0.1, epochs=3, batch_size=32, seed=2, progress=False, log=lambda msg: None,
-                          weight_average=decay, callbacks=(lambda trainer, row: seen.append(net.get_weights()),))
+        trainer = Trainer(net, make_optimizer("momentum", net.params, 0.1), epochs=3, batch_size=32, seed=2,
+                          progress=False, log=lambda msg: None, weight_average=decay,
+                          callbacks=(lambda trainer, row: seen.append(net.get_weights()),))
         history = trainer.fit(X[:500], y[:500], X[500:], y[500:])
         results[decay] = net.get_weights()
         kept = seen[history.best_epoch - 1]

@@ -80,7 +80,7 @@ def test_optimisers_leave_the_running_statistics_alone(optimizer, rng):
     for _ in range(3):
         x = rng.normal(2.0, 3.0, (16, 3)).astype(np.float32)
         before = {k: layer.state[k].copy() for k in layer.state}
-        _, delta = net.loss.fn_and_delta(net.forward(x, training=True), rng.random((16, 3)))
+        _, delta = net.loss.loss_and_grad(net.forward(x, training=True), rng.random((16, 3)))
         assert not np.array_equal(layer.state["running_mean"], before["running_mean"])  # the training pass moved it
         moved = {k: layer.state[k].copy() for k in layer.state}
         net.backward(delta)

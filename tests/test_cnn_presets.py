@@ -13,12 +13,13 @@ from digitnet.data.files import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LA
 from digitnet.io import load_model, save_model
 from digitnet.presets import PRESETS
 from digitnet.presets.cnn import CNN_PRESETS, LADDER
+from digitnet.train import build_network
 
 
 @pytest.mark.parametrize("name", [r.name for r in CNN_PRESETS])
 def test_every_cnn_preset_builds_and_takes_flat_mnist_rows(name, rng):
     recipe = PRESETS[name]
-    net = recipe.build(seed=0)
+    net = build_network(recipe, seed=0)
     assert net.input_shape == (1, 28, 28) and net.layers[-1].output_shape == (10,)
     p = net.predict_proba(rng.random((3, 784), dtype=np.float32))
     assert p.shape == (3, 10) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
@@ -47,7 +48,7 @@ def test_lenet5_trains_saves_and_evaluates_through_the_cli(small_mnist, tmp_path
                  "--no-progress", "--out", str(model)])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "Conv2D 6x5x5 p2" in out and "AvgPool2D 2x2" in out and model.is_file()
+    assert "conv 6@5x5 pad 2" in out and "avg-pool 2" in out and model.is_file()
     trained = float(out.split("test accuracy ")[1].split("%")[0])
     assert trained > 50  # 2 epochs on 500 digits: far above chance (10%)
     assert main(["evaluate", str(model), "--data", str(small_mnist), "--json"]) == 0
@@ -81,7 +82,7 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
     recipe = PRESETS["ch6-conv2"]
     for seed, accuracy in ((0, 0.9903), (1, 0.9999)):
         path = tmp_path / f"ch6-conv2-s{seed}.npz"
-        save_model(recipe.build(seed=seed), path, {"recipe": recipe.to_dict(), "seed": seed,
+        save_model(build_network(recipe, seed=seed), path, {"recipe": recipe.to_dict(), "seed": seed,
                                                    "metrics": {"test_accuracy": accuracy, "train_seconds": 60.0}})
 
     def no_training(*args, **kwargs):
@@ -91,8 +92,9 @@ def test_ladder_rows_reuse_saved_models_and_allow_for_noise(mnist, tmp_path, mon
     assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=1) is None  # another seed
     assert ladder.saved_metrics(tmp_path / "ch6-conv2-s0.npz", recipe, seed=0) is not None
     other_data = tmp_path / "ch6-conv2-s5.npz"  # trained on another data set: not reused for MNIST
-    save_model(recipe.build(seed=5), other_data, {"recipe": recipe.to_dict(), "seed": 5, "dataset": {"checksum": "a"},
-                                                  "metrics": {"test_accuracy": 0.9, "train_seconds": 1.0}})
+    save_model(build_network(recipe, seed=5), other_data, {"recipe": recipe.to_dict(), "seed": 5,
+                                                           "dataset": {"checksum": "a"},
+                                                           "metrics": {"test_accuracy": 0.9, "train_seconds": 1.0}})
     assert ladder.saved_metrics(other_data, recipe, seed=5, dataset="b") is None
     assert ladder.saved_metrics(other_data, recipe, seed=5, dataset="a") is not None
     close = ladder.run_rung("ch6-conv2", Context(mnist, seed=0, models=tmp_path, log=lambda msg: None))
@@ -113,8 +115,9 @@ def test_an_interrupted_rung_is_neither_saved_nor_reused(tmp_path, monkeypatch):
 
     recipe = PRESETS["ch6-conv2"]
     path = tmp_path / "ch6-conv2-s0.npz"
-    save_model(recipe.build(seed=0), path, {"recipe": recipe.to_dict(), "seed": 0, "history": {"interrupted": True},
-                                            "metrics": {"test_accuracy": 0.5, "train_seconds": 1.0}})
+    save_model(build_network(recipe, seed=0), path, {"recipe": recipe.to_dict(), "seed": 0,
+                                                     "history": {"interrupted": True},
+                                                     "metrics": {"test_accuracy": 0.5, "train_seconds": 1.0}})
     assert ladder.saved_metrics(path, recipe, seed=0) is None  # e.g. a 'digitnet train' stopped with Ctrl-C
 
     def interrupted(self, X, y, epoch):
@@ -133,7 +136,7 @@ def test_filter_picture_draws_kernels_and_maps(rng, tmp_path):
     from digitnet.nn import Network
     from digitnet.plots.conv_filters import conv_filters_figure
 
-    fig = conv_filters_figure(PRESETS["lenet5"].build(seed=0), rng.random((2, 784), dtype=np.float32))
+    fig = conv_filters_figure(build_network(PRESETS["lenet5"], seed=0), rng.random((2, 784), dtype=np.float32))
     assert len(fig.axes) == 3 * 7  # a header row and two digits; the digit column and 6 kernels
     fig.savefig(tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 1000

@@ -12,6 +12,7 @@ from digitnet.io.committee_file import save_committee
 from digitnet.io.model_file import META_KEY
 from digitnet.nn import Network
 from digitnet.nn.committee import Committee
+from digitnet.presets.recipe import Recipe
 
 
 def members(n=3, sizes=(12, 8, 3)):
@@ -141,7 +142,7 @@ def test_members_of_another_recipe_in_the_folder_are_neither_overwritten_nor_reu
     assert len(after) == 4 and all(after[name] == data for name, data in before.items())
     for name, hidden in (("c16.npz", 16), ("c24.npz", 24)):
         loaded = load_model(tmp_path / name)
-        assert [m.metadata["recipe"]["layers"] for m in loaded.members] == [[784, hidden, 10]] * 2
+        assert [Recipe.from_dict(m.metadata["recipe"]).as_mlp.sizes for m in loaded.members] == [(784, hidden, 10)] * 2
     capsys.readouterr()
     assert main(committee_args(tiny_data, members, tmp_path / "again.npz", "--layers", "784,16,10")) == 0
     assert capsys.readouterr().out.count("read from") == 0  # --quiet; the files were read, nothing retrained

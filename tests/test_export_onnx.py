@@ -23,8 +23,9 @@ from digitnet.io import load_model, save_model
 from digitnet.nn import Network
 from digitnet.nn.layers import Dense, Layer
 from digitnet.nn.losses import Loss
+from digitnet.nn.optimizers import make_optimizer
 from digitnet.presets import get_preset
-from digitnet.train import Trainer
+from digitnet.train import Trainer, build_network
 
 IMAGE = (1, 28, 28)
 TOLERANCE = 1e-5  # float32 sums in another order (ONNX Runtime's kernels against NumPy's BLAS)
@@ -89,7 +90,8 @@ def t(kind, **kwargs):
 
 
 def train_briefly(network: Network, mnist, n: int = 2000) -> Network:
-    Trainer(network, lr=0.05, momentum=0.9, epochs=1, batch_size=64, seed=0, progress=False).fit(
+    Trainer(network, make_optimizer("momentum", network.params, 0.05), epochs=1, batch_size=64, seed=0,
+            progress=False).fit(
         mnist.train_images[:n], mnist.train_labels[:n])
     return network
 
@@ -185,7 +187,7 @@ def test_a_features_network_says_its_input_is_not_rescaled():
 
 
 def test_the_best_preset_exports():
-    network = randomise_state(get_preset("best").build(seed=0))
+    network = randomise_state(build_network(get_preset("best"), seed=0))
     assert_matches(network, to_onnx(network), images(8))
 
 
@@ -204,7 +206,7 @@ def test_the_mlp_agrees_on_all_mnist_test_images(small_model, mnist, tmp_path):
 def lenet5_file(mnist, tmp_path_factory):
     """LeNet-5 trained for one epoch on 2,000 digits, saved with a real recipe's description."""
     recipe = get_preset("lenet5").with_overrides(epochs=1)
-    network = train_briefly(recipe.build(seed=0), mnist)
+    network = train_briefly(build_network(recipe, seed=0), mnist)
     path = tmp_path_factory.mktemp("lenet5") / "lenet5.npz"
     save_model(network, path, {"recipe": recipe.to_dict(), "classes": [str(k) for k in range(10)],
                                "metrics": {"test_accuracy": 0.5}})
@@ -334,7 +336,7 @@ class Hinge(Loss):
 
 @pytest.mark.parametrize("network,message", [
     (Network([Dense(4, input_dim=3), Doubling(), Dense(2)]),
-     r"layer 1 \(Doubling\) has no ONNX form; digitnet can export"),
+     r"layer 1 \(doubling\) has no ONNX form; digitnet can export"),
     (Network([Dense(2, input_dim=3)], loss=Hinge()), "the 'hinge' loss has no ONNX form"),
     (Network([Dense(2)]), "has no input size yet"),
 ])

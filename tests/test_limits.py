@@ -17,6 +17,7 @@ from digitnet.nn import Network
 from digitnet.nn.committee import Committee
 from digitnet.nn.layers import AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Softmax
 from digitnet.nn.layers.base import LAYER_TYPES, Layer, register
+from digitnet.train import build_network
 
 #: a layer of each type, and an input shape it takes
 LAYERS = [(Dense(7), (12,)), (Dense(5), (2, 4, 4)), (Conv2D(6, 3, padding=1), (2, 9, 9)),
@@ -54,7 +55,7 @@ def test_every_preset_fits_the_limits_a_model_file_is_held_to():
     from digitnet.presets import PRESETS, get_preset
 
     for name in PRESETS:
-        net = get_preset(name).build(seed=0)
+        net = build_network(get_preset(name), seed=0)
         sizes = check_sizes(net.layers, net.input_shape, net.dtype)
         stored = net.params.size + sum(a.size for a in net.state_arrays().values())
         assert sizes.bytes == stored * net.dtype.itemsize, name

@@ -8,38 +8,57 @@ import pytest
 from digitnet.errors import DigitnetError
 from digitnet.nn import Network
 from digitnet.nn.layers import Dense, ReLU, Sigmoid, Softmax
+from digitnet.nn.network import mlp_layers
 from digitnet.train import count_correct
 
 
 def test_three_ways_to_describe_the_same_network():
     by_sizes = Network.from_sizes([784, 30, 10], activation="sigmoid", loss="quadratic", init="normal", seed=0)
-    by_spec = Network.from_spec([{"input_dim": 784, "output_dim": 30, "activation": "sigmoid"},
-                                 {"input_dim": 30, "output_dim": 10, "activation": "sigmoid"}],
-                                loss="quadratic", seed=0)
-    by_layers = Network([Dense(30, input_dim=784), Sigmoid(), Dense(10), Sigmoid()], loss="quadratic", seed=0)
+    by_spec = Network.from_spec([{"type": "dense", "units": 30, "init": "normal"}, {"type": "sigmoid"},
+                                 {"type": "dense", "units": 10, "init": "normal"}, {"type": "sigmoid"}],
+                                loss="quadratic", input_shape=784, seed=0)
+    by_layers = Network([Dense(30, input_dim=784, init="normal"), Sigmoid(), Dense(10, init="normal"), Sigmoid()],
+                        loss="quadratic", seed=0)
     for net in (by_sizes, by_spec, by_layers):
         assert [type(layer).__name__ for layer in net.layers] == ["Dense", "Sigmoid", "Dense", "Sigmoid"]
         assert net.n_parameters == 784 * 30 + 30 + 30 * 10 + 10
+        assert net.get_config() == by_layers.get_config()
+        for name, weights in by_layers.get_weights().items():  # the same seed draws the same weights
+            assert np.array_equal(net.get_weights()[name], weights), name
 
 
-def test_spec_with_mismatched_sizes_is_refused():
-    with pytest.raises(DigitnetError, match="input_dim"):
-        Network.from_spec([{"input_dim": 4, "output_dim": 8, "activation": "relu"},
-                           {"input_dim": 9, "output_dim": 2, "activation": "softmax"}])
+def test_sizes_become_the_layer_descriptions_a_network_writes():
+    net = Network.from_sizes([12, 6, 3], activation="tanh", init="lecun", bias_init="normal", dropout=0.25, seed=0,
+                             inputs="features")
+    written = [{k: v for k, v in d.items() if k != "input_dim"} for d in net.get_config()["layers"]]
+    assert written == mlp_layers([12, 6, 3], "tanh", "softmax", "lecun", "normal", 0.25)
+    assert [d["type"] for d in written] == ["dense", "tanh", "dropout", "dense", "softmax"]
+
+
+def test_a_spec_needs_layer_descriptions_that_fit():
+    with pytest.raises(DigitnetError, match="layer 0 must be a layer description with a 'type'"):
+        Network.from_spec([{"input_dim": 4, "output_dim": 8, "activation": "relu"}])  # the old spelling
+    with pytest.raises(DigitnetError, match="layer 1: unknown layer type 'swish'"):
+        Network.from_spec([{"type": "dense", "units": 8}, {"type": "swish"}])
+    with pytest.raises(DigitnetError, match="dense layer expects 9 inputs but the layer below gives 8"):
+        Network.from_spec([{"type": "dense", "units": 8}, {"type": "dense", "units": 2, "input_dim": 9}],
+                          input_shape=4)
 
 
 def test_cross_entropy_folds_the_softmax_but_predict_proba_gives_probabilities(rng):
     net = Network([Dense(5, input_dim=3), ReLU(), Dense(4), Softmax()], seed=1, inputs="features")
-    assert len(net.trainable_layers) == 3
+    assert net.layers_before_loss == net.layers[:3]
+    kept = Network([Dense(4, input_dim=3), Softmax()], loss="quadratic")  # the quadratic cost folds in nothing
+    assert kept.layers_before_loss == kept.layers
     p = net.predict_proba(rng.standard_normal((7, 3)))
     assert p.shape == (7, 4) and np.allclose(p.sum(axis=1), 1)
     assert p.dtype == np.float32
 
 
 def test_binary_output_predicts_zero_or_one(rng):
-    net = Network.from_spec([{"input_dim": 2, "output_dim": 4, "activation": "relu"},
-                             {"input_dim": 4, "output_dim": 1, "activation": "sigmoid"}],
-                            loss="binary_cross_entropy", seed=0, inputs="features")
+    net = Network.from_spec([{"type": "dense", "units": 4}, {"type": "relu"}, {"type": "dense", "units": 1},
+                             {"type": "sigmoid"}], loss="binary_cross_entropy", input_shape=2, seed=0,
+                            inputs="features")
     X = rng.standard_normal((10, 2))
     pred = net.predict(X)
     assert pred.shape == (10,) and set(np.unique(pred)) <= {0, 1}

@@ -16,6 +16,7 @@ from digitnet.errors import DigitnetError
 from digitnet.io import atomic, load_model, save_model
 from digitnet.nn import Network
 from digitnet.presets import get_preset
+from digitnet.presets.recipe import Recipe
 from digitnet.train import History, TrainingFailed, TrainingNote, run
 from digitnet.train.runner import nothing_learned
 
@@ -48,7 +49,7 @@ def test_a_run_that_ends_at_chance_fails_and_leaves_the_good_model_alone(tiny_da
 
 
 def test_the_check_is_in_the_one_training_run_so_every_entry_point_has_it(tiny_data):
-    from digitnet import DigitClassifier
+    from digitnet.estimator import DigitClassifier
 
     ds = load_mnist(tiny_data, download=False)
     with pytest.raises(TrainingFailed, match="no better than always answering the commonest class"):
@@ -358,7 +359,7 @@ def test_train_on_a_full_disk_keeps_the_trained_model_in_the_temporary_folder(ti
     assert code == 2 and path.read_bytes() == before and leftovers(path.parent) == []
     assert err == (f"digitnet: error: cannot write {path}: No space left on device ({path} is left as it was); free "
                    f"some space or choose another location; the trained model is kept in {kept} instead")
-    assert kept.name == path.name and load_model(kept).metadata["recipe"]["layers"] == [784, 16, 10]
+    assert kept.name == path.name and Recipe.from_dict(load_model(kept).recipe).as_mlp.sizes == (784, 16, 10)
 
 
 def test_when_the_temporary_folder_is_full_too_the_message_says_the_model_is_lost(tiny_data, tmp_path, full, capsys):

@@ -20,6 +20,7 @@ from digitnet.plots import (
     save_model_plots,
     worst_mistakes,
 )
+from digitnet.train import build_network
 from digitnet.train.history import History
 
 ROWS = [{"epoch": e, "loss": 1 / e, "accuracy": 1 - 0.1 / e, "val_loss": 1.1 / e, "val_accuracy": 1 - 0.12 / e}
@@ -134,7 +135,7 @@ def test_a_convolutional_network_gets_its_first_kernels_drawn(tmp_path, digits):
     from digitnet.presets import PRESETS
 
     images, labels = digits
-    written = save_model_plots(PRESETS["lenet5"].build(seed=0), images, labels, tmp_path / "p")
+    written = save_model_plots(build_network(PRESETS["lenet5"], seed=0), images, labels, tmp_path / "p")
     assert set(written) == {"confusion", "mistakes", "samples", "weights"}
     assert written["weights"] == tmp_path / "p" / "first_layer_weights.png"
     assert size_of(written["weights"]) == (577, 396)  # the kernels' picture and three digits' maps, at 110 dpi
@@ -163,7 +164,7 @@ def test_no_plot_leaves_a_pyplot_figure_open(tmp_path, digits):
     images, labels = digits
     plt.close("all")
     save_augmentation_grid(tmp_path / "a.png", images[:2], specs=("shift:2",), per_spec=1)
-    assert size_of(save(conv_filters_figure(PRESETS["lenet5"].build(seed=0), images[:2]), tmp_path / "c.png",
+    assert size_of(save(conv_filters_figure(build_network(PRESETS["lenet5"], seed=0), images[:2]), tmp_path / "c.png",
                         dpi=110)) == (577, 308)  # 7 x 2.8 inches at 110 dpi, as the docs' pictures are drawn
     save_model_plots(Network.from_sizes([784, 16, 10], seed=0), images, labels, tmp_path / "p",
                      history=History(epochs=ROWS, best_epoch=5))

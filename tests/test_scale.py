@@ -197,7 +197,7 @@ def test_grid_search_on_the_dask_joblib_backend(client, blobs):
     pytest.importorskip("sklearn")
     from sklearn.model_selection import GridSearchCV
 
-    from digitnet import DigitClassifier
+    from digitnet.estimator import DigitClassifier
 
     X, y = blobs
     search = GridSearchCV(DigitClassifier(inputs="features", epochs=2, batch_size=32),

@@ -16,6 +16,7 @@ from digitnet.nn import Network
 from digitnet.nn import functional as F
 from digitnet.nn.layers import ReLU
 from digitnet.nn.losses import QuadraticLoss, SoftmaxCrossEntropy
+from digitnet.nn.optimizers import make_optimizer
 from digitnet.train import Trainer
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -28,8 +29,9 @@ def load_benchmark_module(name: str):
     return module
 
 
-def quiet_trainer(net, **kwargs):
-    return Trainer(net, progress=False, log=lambda msg: None, **kwargs)
+def quiet_trainer(net, lr=0.1, momentum=0.9, **kwargs):
+    return Trainer(net, make_optimizer("momentum", net.params, lr, momentum=momentum), progress=False,
+                   log=lambda msg: None, **kwargs)
 
 
 def test_batched_sgd_matches_the_books_per_sample_loop():
@@ -89,7 +91,7 @@ def test_cross_entropy_fast_path_matches_the_textbook_formula(rng, targets):
     labels = rng.integers(0, 5, size=9)
     y = labels if targets == "labels" else np.eye(5)[labels]
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    loss, delta = SoftmaxCrossEntropy().fn_and_delta(z, y)
+    loss, delta = SoftmaxCrossEntropy().loss_and_grad(z, y)
     assert loss == pytest.approx(np.mean(-np.log(p[np.arange(9), labels])), rel=1e-12)
     assert np.allclose(delta, (p - np.eye(5)[labels]) / 9, rtol=0, atol=1e-15)
 
@@ -98,11 +100,11 @@ def test_cross_entropy_fast_path_matches_the_textbook_formula(rng, targets):
 def test_quadratic_label_path_equals_the_one_hot_formula_bit_for_bit(rng, dtype):
     a = rng.random((10, 10)).astype(dtype)
     labels = rng.integers(0, 10, 10)
-    loss, delta = QuadraticLoss().fn_and_delta(a, labels)
+    loss, delta = QuadraticLoss().loss_and_grad(a, labels)
     diff = a - np.eye(10, dtype=dtype)[labels]
     assert np.array_equal(delta, diff / dtype(10))  # the gradient that training uses: exactly the same
     assert loss == pytest.approx(0.5 * np.sum(diff.astype(np.float64) ** 2) / 10, rel=1e-6)
-    assert np.array_equal(QuadraticLoss().fn_and_delta(a, np.eye(10, dtype=dtype)[labels])[1], delta)
+    assert np.array_equal(QuadraticLoss().loss_and_grad(a, np.eye(10, dtype=dtype)[labels])[1], delta)
 
 
 def test_sigmoid_equals_the_plain_formula_where_that_formula_is_exact(rng):
@@ -145,7 +147,7 @@ def test_one_flat_update_equals_one_update_per_array(optimizer, weight_decay, rn
             make_optimizer(optimizer, nets[1].parameters(), 0.05, weight_decay)]
     for step in range(5):
         for net, opt in zip(nets, opts):
-            _, delta = net.loss.fn_and_delta(net.forward(X[step::5], training=True), y[step::5])
+            _, delta = net.loss.loss_and_grad(net.forward(X[step::5], training=True), y[step::5])
             net.backward(delta)
             opt.step()
     flat, separate = nets[0].get_weights(), nets[1].get_weights()

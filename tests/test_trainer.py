@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from digitnet.errors import DigitnetError
 from digitnet.nn import Network
+from digitnet.nn.optimizers import make_optimizer
 from digitnet.train import Trainer, TrainingDiverged, evaluate
 
 
@@ -13,10 +15,15 @@ def small_net(seed=0):
     return Network.from_sizes([20, 16, 3], seed=seed, inputs="features")
 
 
+def trainer(net, lr=0.1, **kwargs):
+    """A quiet trainer stepping with momentum 0.9 at ``lr``."""
+    return Trainer(net, make_optimizer("momentum", net.params, lr), progress=False, log=lambda m: None, **kwargs)
+
+
 def test_learns_an_easy_problem(blobs):
     X, y = blobs
     net = small_net()
-    history = Trainer(net, lr=0.05, epochs=5, batch_size=32, seed=0, progress=False, log=lambda m: None).fit(
+    history = trainer(net, lr=0.05, epochs=5, batch_size=32, seed=0).fit(
         X[:500], y[:500], X[500:], y[500:])
     assert net.score(X[500:], y[500:]) > 0.95
     assert history.epochs[-1]["loss"] < history.epochs[0]["loss"]
@@ -28,7 +35,7 @@ def test_same_seed_same_model_different_seed_different_model(blobs):
 
     def train(seed):
         net = Network.from_sizes([20, 16, 3], dropout=0.2, seed=seed, inputs="features")
-        Trainer(net, epochs=2, batch_size=16, seed=seed, progress=False, log=lambda m: None).fit(X, y)
+        trainer(net, epochs=2, batch_size=16, seed=seed).fit(X, y)
         return net.get_weights()["0.W"]
 
     assert np.array_equal(train(3), train(3))
@@ -40,7 +47,7 @@ def test_best_validation_weights_are_restored(blobs):
     rng = np.random.default_rng(0)
     y_val = rng.integers(0, 3, size=100)  # random labels: validation loss gets worse as training goes on
     net = small_net()
-    history = Trainer(net, lr=0.2, epochs=6, batch_size=16, seed=0, progress=False, log=lambda m: None).fit(
+    history = trainer(net, lr=0.2, epochs=6, batch_size=16, seed=0).fit(
         X[:500], y[:500], X[500:], y_val)
     val_losses = history.column("val_loss")
     assert history.best_epoch == int(np.argmin(val_losses)) + 1
@@ -50,8 +57,8 @@ def test_best_validation_weights_are_restored(blobs):
 def test_patience_stops_early(blobs):
     X, y = blobs
     y_val = np.random.default_rng(0).integers(0, 3, size=100)
-    history = Trainer(small_net(), lr=0.2, epochs=30, batch_size=16, patience=2, seed=0, progress=False,
-                      log=lambda m: None).fit(X[:500], y[:500], X[500:], y_val)
+    history = trainer(small_net(), lr=0.2, epochs=30, batch_size=16, patience=2, seed=0).fit(
+        X[:500], y[:500], X[500:], y_val)
     assert history.stopped_early and len(history.epochs) < 30
     assert len(history.epochs) == history.best_epoch + 2
 
@@ -59,7 +66,7 @@ def test_patience_stops_early(blobs):
 def test_divergence_stops_with_advice(blobs):
     X, y = blobs
     with pytest.raises(TrainingDiverged, match="learning rate"):
-        Trainer(small_net(), lr=1e6, epochs=3, seed=0, progress=False, log=lambda m: None).fit(X * 1e3, y)
+        trainer(small_net(), lr=1e6, epochs=3, seed=0).fit(X * 1e3, y)
 
 
 def test_ctrl_c_keeps_the_best_model_so_far(blobs):
@@ -70,7 +77,7 @@ def test_ctrl_c_keeps_the_best_model_so_far(blobs):
             raise KeyboardInterrupt
 
     net = small_net()
-    history = Trainer(net, epochs=10, batch_size=32, seed=0, progress=False, log=lambda m: None,
+    history = trainer(net, epochs=10, batch_size=32, seed=0,
                       callbacks=(interrupt_at_epoch_3,)).fit(X[:500], y[:500], X[500:], y[500:])
     assert history.interrupted and len(history.epochs) == 3
     assert evaluate(net, X[500:], y[500:])[0] == pytest.approx(history.best["val_loss"], rel=1e-5)
@@ -84,7 +91,7 @@ def test_transform_sees_every_training_batch(blobs):
         seen.append(len(xb))
         return xb
 
-    Trainer(small_net(), epochs=1, batch_size=100, seed=0, progress=False, log=lambda m: None,
+    trainer(small_net(), epochs=1, batch_size=100, seed=0,
             transform=transform).fit(X, y)
     assert seen == [100] * 6
 
@@ -126,3 +133,34 @@ def test_each_epoch_sees_every_sample_once_in_a_new_order_drawn_from_the_seed(mo
     assert len(set(first)) == epochs and tuple(range(n)) not in first  # shuffled, and anew each epoch
     assert orders(seed=0) == first  # the seed decides the order
     assert orders(seed=1) != first
+
+
+def test_a_trainer_takes_an_optimizer_and_starts_its_schedule_at_the_optimizers_rate():
+    net = small_net()
+    with pytest.raises(DigitnetError, match="`optimizer` must be an Optimizer") as err:
+        Trainer(net, "sgd")
+    assert err.value.parameter == "optimizer"
+    trainer = Trainer(net, make_optimizer("sgd", net.params, 0.4), schedule="cosine", epochs=4, progress=False)
+    assert trainer.schedule(0) == pytest.approx(0.4) and trainer.schedule(2) == pytest.approx(0.2)
+    assert trainer.schedule(4) == pytest.approx(0.0)
+    halving = Trainer(net, make_optimizer("sgd", net.params, 0.4), schedule=lambda epoch: 0.4 / 2 ** epoch)
+    assert halving.schedule(1) == 0.2
+
+
+def test_a_recipe_builds_the_trainer_it_describes():
+    from digitnet.augment.affine import RandomAffine
+    from digitnet.nn.optimizers import Nesterov
+    from digitnet.nn.schedulers import Cosine
+    from digitnet.presets import get_preset
+    from digitnet.train import build_network, build_trainer
+
+    recipe = get_preset("default").with_overrides(epochs=3, patience=2)
+    network = build_network(recipe, seed=0)
+    trainer = build_trainer(recipe, network, seed=0, progress=False)
+    assert isinstance(trainer.optimizer, Nesterov) and trainer.optimizer.lr == recipe.lr
+    assert trainer.optimizer.momentum == recipe.momentum and trainer.optimizer.weight_decay == recipe.weight_decay
+    assert trainer.schedule == Cosine(recipe.lr, 3) and (trainer.epochs, trainer.patience) == (3, 2)
+    assert trainer.batch_size == recipe.batch_size and trainer.weight_average == recipe.weight_average
+    assert isinstance(trainer.transform, RandomAffine)
+    smoothing = build_network(get_preset("best"), seed=0).loss
+    assert smoothing.smoothing == get_preset("best").label_smoothing == 0.1

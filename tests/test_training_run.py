@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import threading
 
 import numpy as np
@@ -16,14 +14,14 @@ from digitnet.errors import DigitnetError
 from digitnet.io import load_model
 from digitnet.nn import Network
 from digitnet.nn.inputs import scale_pixels, to_input
-from digitnet.presets import PRESETS, Recipe, get_preset
-from digitnet.presets.recipe import settings_fields
+from digitnet.presets import PRESETS, SETTINGS, Recipe, get_preset
+from digitnet.train import build_network
 
 
 # -- one definition of a training run ----------------------------------------------------------------
 def test_train_command_the_ladder_and_the_estimator_write_the_same_metadata_keys(tiny_data, tmp_path, capsys,
                                                                                    monkeypatch):
-    from digitnet import DigitClassifier
+    from digitnet.estimator import DigitClassifier
     from digitnet.train import runner
     from digitnet.tutorials import ladder
 
@@ -71,14 +69,15 @@ def test_layer_by_layer_presets_refuse_mlp_settings():
 
 # -- each setting declared once ----------------------------------------------------------------------
 def test_every_recipe_setting_is_a_train_flag_and_an_estimator_parameter(capsys):
-    from digitnet import DigitClassifier
     from digitnet.cli import build_parser
+    from digitnet.cli.common import RECIPE_FLAGS
+    from digitnet.estimator import DigitClassifier
 
     dests = vars(build_parser().parse_args(["train"])).keys()
-    on_cli = {f.name for f in settings_fields() if f.metadata["cli"]}
-    assert on_cli <= dests and "inputs" not in dests
+    assert RECIPE_FLAGS.keys() == SETTINGS.keys() - {"inputs"}  # the command line always reads pictures
+    assert RECIPE_FLAGS.keys() <= dests and "inputs" not in dests
     params = DigitClassifier().get_params()
-    assert {f.name for f in settings_fields()} - {"layers", "val_size"} <= params.keys()
+    assert SETTINGS.keys() - {"layers", "val_size"} <= params.keys()
     assert {"hidden", "validation_fraction", "model", "seed"} <= params.keys()
 
 
@@ -141,7 +140,7 @@ def test_shapes_are_the_networks_business():
 def test_the_estimator_learns_the_same_from_every_form_of_the_same_pixels(mnist):
     """The issue's report: int64 pixels (pandas.read_csv) trained to 8.9% instead of 80% without a word."""
     pd = pytest.importorskip("pandas")
-    from digitnet import DigitClassifier
+    from digitnet.estimator import DigitClassifier
 
     images, labels = mnist.train_images[:3000].reshape(3000, 784), mnist.train_labels[:3000]
     test_x, test_y = mnist.test_images[:2000], mnist.test_labels[:2000]
@@ -158,7 +157,7 @@ def test_the_estimator_learns_the_same_from_every_form_of_the_same_pixels(mnist)
 # -- inference without side effects ------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["default", "best"])
 def test_predictions_from_eight_threads_equal_the_serial_ones(name):
-    network = PRESETS[name].build(seed=0)
+    network = build_network(PRESETS[name], seed=0)
     rng = np.random.default_rng(0)
     batches = [rng.random((int(rng.integers(1, 40)), 784), dtype=np.float32) for _ in range(32)]
     serial = [network.predict_proba(b) for b in batches]
@@ -189,15 +188,7 @@ def test_the_server_reads_pictures_without_a_lock():
     assert "Lock" not in inspect.getsource(server.DigitReader) and "lock" not in inspect.getsource(reading.read_digit)
 
 
-# -- layering ----------------------------------------------------------------------------------------
-def test_importing_the_core_loads_nothing_of_data_io_plots_or_serve():
-    code = ("import sys, digitnet.nn; "
-            "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
-            "(['digitnet', 'data'], ['digitnet', 'io'], ['digitnet', 'plots'], ['digitnet', 'serve'])))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
+# -- layering (the import rule: tests/test_architecture.py) ---------------------------------------------
 def test_library_code_never_prints():
     from pathlib import Path
 

@@ -78,6 +78,13 @@ def test_nielsen_prints_the_books_epoch_line(quick_run):
     assert f"Epoch 0: {count} / 10000" in stderr
 
 
+def test_tutorial_5_says_what_it_validates_on(quick_run):
+    """It validates on half of the test set, and holds none of the 60,000 training images out."""
+    _, err, _, _ = quick_run
+    assert "training 'momentum-100' with 1 epoch on 60,000 images (5,000 for validation)" in err
+    assert "no validation" not in err
+
+
 def test_baselines_reproduce_the_book(quick_run):
     _, _, results, _ = quick_run
     assert results["average-darkness"]["metrics"]["test_accuracy"] == pytest.approx(0.2225)  # the book, exactly
@@ -160,7 +167,7 @@ def test_descend_full_batch_records_cost_and_follows_the_l2_term(blobs):
     assert record[0][1] == pytest.approx(np.log(3), rel=1e-5)  # zero weights: uniform guesses
     assert record[-1][1] < 0.3 * record[0][1]
     z = net.forward(X)
-    assert record[-1][1] == pytest.approx(net.loss.fn(z, y) + l2_penalty(net, 0.01), rel=1e-5)
+    assert record[-1][1] == pytest.approx(net.loss.value(z, y) + l2_penalty(net, 0.01), rel=1e-5)
     assert net.score(X, y) > 0.95
 
 

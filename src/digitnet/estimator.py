@@ -236,13 +236,16 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 
     def _incremental_trainer(self, first: bool):
         """The trainer ``partial_fit`` continues: kept between calls (not in copies: see ``__getstate__``)."""
+        from digitnet.train import build_network, build_trainer
+
         trainer = self.__dict__.get("_trainer")
         if trainer is not None:
             return trainer
         if first:
             recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=0)
-            self.network_, self.recipe_ = _new_network(recipe, self.seed), recipe
-        trainer = _new_trainer(self.recipe_, self.network_, self.seed, log=print if self.verbose else _silent)
+            self.network_, self.recipe_ = build_network(recipe, self.seed), recipe
+        trainer = build_trainer(self.recipe_.with_overrides(schedule="constant"), self.network_, self.seed,
+                                progress=False, log=print if self.verbose else _silent)
         if not first:  # after fit (or a copy): the epochs so far stay in the history
             trainer.history.epochs = list(self.history_.epochs)
         self._trainer = trainer
@@ -349,16 +352,6 @@ def _architecture(hidden, n_features: int, n_classes: int) -> dict:
     if hidden is None:
         return {}
     return {"layers": (n_features, *_hidden_sizes(hidden), n_classes)}
-
-
-def _new_network(recipe, seed: int):
-    """``partial_fit``'s first network: what :func:`digitnet.train.run` builds from ``recipe`` and ``seed``."""
-    return recipe.build(seed=seed)
-
-
-def _new_trainer(recipe, network, seed: int, log):
-    """``partial_fit``'s trainer: the recipe's optimiser at its base learning rate (no schedule)."""
-    return recipe.with_overrides(schedule="constant").trainer(network, seed=seed, progress=False, log=log)
 
 
 def _silent(message: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from digitnet.augment.affine import RandomAffine
 from digitnet.augment.elastic import ElasticDistortion
 from digitnet.augment.shifts import RandomShift
-from digitnet.augment.spec import parse_augmentation
+from digitnet.augment.spec import check_augmentation, parse_augmentation
 
 
 def make_augmentation(spec: str | None):
@@ -20,4 +20,4 @@ def make_augmentation(spec: str | None):
     return parse_augmentation(spec)
 
 
-__all__ = ["ElasticDistortion", "RandomAffine", "RandomShift", "make_augmentation"]
+__all__ = ["ElasticDistortion", "RandomAffine", "RandomShift", "check_augmentation", "make_augmentation"]

@@ -23,13 +23,19 @@ class RandomAffine(Warp):
     def __init__(self, rotate: float = 10.0, scale: float = 0.1, shift: float = 2.0,
                  image_shape: tuple[int, int] = (28, 28)):
         super().__init__(image_shape)
+        self.check_settings(rotate, scale, shift, image_shape)
+        self.rotate, self.scale, self.shift = float(rotate), float(scale), float(shift)
+
+    @staticmethod
+    def check_settings(rotate: float = 10.0, scale: float = 0.1, shift: float = 2.0,
+                       image_shape: tuple[int, int] = (28, 28)) -> None:
+        """Raise a DigitnetError for settings out of range (a recipe checks its spec with this)."""
         if not 0 <= rotate <= 180:
             raise DigitnetError(f"affine rot must be between 0 and 180 degrees, got {rotate}")
         if not 0 <= scale < 1:
             raise DigitnetError(f"affine scale must be in [0, 1) (0.1 means 90%-110%), got {scale}")
         if not 0 <= shift <= min(image_shape):
             raise DigitnetError(f"affine shift must be between 0 and the image size in pixels, got {shift}")
-        self.rotate, self.scale, self.shift = float(rotate), float(scale), float(shift)
 
     def source(self, rows, cols, rng):
         n, (h, w) = len(rows), self.image_shape

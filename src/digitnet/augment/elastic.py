@@ -31,14 +31,19 @@ def gaussian_matrix(size: int, sigma: float) -> np.ndarray:
 class ElasticDistortion(Warp):
     def __init__(self, alpha: float = 34.0, sigma: float = 4.0, image_shape: tuple[int, int] = (28, 28)):
         super().__init__(image_shape)
-        if not alpha >= 0:
-            raise DigitnetError(f"elastic alpha must be zero or positive, got {alpha}")
-        if not sigma > 0:
-            raise DigitnetError(f"elastic sigma must be positive (4 is usual for MNIST), got {sigma}")
+        self.check_settings(alpha, sigma)
         self.alpha, self.sigma = float(alpha), float(sigma)
         h, w = self.image_shape
         self._blur_rows = gaussian_matrix(h, sigma).astype(np.float32)
         self._blur_cols_t = gaussian_matrix(w, sigma).T.astype(np.float32)
+
+    @staticmethod
+    def check_settings(alpha: float = 34.0, sigma: float = 4.0) -> None:
+        """Raise a DigitnetError for settings out of range (a recipe checks its spec with this)."""
+        if not alpha >= 0:
+            raise DigitnetError(f"elastic alpha must be zero or positive, got {alpha}")
+        if not sigma > 0:
+            raise DigitnetError(f"elastic sigma must be positive (4 is usual for MNIST), got {sigma}")
 
     def displacement(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Smoothed random fields (2, n, H, W) in pixels: row and column displacement of each pixel."""

@@ -22,9 +22,14 @@ class RandomShift:
     """
 
     def __init__(self, max_shift: int = 2, image_shape: tuple[int, int] = (28, 28)):
+        self.check_settings(max_shift)
+        self.max_shift, self.image_shape = int(max_shift), tuple(image_shape)
+
+    @staticmethod
+    def check_settings(max_shift: int = 2) -> None:
+        """Raise a DigitnetError for a shift out of range (a recipe checks its spec with this)."""
         if int(max_shift) < 1:
             raise DigitnetError(f"the largest shift must be at least 1 pixel, got {max_shift}")
-        self.max_shift, self.image_shape = int(max_shift), tuple(image_shape)
 
     def __call__(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         n, (h, w), m = len(x), self.image_shape, self.max_shift

@@ -42,11 +42,12 @@ class Compose:
         return " + ".join(repr(p) for p in self.parts)
 
 
-def parse_one(text: str):
+def parse_one(text: str) -> tuple[type, dict[str, float]]:
+    """One part of a spec as (class, its settings), e.g. ``(RandomShift, {"max_shift": 2})``."""
     kind, _, args = text.strip().partition(":")
     if kind == "shift":
         try:
-            return RandomShift(int(args or 2))
+            return RandomShift, {"max_shift": int(args or 2)}
         except ValueError:
             raise DigitnetError(f"bad augmentation {text!r}: expected shift:N with N a whole number") from None
     if kind not in KINDS:
@@ -62,13 +63,21 @@ def parse_one(text: str):
             settings[names[key]] = float(value)
         except ValueError:
             raise DigitnetError(f"bad value in {text!r}: {key} needs a number, got {value!r}") from None
-    return cls(**settings)
+    return cls, settings
+
+
+def check_augmentation(spec: str) -> str:
+    """``spec`` checked, names and settings and their ranges, without making anything (what a recipe
+    does with the spec it is given); returns it without surrounding spaces."""
+    for cls, settings in (parse_one(p) for p in spec.split("+")):
+        cls.check_settings(**settings)
+    return spec.strip()
 
 
 def parse_augmentation(spec: str):
     """The augmentation a spec string describes: one callable ``(batch, rng) -> batch``."""
     parts = []
-    for part in (parse_one(p) for p in spec.split("+")):
+    for part in (cls(**settings) for cls, settings in (parse_one(p) for p in spec.split("+"))):
         if isinstance(part, Warp) and parts and isinstance(parts[-1], Warp):
             previous = parts.pop()
             part = Chain((previous.warps if isinstance(previous, Chain) else [previous]) + [part])

@@ -1,8 +1,10 @@
 """Pieces shared by several sub-commands: recipe and data options, number types, JSON output.
 
-The training options are not written here: :func:`add_recipe_args` makes one flag per setting of
-:class:`~digitnet.presets.recipe.Recipe`, with the setting's own check and help, and
-:func:`recipe_from_args` turns the flags back into ``preset.with_overrides(...)``.
+The training options are not written here: :func:`add_recipe_args` makes one flag per setting of a
+:class:`~digitnet.presets.recipe.Recipe` (``digitnet.presets.SETTINGS``), with the setting's own check
+and help, and :func:`recipe_from_args` turns the flags back into ``preset.with_overrides(...)``. Only
+how each looks on the command line is written here (:data:`RECIPE_FLAGS`: its group, metavar, aliases
+and the names it offers).
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ import sys
 from typing import Any
 
 from digitnet.io.jsonable import json_default
+from digitnet.nn.initializers import INITIALIZERS
+from digitnet.nn.layers import ACTIVATIONS
+from digitnet.nn.losses import LOSS_NAMES
+from digitnet.nn.optimizers import OPTIMIZERS
+from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
+from digitnet.presets.mlp import OPTION_NAMES
 
 #: library parameter names whose command-line flag is not simply ``--name`` (error messages use the flag)
 FLAGS = {"data_dir": "--data", "model": "--model"}
@@ -35,19 +43,48 @@ def argument_type(check, what: str = ""):
     return parse
 
 
+#: how the recipe settings appear as flags: the group of ``--help`` they are listed in, and argparse's
+#: ``metavar``, ``choices`` and aliases (and a help of its own where the flag takes less than the
+#: setting: ``--layers`` takes sizes only). A setting not listed here (``inputs``: the command line always
+#: reads pictures) has no flag.
+ARCHITECTURE, OPTIMISATION = "architecture", "optimisation"
+RECIPE_FLAGS: dict[str, dict[str, Any]] = {
+    "layers": {"group": ARCHITECTURE, "metavar": "SIZES", "help": "layer sizes, e.g. 784,256,10"},
+    "activation": {"group": ARCHITECTURE, "choices": tuple(sorted(ACTIVATIONS))},
+    "init": {"group": ARCHITECTURE, "choices": tuple(sorted(INITIALIZERS))},
+    "dropout": {"group": ARCHITECTURE, "metavar": "RATE"},
+    "loss": {"group": ARCHITECTURE, "choices": LOSS_NAMES},
+    "augment": {"group": ARCHITECTURE, "metavar": "SPEC"},
+    "optimizer": {"group": OPTIMISATION, "choices": tuple(OPTIMIZERS)},
+    "lr": {"group": OPTIMISATION},
+    "momentum": {"group": OPTIMISATION},
+    "weight_decay": {"group": OPTIMISATION, "aliases": ("--l2",), "metavar": "WD"},
+    "schedule": {"group": OPTIMISATION, "choices": SCHEDULES},
+    "epochs": {"group": OPTIMISATION},
+    "batch_size": {"group": OPTIMISATION},
+    "val_size": {"group": OPTIMISATION, "metavar": "N"},
+    "label_smoothing": {"group": OPTIMISATION, "metavar": "S"},
+    "weight_average": {"group": OPTIMISATION, "metavar": "DECAY"},
+    "patience": {"group": OPTIMISATION, "metavar": "EPOCHS"},
+}
+#: the flags that describe an MLP (its sizes and the MLP options), refused for a CNN preset
+MLP_FLAGS = ("layers", *OPTION_NAMES)
+
+
 def add_recipe_args(parser: argparse.ArgumentParser) -> None:
-    """One flag per recipe setting (``--lr``, ``--batch-size``...), grouped as the settings declare."""
-    from digitnet.presets.recipe import settings_fields
+    """One flag per recipe setting (``--lr``, ``--batch-size``...), grouped as :data:`RECIPE_FLAGS` says."""
+    from digitnet.presets import SETTINGS
 
     groups: dict[str, argparse._ArgumentGroup] = {}
-    for f in settings_fields():
-        meta = f.metadata
-        if not meta["cli"]:
+    for name, setting in SETTINGS.items():
+        if name not in RECIPE_FLAGS:
             continue
-        group = groups.get(meta["group"]) or groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
-        group.add_argument(flag(f.name), *meta["aliases"], dest=f.name, metavar=meta["metavar"],
-                           type=argument_type(meta["check"], f.name), choices=meta["choices"],
-                           help=meta["help"] + (" (MLP presets only)" if meta["mlp_only"] else ""))
+        shown = RECIPE_FLAGS[name]
+        group = groups.get(shown["group"]) or groups.setdefault(shown["group"],
+                                                                parser.add_argument_group(shown["group"]))
+        group.add_argument(flag(name), *shown.get("aliases", ()), dest=name, metavar=shown.get("metavar"),
+                           type=argument_type(setting.check, name), choices=shown.get("choices"),
+                           help=shown.get("help", setting.help) + (" (MLP presets only)" if name in MLP_FLAGS else ""))
 
 
 #: the preset ``--model`` means when it is not given: the CNN, or the MLP when MLP options (--layers...) are
@@ -61,14 +98,15 @@ def recipe_from_args(args: argparse.Namespace):
 
     Without ``--model``, options that only an MLP has (``--layers``, ``--activation``...) start from the
     MLP preset rather than failing on the CNN; the recipe's label says which preset it started from.
+    The MLP options change the MLP's layers and keep what they do not mention (``--activation tanh``
+    keeps the preset's sizes): see ``Recipe.with_overrides``.
     """
     from digitnet.presets import get_preset
-    from digitnet.presets.recipe import settings_fields
 
-    changes = {f.name: getattr(args, f.name, None) for f in settings_fields() if f.metadata["cli"]}
+    changes = {name: getattr(args, name, None) for name in RECIPE_FLAGS}
     name = args.model
     if name is None:
-        mlp_options = any(changes.get(f.name) is not None for f in settings_fields() if f.metadata["mlp_only"])
+        mlp_options = any(changes[option] is not None for option in MLP_FLAGS)
         name = DEFAULT_MLP_PRESET if mlp_options else DEFAULT_PRESET
     return get_preset(name).with_overrides(**changes)
 

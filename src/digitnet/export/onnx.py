@@ -9,7 +9,7 @@ chain of nodes with its weights stored beside them:
     sigmoid, tanh, relu, leaky_relu, softmax -> Sigmoid, Tanh, Relu, LeakyRelu, Softmax (last axis)
     flatten -> Flatten          dropout, identity -> nothing (dropout only acts in training)
 
-Then comes what ``predict_proba`` adds: the loss's ``output`` of the values the trainable layers give
+Then comes what ``predict_proba`` adds: the loss's ``output`` of what the layers before the loss give
 (softmax for cross-entropy, sigmoid for binary cross-entropy, nothing for the quadratic cost; a final
 softmax layer is folded into the cross-entropy in training, so it appears once, not twice).
 
@@ -150,7 +150,7 @@ EXPORTERS: dict[str, Exporter] = {
     "leaky_relu": lambda g, layer, x, name: g.add("LeakyRelu", [x], name, alpha=float(layer.get_config()["alpha"])),
     "identity": _nothing, "dropout": _nothing,
 }
-#: what ``Loss.output`` does to the trainable layers' values, by loss name (None: nothing)
+#: what ``Loss.output`` does to the values of the layers before the loss, by loss name (None: nothing)
 LOSS_OUTPUTS = {"cross_entropy": "Softmax", "binary_cross_entropy": "Sigmoid", "quadratic": None}
 
 
@@ -159,7 +159,7 @@ def _network_nodes(g: _Graph, network: "Network", x: str, prefix: str) -> tuple[
     if network.loss.name not in LOSS_OUTPUTS:
         raise DigitnetError(f"the {network.loss.name!r} loss has no ONNX form; digitnet can export networks "
                             f"trained with {', '.join(LOSS_OUTPUTS)}")
-    for i, layer in enumerate(network.trainable_layers):
+    for i, layer in enumerate(network.layers_before_loss):
         exporter = EXPORTERS.get(layer.type_name)
         if exporter is None:
             raise DigitnetError(f"layer {i} ({layer.describe()}) has no ONNX form; digitnet can export "

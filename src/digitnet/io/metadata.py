@@ -2,10 +2,12 @@
 
 A model file's JSON is written by digitnet, but a file from a stranger may hold anything there: the
 accuracy as text, the recipe as a list, a data set without a training count. :func:`summary` picks out
-only values of the expected types (anything else counts as unknown), and describes the recipe from its
-settings when this version can read them, so what is shown is what was trained;
-:func:`recorded_history` keeps the well-formed epochs for learning curves, and
-:func:`note_other_data` warns when a model is used on data other than it was trained on.
+only values of the expected types (anything else counts as unknown, and text is cut short); the
+recipe is shown by the label and description the file recorded, which digitnet writes from the
+recipe's settings when it trains (``Recipe.to_dict``). This module reads the stored description only:
+it knows nothing of recipes, so a file from any version reads the same. :func:`recorded_history`
+keeps the well-formed epochs for learning curves, and :func:`note_other_data` warns when a model is
+used on data other than it was trained on.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import math
 import warnings
 from typing import Any
+
+from digitnet.data.errors import DataNote
 
 
 def _number(value) -> float | None:
@@ -31,18 +35,10 @@ def _mapping(value) -> dict:
 
 def summary(meta: dict[str, Any]) -> dict[str, Any]:
     """The parts of a model's metadata worth showing, each of the right type or None."""
-    from digitnet.errors import DigitnetError
-    from digitnet.presets.recipe import Recipe
-
     recipe, metrics, data = _mapping(meta.get("recipe")), _mapping(meta.get("metrics")), _mapping(meta.get("dataset"))
-    label, description = _text(recipe.get("label")) or (repr(recipe["name"]) if _text(recipe.get("name")) else None), \
-        _text(recipe.get("description"))
-    try:  # only a whole recipe is described from its settings (a bare description stays as written)
-        parsed = Recipe.from_dict(recipe) if {"name", "layers"} <= recipe.keys() else None
-    except (DigitnetError, TypeError, ValueError, RecursionError):
-        parsed = None
-    if parsed is not None:
-        label, description = parsed.label, parsed.description
+    name = _text(recipe.get("name"), 100)
+    label = _text(recipe.get("label")) or (repr(name) if name else None)
+    description = _text(recipe.get("description"))
     classes = meta.get("classes")
     return {
         "label": label, "description": description,
@@ -83,8 +79,6 @@ def note_other_data(meta: dict[str, Any], name: str, checksum: str | None, conse
     Data sets are told apart by their fingerprint; a model that records none (quick runs on part of a
     data set, arrays) is not compared.
     """
-    from digitnet.data.errors import DataNote
-
     about = summary(meta)
     if about["checksum"] is None or checksum is None or about["checksum"] == checksum:
         return False

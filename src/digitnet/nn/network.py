@@ -3,9 +3,13 @@
 Three ways to describe one, from the shortest to the most explicit::
 
     Network.from_sizes([784, 30, 10], activation="sigmoid", loss="quadratic")      # Nielsen's style
-    Network.from_spec([{"input_dim": 784, "output_dim": 64, "activation": "relu"},  # list of layer dicts
-                       {"input_dim": 64, "output_dim": 10, "activation": "softmax"}])
-    Network([Dense(64, input_dim=784), ReLU(), Dense(10), Softmax()])               # layer objects
+    Network.from_spec([{"type": "dense", "units": 30}, {"type": "sigmoid"},          # layer descriptions
+                       {"type": "dense", "units": 10}, {"type": "sigmoid"}], input_shape=784, loss="quadratic")
+    Network([Dense(30, input_dim=784), Sigmoid(), Dense(10), Sigmoid()], loss="quadratic")  # layer objects
+
+A layer description is what ``Layer.get_config()`` writes (and a model file stores); settings left out
+take the layer's defaults. Sizes are turned into descriptions by :func:`mlp_layers`, the one place
+that happens, so the three lines above make the same network from the same seed.
 
 ``predict``, ``predict_proba`` and ``score`` follow scikit-learn's names. Training lives in
 ``digitnet.train``: a network only knows how to compute forward and backward.
@@ -20,12 +24,11 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.nn.inputs import INPUT_KINDS, to_input
-from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
-from digitnet.nn.layers import activation as make_activation
+from digitnet.nn.layers import ACTIVATIONS, Dense, Layer, layer_from_config
 from digitnet.nn.losses import Loss, as_labels, get_loss
 from digitnet.nn.parameters import Parameter, Parameters
 
-#: the output activation that goes with each loss when a network is built from sizes
+#: the output activation that goes with each loss when a network is given as layer sizes
 OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "sigmoid"}
 #: the number types a network computes in
 DTYPES = ("float32", "float64")
@@ -67,42 +70,26 @@ class Network:
     def from_sizes(cls, sizes: list[int], activation: str = "relu", output: str | None = None,
                    loss: str = "cross_entropy", init: str = "he", bias_init: str = "zeros",
                    dropout: float = 0.0, **kwargs) -> "Network":
-        """[784, 30, 10] -> Dense(30), act, Dense(10), output activation (chosen to suit the loss)."""
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise DigitnetError(f"layer sizes must be at least two positive numbers, like 784,256,10; got {sizes}")
+        """[784, 30, 10] -> Dense(30), act, Dense(10), output activation (chosen to suit the loss).
+
+        The layers are :func:`mlp_layers`; ``sizes[0]`` is the input size."""
         output = output or OUTPUT_FOR_LOSS.get(get_loss(loss).name, "identity")
-        layers: list[Layer] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            last = i == len(sizes) - 2
-            layers.append(Dense(n_out, input_dim=n_in if i == 0 else None, init=init, bias_init=bias_init))
-            layers.append(make_activation(output if last else activation))
-            if dropout and not last:
-                layers.append(Dropout(dropout))
-        return cls(layers, loss=loss, **kwargs)
+        layers = mlp_layers(sizes, activation, output, init, bias_init, dropout)
+        return cls.from_spec(layers, loss=loss, input_shape=int(sizes[0]), **kwargs)
 
     @classmethod
-    def from_spec(cls, spec: list[dict[str, Any]], loss: str = "cross_entropy", **kwargs) -> "Network":
-        """Layer descriptions like ``{"input_dim": 784, "output_dim": 64, "activation": "relu"}``.
-
-        A dict with a ``"type"`` key is any registered layer, e.g. ``{"type": "dropout", "rate": 0.5}``.
-        """
+    def from_spec(cls, spec: list[dict[str, Any]], loss: "str | Loss" = "cross_entropy", **kwargs) -> "Network":
+        """Layers given as descriptions, ``{"type": "dense", "units": 64}``, ``{"type": "relu"}``..., the
+        spelling of ``Layer.get_config()``; ``input_shape`` (a keyword) says what one sample is."""
         layers: list[Layer] = []
         for i, item in enumerate(spec):
-            if not isinstance(item, dict):
-                raise DigitnetError(f"layer {i} must be a dict, got {item!r}")
-            if "type" in item:
+            if not isinstance(item, dict) or "type" not in item:
+                raise DigitnetError(f"layer {i} must be a layer description with a 'type', like "
+                                    f"{{'type': 'dense', 'units': 64}}; got {item!r}")
+            try:
                 layers.append(layer_from_config(item))
-                continue
-            if "output_dim" not in item:
-                raise DigitnetError(f"layer {i} needs 'output_dim' (or a 'type'): {item!r}")
-            expected = layers and _dense_output(layers)
-            if expected and item.get("input_dim") not in (None, expected):
-                raise DigitnetError(f"layer {i} has input_dim {item['input_dim']} "
-                                    f"but the layer before gives {expected}")
-            layers.append(Dense(item["output_dim"], input_dim=item.get("input_dim"), init=item.get("init", "he"),
-                                bias_init=item.get("bias_init", "zeros")))
-            layers.append(make_activation(item.get("activation", "identity")))
+            except DigitnetError as err:
+                raise DigitnetError(f"layer {i}: {err}") from None
         return cls(layers, loss=loss, **kwargs)
 
     def build(self, input_shape: "tuple[int, ...] | int", draw: bool = True) -> "Network":
@@ -118,8 +105,10 @@ class Network:
 
     # -- the two passes -------------------------------------------------------------------------
     @property
-    def trainable_layers(self) -> list[Layer]:
-        """All layers except a final activation the loss folds in (softmax under cross-entropy)."""
+    def layers_before_loss(self) -> list[Layer]:
+        """The layers whose output the loss takes: all of them, except a final activation the loss
+        folds in (softmax under the cross-entropy, sigmoid under the binary cross-entropy), which only
+        prediction runs (``loss.output``)."""
         if self.loss.absorbs and self.layers[-1].type_name == self.loss.absorbs:
             return self.layers[:-1]
         return self.layers
@@ -127,13 +116,13 @@ class Network:
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Values handed to the loss (logits for the cross-entropies)."""
         self._require_built()
-        for layer in self.trainable_layers:
+        for layer in self.layers_before_loss:
             x = layer.forward(x, training)
         return x
 
     def backward(self, delta: np.ndarray) -> None:
         """Backpropagate dLoss/dOutput; afterwards every layer's ``grads`` hold dLoss/dParameter."""
-        layers = self.trainable_layers
+        layers = self.layers_before_loss
         for i in range(len(layers) - 1, -1, -1):
             delta = cast(np.ndarray, layers[i].backward(delta, need_input_grad=i > 0))  # None only after the first
 
@@ -314,8 +303,29 @@ def sample_shape(shape) -> tuple[int, ...]:
                         f"got {shape!r}", parameter="input_shape")
 
 
-def _dense_output(layers: list[Layer]) -> int | None:
-    for layer in reversed(layers):
-        if isinstance(layer, Dense):
-            return layer.units
-    return None
+def mlp_layers(sizes, activation: str = "relu", output: str = "softmax", init: str = "he",
+               bias_init: str = "zeros", dropout: float = 0.0) -> list[dict[str, Any]]:
+    """A multilayer perceptron as layer descriptions: [784, 30, 10] -> dense 30, ``activation``
+    (then dropout, if any), dense 10, ``output``. ``sizes[0]`` is the input size and makes no layer.
+
+    This is the one place layer sizes become layers: ``Network.from_sizes`` and the recipes of
+    ``digitnet.presets`` both use it, so an MLP is the same network (drawn from its seed in the same
+    order) however it was written.
+    """
+    try:
+        whole = [int(s) for s in sizes]
+    except (TypeError, ValueError):
+        whole = []
+    if len(whole) < 2 or min(whole) < 1:
+        raise DigitnetError(f"layer sizes must be at least two positive numbers, like 784,256,10; got {sizes!r}")
+    for name in (activation, output):
+        if name not in ACTIVATIONS:
+            raise DigitnetError(f"unknown activation {name!r}; choose one of {', '.join(sorted(ACTIVATIONS))}")
+    hidden = {"type": ACTIVATIONS[activation].type_name}
+    weights = {"init": init, "bias_init": bias_init}
+    layers: list[dict[str, Any]] = []
+    for units in whole[1:-1]:
+        layers += [{"type": "dense", "units": units, **weights}, dict(hidden)]
+        if dropout:
+            layers.append({"type": "dropout", "rate": float(dropout)})
+    return layers + [{"type": "dense", "units": whole[-1], **weights}, {"type": ACTIVATIONS[output].type_name}]

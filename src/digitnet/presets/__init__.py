@@ -1,14 +1,16 @@
 """Named recipes: ``digitnet train --model NAME``.
 
-``default`` (a small CNN, in ``cnn.py``) is what ``digitnet train`` trains and what ships inside the
-package; ``mlp-512`` is the multilayer perceptron that was the default before, kept for the tutorials,
-the benchmarks against PyTorch and scikit-learn, and for ``digitnet train --layers ...``.
+A recipe (``recipe.py``) is data: the layers and the training settings, checked and written down,
+never built here (``digitnet.train.build`` does that). ``default`` (a small CNN, in ``cnn.py``) is what
+``digitnet train`` trains and what ships inside the package; ``mlp-512`` is the multilayer perceptron
+that was the default before, kept for the tutorials, the benchmarks against PyTorch and scikit-learn,
+and for ``digitnet train --layers ...``; ``tutorials.py`` holds the tutorials' own.
 """
 
 from __future__ import annotations
 
 from digitnet.errors import DigitnetError
-from digitnet.presets.recipe import Recipe
+from digitnet.presets.recipe import SETTINGS, Recipe
 
 PRESETS: dict[str, Recipe] = {}
 
@@ -38,6 +40,6 @@ register(Recipe(
     batch_size=128, val_size=0,
 ))
 
-__all__ = ["PRESETS", "Recipe", "get_preset", "register"]
+__all__ = ["PRESETS", "Recipe", "SETTINGS", "get_preset", "register"]
 from digitnet.presets import cnn  # noqa: E402,F401,I001  (registers lenet5, the ch6-* ladder and best)
 from digitnet.presets import tutorials  # noqa: E402,F401  (registers the tutorial presets: nielsen-ch1, is-it-zero, ...)

@@ -1,110 +1,137 @@
 """A recipe is everything needed to train a model, written down: architecture plus training settings.
 
-Presets are named recipes (``digitnet train --model NAME``). Each setting is declared once, as a field
-below made with :func:`~digitnet.presets.settings.setting`: its check, its help and how a description
-shows it. From those fields come the command line's flags, the estimator's parameters,
-:meth:`Recipe.with_overrides` and the description saved in every model file, which is generated from
-the settings actually used, so it cannot drift from them. A preset changed by options says so: its
-:attr:`~Recipe.label` reads ``'mlp-512' with layers 784-100-10, sigmoid, lr 0.5``.
+Presets are named recipes (``digitnet train --model NAME``). A recipe is data only: names and
+numbers, each checked when the recipe is made, and nothing built from them (that is
+``digitnet.train.build``). Each setting is declared once, as a field below made with
+:func:`~digitnet.presets.settings.setting`: its check, its help and how a description shows it. From
+those come the command line's flags, the estimator's parameters, :meth:`Recipe.with_overrides` and the
+description saved in every model file, which is generated from the settings actually used, so it
+cannot drift from them. A preset changed by options says so: its :attr:`~Recipe.label` reads
+``'mlp-512' with layers 784-100-10, sigmoid, lr 0.5``.
 
-A model file records ``recipe.to_dict()``; :meth:`Recipe.from_dict` turns that back into the recipe.
+The network is ``layers``, a tuple of layer descriptions in the spelling of ``Layer.get_config()``
+(``{"type": "dense", "units": 100, "init": "he", ...}``, ``{"type": "relu"}``), for samples of
+``input_shape``. An MLP may be given in the shorthand of ``presets/mlp.py`` instead: ``layers`` as
+sizes (784, 100, 10) and the options ``activation``, ``init`` and ``dropout``. The shorthand is turned
+into layer descriptions when the recipe is made (``Recipe(layers=(784, 100, 10))``,
+:meth:`Recipe.mlp`) or changed (``with_overrides(activation="sigmoid")``), so the layers stay the one
+truth; the options are read back from them when asked for.
+
+A model file records ``recipe.to_dict()``; :meth:`Recipe.from_dict` turns that back into the recipe,
+including those of earlier versions, whose MLPs were saved as sizes and options.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from functools import cached_property
 from typing import Any
 
-from digitnet.augment import make_augmentation
 from digitnet.errors import DigitnetError
-from digitnet.nn.initializers import INITIALIZERS
 from digitnet.nn.inputs import INPUT_KINDS
-from digitnet.nn.layers import ACTIVATIONS
-from digitnet.nn.losses import LOSS_NAMES, LOSSES, SoftmaxCrossEntropy, get_loss
-from digitnet.nn.network import Network
-from digitnet.nn.optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from digitnet.nn.layers import layer_from_config
+from digitnet.nn.losses import LOSSES
+from digitnet.nn.network import sample_shape
+from digitnet.nn.optimizers import OPTIMIZERS
 from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
-from digitnet.presets.settings import setting
-from digitnet.train.trainer import Trainer
+from digitnet.presets.mlp import MLP, OPTION_NAMES, OPTIONS, output_for, sizes_text
+from digitnet.presets.settings import Setting, setting, setting_of
 
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
               "mse": "quadratic cost"}
-
-
-def _show_layers(layers) -> str:
-    return "layers " + (sizes_text(layers) if all(isinstance(s, int) for s in layers) else "(layer by layer)")
-
-
-def sizes_text(sizes) -> str:
-    return "-".join(str(s) for s in sizes)
+#: what files of earlier versions saved beside MLP sizes; the layers say it now
+LEGACY_MLP_FIELDS = ("activation", "init", "dropout", "output", "bias_init")
 
 
 @dataclass(frozen=True)
 class Recipe:
     name: str = "custom"
-    layers: tuple = setting((784, 256, 10), "layer sizes, e.g. 784,256,10", S.layer_sizes, group="architecture",
-                            mlp_only=True, metavar="SIZES", show=_show_layers)
-    activation: str = setting("relu", "hidden-layer activation", S.one_of(ACTIVATIONS), group="architecture",
-                              mlp_only=True, choices=tuple(sorted(ACTIVATIONS)), show=str)
-    loss: str = setting("cross_entropy", "cost function", S.one_of(LOSSES), group="architecture",
-                        choices=LOSS_NAMES, show=lambda v: LOSS_WORDS.get(v, v))
-    init: str = setting("he", "weight initialisation", S.one_of(INITIALIZERS), group="architecture", mlp_only=True,
-                        choices=tuple(sorted(INITIALIZERS)), show=lambda v: f"{v} init")
-    dropout: float = setting(0.0, "dropout after each hidden layer", S.fraction, group="architecture", mlp_only=True,
-                             metavar="RATE")
+    layers: tuple = setting((784, 256, 10), "the layers: sizes of an MLP, e.g. 784,256,10, or layer descriptions",
+                            S.layers, show=lambda v: "layers (layer by layer)")
+    loss: str = setting("cross_entropy", "cost function", S.one_of(LOSSES), show=lambda v: LOSS_WORDS.get(v, v))
     augment: str = setting("", "augmentation, e.g. shift:2 ('none' to switch it off)", S.augmentation,
-                           group="architecture", metavar="SPEC", show=lambda v: f"augment {v or 'none'}")
-    optimizer: str = setting("momentum", "how to step downhill", S.one_of(OPTIMIZERS), choices=tuple(OPTIMIZERS),
-                             show=str)
+                           show=lambda v: f"augment {v or 'none'}")
+    optimizer: str = setting("momentum", "how to step downhill", S.one_of(OPTIMIZERS), show=str)
     lr: float = setting(0.1, "learning rate", S.positive_float)
     momentum: float = setting(0.9, "momentum coefficient (momentum, nesterov)", S.fraction)
     weight_decay: float = setting(0.0, "L2 penalty WD/2*||W||^2 per sample (Nielsen's lambda=5 over 50,000 "
-                                  "images is 1e-4)", S.non_negative_float, aliases=("--l2",), metavar="WD")
-    schedule: str = setting("constant", "learning-rate schedule", S.one_of(SCHEDULES), choices=SCHEDULES,
+                                  "images is 1e-4)", S.non_negative_float)
+    schedule: str = setting("constant", "learning-rate schedule", S.one_of(SCHEDULES),
                             show=lambda v: f"{v} schedule" if v != "constant" else "constant")
     epochs: int = setting(10, "passes over the training images", S.positive_int,
                           show=lambda v: f"{v} epoch{'' if v == 1 else 's'}")
     batch_size: int = setting(128, "images per step", S.positive_int, show=lambda v: f"batch {v}")
     val_size: int = setting(5000, "hold out the last N training images for validation (0: none)",
-                            S.non_negative_int, metavar="N",
-                            show=lambda v: f"{v:,} for validation" if v else "no validation")
+                            S.non_negative_int, show=lambda v: f"{v:,} for validation" if v else "no validation")
     label_smoothing: float = setting(0.0, "aim at 1 - S for the true class and S / K for every class "
-                                     "(softmax cross-entropy only)", S.fraction, metavar="S",
+                                     "(softmax cross-entropy only)", S.fraction,
                                      show=lambda v: f"label smoothing {v:g}")
     weight_average: float = setting(0.0, "keep a running average of the weights with this decay per step (e.g. "
                                     "0.999) and validate, keep and predict with it (0: off)", S.fraction,
-                                    metavar="DECAY", show=lambda v: f"weight average {v:g}")
+                                    show=lambda v: f"weight average {v:g}")
     patience: int | None = setting(None, "stop when the validation loss has not improved for this many epochs",
-                                   S.optional(S.positive_int), metavar="EPOCHS")
+                                   S.optional(S.positive_int))
     inputs: str = setting("pixels", "what the inputs are: pixels (scaled to [0, 1]) or features (used as they are)",
-                          S.one_of(INPUT_KINDS), group="data", cli=False, show=lambda v: f"{v} inputs")
-    #: per-sample input shape for layer lists that cannot infer it, e.g. (1, 28, 28) for convolutions
+                          S.one_of(INPUT_KINDS), show=lambda v: f"{v} inputs")
+    #: the shape of one sample, e.g. (784,) for an MLP or (1, 28, 28) for a convolutional network
+    #: (MLP sizes set it; layers given as descriptions need it, unless the first is a dense layer with
+    #: an ``input_dim``)
     input_shape: tuple | None = None
-    output: str | None = None  # the output activation; None: the one that suits the loss
-    bias_init: str = "zeros"
     #: set for tutorials trained by their own protocol (fixed steps, a grid search...), not by epochs
     protocol: str = ""
-    #: the settings changed from the preset named ``name``, in the order of the fields
+    #: the settings changed from the preset named ``name``, in the order of :data:`SETTINGS`
     overrides: tuple = ()
 
     def __post_init__(self) -> None:
-        for f in settings_fields():
-            try:
-                value = f.metadata["check"](getattr(self, f.name))
-            except ValueError as err:
-                raise DigitnetError(f"`{f.name}`: {err}", parameter=f.name) from None
-            object.__setattr__(self, f.name, value)
-        if self.input_shape is not None:
-            object.__setattr__(self, "input_shape", tuple(int(s) for s in self.input_shape))
+        for f in fields(self):
+            declared = setting_of(f)
+            if declared is not None:
+                object.__setattr__(self, f.name, _checked(declared, getattr(self, f.name)))
+        if self.label_smoothing and LOSSES[self.loss].name != "cross_entropy":
+            raise DigitnetError(f"`label_smoothing` works with the softmax cross-entropy, not {self.loss}",
+                                parameter="label_smoothing")
+        shape = self.input_shape
+        if all(isinstance(s, int) for s in self.layers):  # the MLP shorthand: sizes become layers here
+            if shape is not None and tuple(shape) != self.layers[:1]:
+                raise DigitnetError(f"`input_shape` {tuple(shape)} does not fit the layer sizes "
+                                    f"{sizes_text(self.layers)}", parameter="input_shape")
+            shape = self.layers[:1]
+            object.__setattr__(self, "layers", MLP(self.layers, output=output_for(self.loss)).layers())
+        elif shape is None and self.layers[0].get("input_dim"):
+            shape = (self.layers[0]["input_dim"],)
+        if shape is None:
+            raise DigitnetError("a recipe given layer by layer needs `input_shape`, the shape of one sample, "
+                                "e.g. (1, 28, 28)", parameter="input_shape")
+        object.__setattr__(self, "input_shape", sample_shape(tuple(shape)))
         object.__setattr__(self, "overrides", tuple(self.overrides))
 
+    @classmethod
+    def mlp(cls, sizes, activation: str = "relu", init: str = "he", dropout: float = 0.0, bias_init: str = "zeros",
+            **settings) -> "Recipe":
+        """A recipe for a multilayer perceptron of ``sizes`` (input first), its output suiting the loss."""
+        given = {"layers": sizes, "activation": activation, "init": init, "dropout": dropout,
+                 "loss": settings.get("loss", "cross_entropy")}
+        checked = {name: _checked(SETTINGS[name], value) for name, value in given.items()}
+        if not all(isinstance(s, int) for s in checked["layers"]):
+            raise DigitnetError(f"`layers`: expected the sizes of an MLP, like 784,256,10, got {sizes!r}",
+                                parameter="layers")
+        mlp = MLP(checked["layers"], checked["activation"], checked["init"], checked["dropout"],
+                  output_for(checked["loss"]), bias_init)
+        return cls(layers=mlp.layers(), input_shape=mlp.sizes[:1], **settings)
+
     # -- what it is -----------------------------------------------------------------------------
-    @property
-    def is_mlp(self) -> bool:
-        """Described by layer sizes (an MLP), rather than layer by layer."""
-        return all(isinstance(s, int) for s in self.layers)
+    @cached_property
+    def as_mlp(self) -> MLP | None:
+        """The layers read as an MLP (``presets/mlp.py``), or None for any other network."""
+        return MLP.read(self.layers, self.input_shape)
+
+    def value(self, name: str) -> Any:
+        """A setting's value; for an MLP option, what the layers say (None if they are not an MLP)."""
+        if name in OPTION_NAMES:
+            return getattr(self.as_mlp, name, None)
+        return getattr(self, name)
 
     @property
     def label(self) -> str:
@@ -116,13 +143,8 @@ class Recipe:
     @property
     def description(self) -> str:
         """The settings in words, generated from the fields (never written by hand, so never out of date)."""
-        if not self.is_mlp:
-            net = ", ".join(filter(None, (layer_text(d) for d in self.layers)))
-        elif len(self.layers) == 2:
-            net = f"{sizes_text(self.layers)}, no hidden layer"
-        else:
-            net = f"{sizes_text(self.layers)} MLP, {self.activation} units" + (
-                f", dropout {self.dropout:g}" if self.dropout else "")
+        mlp = self.as_mlp
+        net = mlp.text() if mlp else ", ".join(layer_from_config(d).describe() for d in self.layers)
         momentum = f" {self.momentum:g}" if self.optimizer in ("momentum", "nesterov") else ""
         lr = f"lr {self.lr:g}" + (f" {self.show('schedule')}" if self.schedule != "constant" else "")
         train = [self.show("loss"), self.optimizer + momentum, lr]
@@ -137,143 +159,148 @@ class Recipe:
 
     def show(self, name: str) -> str:
         """One setting as a description shows it: ``lr 0.5``, ``sigmoid``, ``batch 64``."""
-        f = next(f for f in settings_fields() if f.name == name)
-        value = getattr(self, name)
-        shown = f.metadata["show"]
-        if shown is not None:
-            return shown(value)
-        return (f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float)
-                else f"{name.replace('_', ' ')} {value}")
+        if name == "layers" and self.as_mlp is not None:
+            return f"layers {sizes_text(self.as_mlp.sizes)}"
+        declared = SETTINGS.get(name) or Setting(name, None, "", S.text)
+        return declared.text(self.value(name))
 
     # -- changing it ----------------------------------------------------------------------------
     def with_overrides(self, **changes) -> "Recipe":
-        """A copy with the given settings changed and recorded in ``overrides``; ``None`` keeps the preset's."""
-        known = {f.name for f in fields(self)}
+        """A copy with the given settings changed and recorded in ``overrides``; ``None`` keeps the preset's.
+
+        Settings are the fields and the MLP options (``activation``, ``init``, ``dropout``; ``layers``
+        given as sizes): those rewrite the layers of an MLP and keep what they do not mention, and are
+        refused for a network described layer by layer. A changed loss brings its own output activation
+        to an MLP whose output suited the old one.
+        """
+        known = {f.name for f in fields(self)} | set(OPTION_NAMES)
         unknown = set(changes) - known
         if unknown:
             raise DigitnetError(f"unknown recipe settings: {', '.join(sorted(unknown))}; known: "
-                                f"{', '.join(f.name for f in settings_fields())}")
+                                f"{', '.join(SETTINGS)}")
         changes = {k: v for k, v in changes.items() if v is not None}
-        mlp_only = [f.name for f in settings_fields() if f.metadata["mlp_only"] and f.name in changes]
-        if mlp_only and not self.is_mlp:
-            raise DigitnetError(f"preset {self.name!r} is described layer by layer, and "
-                                f"{', '.join(f'`{n}`' for n in mlp_only)} would "
-                                "replace it with an MLP under its name; these settings are for the MLP presets "
-                                "(e.g. 'mlp-512')", parameter=mlp_only[0])
+        given = set(changes)
+        options = {k: _checked(SETTINGS[k], changes.pop(k)) for k in OPTION_NAMES if k in changes}
+        if "layers" in changes and all(isinstance(s, int) for s in _checked(SETTINGS["layers"], changes["layers"])):
+            options["sizes"] = _checked(SETTINGS["layers"], changes.pop("layers"))
         new = replace(self, **changes)
-        changed = {k for k in changes if getattr(new, k) != getattr(self, k)}
-        order = [f.name for f in fields(self)]
-        overrides = tuple(n for n in order if n in self.overrides or n in changed)
-        return replace(new, overrides=overrides)
+        mlp = self.as_mlp
+        if options and mlp is None:
+            named = ["layers"] * ("sizes" in options) + [n for n in OPTION_NAMES if n in options]
+            raise DigitnetError(f"preset {self.name!r} is described layer by layer, and "
+                                f"{', '.join(f'`{n}`' for n in named)} would replace it with an MLP under its name; "
+                                "these settings are for the MLP presets (e.g. 'mlp-512')", parameter=named[0])
+        if mlp is not None and (options or new.loss != self.loss):
+            output = output_for(new.loss) if mlp.output == output_for(self.loss) else mlp.output
+            mlp = replace(mlp, output=output, **options)
+            new = replace(new, layers=mlp.layers(), input_shape=mlp.sizes[:1])
+        changed = {name for name in given if new.value(name) != self.value(name)}
+        order = dict.fromkeys([*SETTINGS, *(f.name for f in fields(self))])
+        overrides = [n for n in order if n in self.overrides or n in changed]
+        if new.as_mlp is None:  # the MLP options are no longer what the layers say
+            overrides = [n for n in overrides if n not in OPTION_NAMES]
+        return replace(new, overrides=tuple(overrides))
 
     def for_data(self, n_features: int, n_classes: int) -> "Recipe":
         """This recipe for samples of ``n_features`` values and ``n_classes`` classes (the estimator's need).
 
-        An MLP gets its first and last sizes from the data; a network described layer by layer keeps its
-        input shape (the data must fit it) and gets ``n_classes`` outputs from its last dense layer.
+        A flat input (an MLP's) takes the data's size; an input with channels and rows (a convolutional
+        network's) stays, and the data must fit it. The last dense layer gets an output for each class
+        (one yes/no unit for two classes under the binary cross-entropy).
         """
-        if self.is_mlp:
-            return self.with_overrides(layers=(n_features, *self.layers[1:-1], n_outputs(self.loss, n_classes)))
-        if self.input_shape is not None:
-            needed = 1
-            for s in self.input_shape:
-                needed *= s
-            if needed != n_features:
-                raise DigitnetError(f"preset {self.name!r} takes samples of shape {self.input_shape} "
-                                    f"({needed} values), but the data has {n_features} features per sample")
-        dense = [i for i, d in enumerate(self.layers) if d.get("type") == "dense"]
-        if not dense or self.layers[dense[-1]].get("units") == n_classes:
+        layers, shape = list(self.layers), self.input_shape
+        if len(shape) == 1:
+            shape = (int(n_features),)
+            if layers[0].get("input_dim") is not None:
+                layers[0] = {**layers[0], "input_dim": int(n_features)}
+        elif _product(shape) != n_features:
+            raise DigitnetError(f"preset {self.name!r} takes samples of shape {shape} ({_product(shape)} values), "
+                                f"but the data has {n_features} features per sample")
+        dense = [i for i, d in enumerate(layers) if d.get("type") == "dense"]
+        if dense:
+            layers[dense[-1]] = {**layers[dense[-1]], "units": n_outputs(self.loss, n_classes)}
+        if tuple(layers) == self.layers and shape == self.input_shape:
             return self
-        layers = list(self.layers)
-        layers[dense[-1]] = {**layers[dense[-1]], "units": n_outputs(self.loss, n_classes)}
-        return replace(self, layers=tuple(layers), overrides=tuple(dict.fromkeys(self.overrides + ("layers",))))
-
-    # -- using it -------------------------------------------------------------------------------
-    def build(self, seed: int | None = None) -> Network:
-        loss = get_loss(self.loss)
-        if self.label_smoothing:
-            if not isinstance(loss, SoftmaxCrossEntropy):
-                raise DigitnetError(f"`label_smoothing` works with the softmax cross-entropy, not {self.loss}",
-                                    parameter="label_smoothing")
-            loss = SoftmaxCrossEntropy(self.label_smoothing)
-        if self.is_mlp:
-            return Network.from_sizes(list(self.layers), activation=self.activation, output=self.output,
-                                      loss=loss, init=self.init, bias_init=self.bias_init,
-                                      dropout=self.dropout, seed=seed, inputs=self.inputs)
-        return Network.from_spec([dict(d) for d in self.layers], loss=loss, seed=seed,
-                                 input_shape=self.input_shape, inputs=self.inputs)
-
-    def make_optimizer(self, network: Network) -> Optimizer:
-        """The optimiser this recipe asks for, over ``network``'s parameters."""
-        return make_optimizer(self.optimizer, network.params, self.lr, self.weight_decay, self.momentum)
-
-    def trainer(self, network: Network, seed: int | None = None, **kwargs) -> Trainer:
-        kwargs.setdefault("transform", make_augmentation(self.augment))
-        return Trainer(network, optimizer=self.make_optimizer(network), lr=self.lr, schedule=self.schedule,
-                       epochs=self.epochs, batch_size=self.batch_size, patience=self.patience, seed=seed,
-                       weight_average=self.weight_average, **kwargs)
+        return replace(self, layers=tuple(layers), input_shape=shape,
+                       overrides=tuple(dict.fromkeys(self.overrides + ("layers",))))
 
     # -- in model files -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the generated ``label`` and ``description`` for readers of the file."""
         d = asdict(self)
         d["layers"] = list(d["layers"])
-        d["input_shape"] = list(self.input_shape) if self.input_shape else None
+        d["input_shape"] = list(self.input_shape)
         d["overrides"] = list(self.overrides)
         return {**d, "label": self.label, "description": self.description}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Recipe":
-        """The recipe ``to_dict`` wrote (older files' ``extra`` notes and ``description`` are dropped)."""
+        """The recipe ``to_dict`` wrote (older files' ``extra`` notes and ``description`` are dropped).
+
+        Files of earlier versions saved an MLP as sizes with ``activation``, ``init``, ``dropout``,
+        ``output`` and ``bias_init`` beside them: those become its layers (and were ignored beside
+        layers given one by one, as they are here).
+        """
         if not isinstance(d, dict):
             raise DigitnetError(f"a recipe must be a mapping of settings, got {type(d).__name__}")
         d = {k: v for k, v in d.items() if k not in ("label", "description", "extra")}
+        legacy = {k: d.pop(k) for k in LEGACY_MLP_FIELDS if k in d}
         unknown = set(d) - {f.name for f in fields(cls)}
         if unknown:
             raise DigitnetError(f"unknown recipe settings: {', '.join(sorted(unknown))}")
-        layers = d.get("layers", cls.layers)
-        if isinstance(layers, list):
-            d["layers"] = tuple(layers)
         try:
+            layers = d.get("layers", _field("layers").default)
+            if isinstance(layers, (list, tuple)) and layers and all(isinstance(s, int) for s in layers):
+                loss = d.get("loss", "cross_entropy")
+                d["layers"] = MLP(tuple(layers), legacy.get("activation", "relu"), legacy.get("init", "he"),
+                                  float(legacy.get("dropout", 0.0)), legacy.get("output") or output_for(loss),
+                                  legacy.get("bias_init", "zeros")).layers()
+                d["input_shape"] = d.get("input_shape") or layers[:1]
+            elif isinstance(layers, list):
+                d["layers"] = tuple(layers)
+            if isinstance(d.get("overrides"), list):
+                d["overrides"] = [n for n in d["overrides"] if n not in ("output", "bias_init")]
             return cls(**d)
-        except TypeError as err:
+        except (TypeError, ValueError, KeyError) as err:
             raise DigitnetError(f"the recipe is malformed ({err})") from None
-
-
-def settings_fields():
-    """The fields users set (made with ``setting``), in declaration order."""
-    return [f for f in fields(Recipe) if S.is_setting(f)]
 
 
 def n_outputs(loss: str, n_classes: int) -> int:
     """Output units for ``n_classes``: one yes/no unit for two classes under binary cross-entropy."""
-    return 1 if n_classes == 2 and loss == "binary_cross_entropy" else n_classes
+    return 1 if n_classes == 2 and LOSSES[loss].name == "binary_cross_entropy" else n_classes
 
 
-def layer_text(d: dict) -> str:
-    """A layer description in a few words: ``conv 32x5x5 p2``, ``max-pool 2``, ``dense 120``, ``tanh``."""
-    kind = d.get("type", "dense")
-    if kind == "conv2d":
-        k = d.get("kernel_size", 5)
-        kh, kw = (k, k) if isinstance(k, int) else k
-        text = f"conv {d.get('filters')}@{kh}x{kw}"
-        if _first(d.get("stride", 1)) != 1:
-            text += f" stride {_first(d['stride'])}"
-        if _first(d.get("padding", 0)) != 0:
-            text += f" pad {_first(d['padding'])}"
-        return text
-    if kind in ("maxpool2d", "avgpool2d"):
-        return f"{kind[:3]}-pool {_first(d.get('size', 2))}"
-    if kind == "dense":
-        return f"dense {d.get('units', d.get('output_dim'))}" + (f" {d['activation']}" if d.get("activation") else "")
-    if kind == "dropout":
-        return f"dropout {d.get('rate', 0.5):g}"
-    if kind == "batchnorm":
-        return "batch norm"
-    if kind == "flatten":
-        return ""
-    return kind
+def _checked(declared: Setting, value):
+    try:
+        return declared.check(value)
+    except ValueError as err:
+        raise DigitnetError(f"`{declared.name}`: {err}", parameter=declared.name) from None
 
 
-def _first(value):
-    return value[0] if isinstance(value, (list, tuple)) else value
+def _field(name: str):
+    return next(f for f in fields(Recipe) if f.name == name)
+
+
+def _product(shape) -> int:
+    total = 1
+    for s in shape:
+        total *= s
+    return total
+
+
+def _settings_table() -> dict[str, Setting]:
+    table: dict[str, Setting] = {}
+    for f in fields(Recipe):
+        declared = setting_of(f)
+        if declared is not None:
+            table[f.name] = declared
+            if f.name == "layers":
+                table.update((option.name, option) for option in OPTIONS)
+    return table
+
+
+#: every setting a user may choose, by name, in the order of the command line's help and of a label:
+#: the fields made with ``setting`` and, after ``layers``, the MLP options
+SETTINGS: dict[str, Setting] = _settings_table()
+
+__all__ = ["Recipe", "SETTINGS", "n_outputs"]

@@ -1,45 +1,62 @@
-"""What a recipe's settings may be: each one's kind, its check and its help, declared once.
+"""What a recipe's settings may be: each one's check, its help and how a description shows it, declared once.
 
-A :class:`~digitnet.presets.recipe.Recipe` field made with :func:`setting` carries everything the rest
-of the tool needs to know about it, in the field's metadata: the command line turns it into a flag
-(``--lr``) with this help and this check, the estimator into a constructor parameter, ``with_overrides``
-and ``Recipe(...)`` check values with it, and the description of a trained model is written from it.
+A :class:`Setting` carries everything the library needs to know about one setting of a
+:class:`~digitnet.presets.recipe.Recipe`: ``Recipe(...)`` and ``with_overrides`` check values with it,
+the estimator takes its help, and the description of a trained model is written with its ``show``.
 A check takes a value (or the text of a command-line option) and returns the value to use, or raises
-``ValueError`` saying what it expected.
+``ValueError`` saying what it expected. How a setting looks on the command line (its group, metavar,
+aliases and choices) is the command line's business: ``digitnet.cli.common``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from digitnet.augment import check_augmentation
+from digitnet.errors import DigitnetError
+from digitnet.nn.layers import layer_from_config
 
 Check = Callable[[Any], Any]
 
 
-def setting(default, help: str, check: Check, *, group: str = "optimisation", mlp_only: bool = False,
-            cli: bool = True, aliases: tuple[str, ...] = (), metavar: str | None = None,
-            choices: "tuple[str, ...] | None" = None, show: Callable[[Any], str] | None = None):
-    """A recipe field that the command line, the estimator and descriptions all take from here.
+@dataclass(frozen=True)
+class Setting:
+    """One thing a recipe lets you choose: its name, default, help, check and how a description shows it
+    (``show(value)``; without one, ``name value``)."""
 
-    ``mlp_only`` marks settings that only mean something for a network given as layer sizes; ``cli=False``
-    keeps a setting off the command line (which always trains on pixels). ``show`` formats the value for
-    a description (default: ``name value``).
-    """
-    return field(default=default, metadata={"help": help, "check": check, "group": group, "mlp_only": mlp_only,
-                                            "cli": cli, "aliases": aliases, "metavar": metavar,
-                                            "choices": choices, "show": show})
+    name: str
+    default: Any
+    help: str
+    check: Check
+    show: Callable[[Any], str] | None = None
+
+    def text(self, value) -> str:
+        """``value`` as a description shows this setting: ``lr 0.5``, ``sigmoid``, ``batch 64``."""
+        if self.show is not None:
+            return self.show(value)
+        label = self.name.replace("_", " ")
+        return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
 
 
-def is_setting(f) -> bool:
-    """True for fields made with :func:`setting` (the ones users set); False for bookkeeping fields."""
-    return "check" in f.metadata
+def setting(default, help: str, check: Check, show: Callable[[Any], str] | None = None):
+    """A recipe field that is a setting (see :class:`Setting`; the field's name becomes the setting's)."""
+    return field(default=default, metadata={"setting": {"help": help, "check": check, "show": show}})
+
+
+def setting_of(f) -> Setting | None:
+    """The :class:`Setting` a dataclass field declares, or None for bookkeeping fields."""
+    declared = f.metadata.get("setting")
+    return Setting(f.name, f.default, **declared) if declared is not None else None
 
 
 # -- checks ------------------------------------------------------------------------------------------
 def number(kind: type, low: float | None = None, high: float | None = None, low_open: bool = False,
            high_open: bool = False, wanted: str = "") -> Check:
-    """Whole numbers (``kind=int``) or real numbers in a range; text such as "0.5" is parsed."""
+    """Whole numbers (``kind=int``) or real numbers in a range; text such as "0.5" is parsed.
+
+    The check's ``whole`` attribute says which (a random search rounds whole-number settings)."""
     def check(value):
         if isinstance(value, bool):
             raise ValueError(f"expected {wanted}, got {value!r}")
@@ -54,6 +71,7 @@ def number(kind: type, low: float | None = None, high: float | None = None, low_
         if high is not None and (parsed > high or (high_open and parsed == high)):
             raise ValueError(f"expected {wanted}, got {value!r}")
         return parsed
+    check.whole = kind is int  # type: ignore[attr-defined]
     return check
 
 
@@ -71,6 +89,7 @@ def optional(check: Check) -> Check:
         if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
             return None
         return check(value)
+    inner.whole = getattr(check, "whole", False)  # type: ignore[attr-defined]
     return inner
 
 
@@ -90,8 +109,9 @@ def text(value) -> str:
     return value
 
 
-def layer_sizes(value) -> tuple:
-    """"784,256,10" or [784, 256, 10] (an MLP), or a sequence of layer descriptions (dicts)."""
+def layers(value) -> tuple:
+    """Layer descriptions (dicts in the spelling of ``Layer.get_config()``, each checked), or the sizes of
+    an MLP: "784,256,10", "784x256x10" or [784, 256, 10] (a recipe turns sizes into descriptions)."""
     if isinstance(value, str):
         try:
             value = tuple(int(s) for s in value.replace("x", ",").split(","))
@@ -103,6 +123,11 @@ def layer_sizes(value) -> tuple:
         raise ValueError("expected layer sizes like 784,256,10 or a list of layer descriptions, "
                          f"got {value!r}") from None
     if items and all(isinstance(item, dict) for item in items):
+        for i, item in enumerate(items):
+            try:
+                layer_from_config(item)  # a known type with settings it takes; nothing is built
+            except DigitnetError as err:
+                raise ValueError(f"layer {i}: {err}") from None
         return tuple(dict(item) for item in items)
     sizes = []
     for item in items:
@@ -119,18 +144,14 @@ def layer_sizes(value) -> tuple:
 
 def augmentation(value) -> str:
     """An augmentation spec ("shift:2", "affine:rot=10"); "none", "" or None for none."""
-    from digitnet.augment import make_augmentation
-    from digitnet.errors import DigitnetError
-
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
         return ""
     if not isinstance(value, str):
         raise ValueError(f"expected an augmentation such as shift:2, got {value!r}")
     try:
-        make_augmentation(value)
+        return check_augmentation(value)
     except DigitnetError as err:
         raise ValueError(str(err)) from None
-    return value.strip()
 
 
 positive_int = number(int, 1, wanted="a whole number of at least 1")

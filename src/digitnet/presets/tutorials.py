@@ -21,47 +21,39 @@ from digitnet.presets import register
 from digitnet.presets.recipe import Recipe
 
 
-def nielsen_ch1(name: str, layers: tuple) -> Recipe:
+def nielsen_ch1(name: str, sizes: tuple) -> Recipe:
     """Chapter 1: sigmoid everywhere, quadratic cost, N(0,1) weights and biases, SGD eta=3, batch 10."""
-    return Recipe(name=name, layers=layers, activation="sigmoid", loss="quadratic", init="normal",
-                  bias_init="normal", optimizer="sgd", lr=3.0, epochs=30, batch_size=10, val_size=10000)
+    return Recipe.mlp(sizes, activation="sigmoid", init="normal", bias_init="normal", name=name, loss="quadratic",
+                      optimizer="sgd", lr=3.0, epochs=30, batch_size=10, val_size=10000)
 
 
-register(Recipe(
-    name="is-it-zero",
-    layers=(784, 1), loss="binary_cross_entropy", init="small", optimizer="sgd", lr=1.0, batch_size=256,
+register(Recipe.mlp(
+    (784, 1), init="small", name="is-it-zero", loss="binary_cross_entropy", optimizer="sgd", lr=1.0, batch_size=256,
     protocol="2,000 steps of random mini-batches on 0-versus-rest labels",
 ))
-register(Recipe(
-    name="is-it-zero-hidden",
-    layers=(784, 64, 1), activation="sigmoid", loss="binary_cross_entropy", init="glorot", optimizer="sgd",
-    lr=1.0, batch_size=1024, protocol="2,000 steps of random mini-batches on 0-versus-rest labels",
+register(Recipe.mlp(
+    (784, 64, 1), activation="sigmoid", init="glorot", name="is-it-zero-hidden", loss="binary_cross_entropy",
+    optimizer="sgd", lr=1.0, batch_size=1024, protocol="2,000 steps of random mini-batches on 0-versus-rest labels",
 ))
-register(Recipe(
-    name="softmax-l2",
-    layers=(784, 10), loss="cross_entropy", init="zeros", optimizer="sgd", lr=1.0, weight_decay=1e-4,
+register(Recipe.mlp(
+    (784, 10), init="zeros", name="softmax-l2", loss="cross_entropy", optimizer="sgd", lr=1.0, weight_decay=1e-4,
     protocol="full-batch gradient descent on a 6:2:2 split with a grid search over (c, lr)",
 ))
 register(nielsen_ch1("nielsen-ch1", (784, 30, 10)))
 register(nielsen_ch1("nielsen-ch1-100", (784, 100, 10)))
 register(nielsen_ch1("nielsen-ch1-linear", (784, 10)))
-register(Recipe(
-    name="nielsen-ch3",
-    layers=(784, 100, 10), activation="sigmoid", loss="binary_cross_entropy", init="lecun", bias_init="normal",
-    optimizer="sgd", lr=0.1, weight_decay=5.0 / 50000, epochs=60, batch_size=10, val_size=10000,
+register(Recipe.mlp(
+    (784, 100, 10), activation="sigmoid", init="lecun", bias_init="normal", name="nielsen-ch3",
+    loss="binary_cross_entropy", optimizer="sgd", lr=0.1, weight_decay=5.0 / 50000, epochs=60, batch_size=10,
+    val_size=10000,
 ))
-register(Recipe(
-    name="momentum-100",
-    layers=(784, 100, 10), activation="sigmoid", loss="cross_entropy", init="glorot", optimizer="momentum",
-    lr=0.1, momentum=0.9, epochs=20, batch_size=64, val_size=5000,
+register(Recipe.mlp(
+    (784, 100, 10), activation="sigmoid", init="glorot", name="momentum-100", loss="cross_entropy",
+    optimizer="momentum", lr=0.1, momentum=0.9, epochs=20, batch_size=64, val_size=5000,
 ))
-register(Recipe(
-    name="moons",
-    layers=({"input_dim": 2, "output_dim": 25, "activation": "relu"},
-            {"input_dim": 25, "output_dim": 50, "activation": "relu"},
-            {"input_dim": 50, "output_dim": 50, "activation": "relu"},
-            {"input_dim": 50, "output_dim": 25, "activation": "relu"},
-            {"input_dim": 25, "output_dim": 1, "activation": "sigmoid"}),
-    loss="binary_cross_entropy", optimizer="sgd", lr=0.1, inputs="features",
+#: tutorial 6 wrote its network as a list of layers (2-25-50-50-25-1, ReLU inside, a sigmoid unit at the
+#: end); as an MLP it is the same network, given by its sizes
+register(Recipe.mlp(
+    (2, 25, 50, 50, 25, 1), name="moons", loss="binary_cross_entropy", optimizer="sgd", lr=0.1, inputs="features",
     protocol="two-moons data (not MNIST), 3,000 full-batch gradient-descent iterations",
 ))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from digitnet.errors import DigitnetError
-from digitnet.presets.recipe import Recipe, settings_fields
+from digitnet.presets.recipe import SETTINGS, Recipe
 
 #: the most trials one sweep takes on. Each is a training run (a second for a tiny MLP, minutes for a
 #: CNN) with a record and a model file, and the table is rewritten as each one ends: past this a sweep
@@ -34,15 +34,14 @@ MAX_TRIALS = 10_000
 
 # -- the settings ------------------------------------------------------------------------------------
 def _setting(name: str):
-    for f in settings_fields():
-        if f.name == name:
-            return f
-    raise DigitnetError(f"unknown setting {name!r} to sweep; settings: {', '.join(f.name for f in settings_fields())}")
+    if name in SETTINGS:
+        return SETTINGS[name]
+    raise DigitnetError(f"unknown setting {name!r} to sweep; settings: {', '.join(SETTINGS)}")
 
 
 def _checked(name: str, value):
     try:
-        return _setting(name).metadata["check"](value)
+        return _setting(name).check(value)
     except ValueError as err:
         raise DigitnetError(f"`{name}`: {err}", parameter=name) from None
 
@@ -54,8 +53,11 @@ def _declared_types() -> dict[str, Any]:
 
 
 def number_kind(name: str) -> type | None:
-    """``int`` or ``float`` for a setting that holds a number (``None`` allowed too), else None."""
-    declared = _declared_types()[_setting(name).name]
+    """``int`` or ``float`` for a setting that holds a number (``None`` allowed too), else None.
+
+    A recipe field says so by its declared type; the MLP options (``activation``, ``init``, ``dropout``),
+    which are expanded into layers and are not fields, by the type of their default."""
+    declared = _declared_types().get(name, type(_setting(name).default))
     kinds = [t for t in (typing.get_args(declared) or (declared,)) if t in (int, float)]
     return kinds[0] if len(kinds) == 1 else None
 

@@ -5,7 +5,7 @@ This is the definition of a training run, written once. ``digitnet train``, the 
 :func:`run`, so they split the data, train, score and describe the model the same way, and their model
 files carry the same keys. The steps, in order:
 
-1. build the recipe's network from the seed;
+1. build the recipe's network from the seed (``build.py``);
 2. turn the training images into the network's input (``digitnet.nn.inputs``: the one scaling rule);
 3. hold out validation images: the last ``recipe.val_size`` (Nielsen's split), or a seeded random
    choice, or a set given by the caller (tutorial 5 validates on half of the test set);
@@ -35,15 +35,14 @@ import numpy as np
 from digitnet._version import __version__
 from digitnet.data.mnist import Dataset, validation_split
 from digitnet.errors import DigitnetError
+from digitnet.io.model_file import save_model
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import Recipe
+from digitnet.train.build import build_network, build_trainer
 from digitnet.train.history import History
 from digitnet.train.step import TrainingFailed, TrainingNote
 
-#: the keys of ``TrainedModel.metrics``, whichever way the model was trained
-METRIC_KEYS = ("test_accuracy", "val_accuracy", "val_loss", "best_epoch", "epochs_run", "train_seconds",
-               "test_seconds")
 #: how clearly a run must beat always answering the commonest class: by this many standard errors of
 #: that class's share, and by at least MIN_MARGIN (see nothing_learned)
 CHANCE_MARGIN, MIN_MARGIN = 1.0, 0.005
@@ -60,8 +59,6 @@ class TrainedModel:
     test_predictions: tuple = field(default=(None, None), repr=False)
 
     def save(self, path: "str | Path") -> Path:
-        from digitnet.io.model_file import save_model
-
         return save_model(self.network, path, self.metadata)
 
 
@@ -72,7 +69,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     """Train ``recipe`` on ``data`` from ``seed`` (see the module docstring for the steps).
 
     ``validation`` is ``"last"`` (the last ``recipe.val_size`` training images), ``"random"`` (as many,
-    chosen with the seed) or a pair ``(images, labels)``. ``log`` receives progress lines; ``callbacks``
+    chosen with the seed) or a pair ``(images, labels)`` (then every training image trains, whatever
+    ``val_size`` says). ``log`` receives progress lines; ``callbacks``
     go to the trainer. Ctrl-C stops training and keeps the best weights so far (``history.interrupted``).
     Labels are class numbers 0..K-1; ``class_names`` (default "0", "1", ...) say what they stand for.
     A run that learned nothing raises :class:`~digitnet.train.TrainingFailed`; with
@@ -86,12 +84,12 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
                             f"not epochs of training; run it through digitnet.tutorials "
                             f"('digitnet reproduce --only {recipe.name}')", parameter="model")
     say = log or (lambda message: None)
-    network = recipe.build(seed=seed)
+    network = build_network(recipe, seed)
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     say(f"training {recipe.label} on {len(x_train):,} images ({len(x_val):,} for validation) from "
         f"{data.source or data.name}")
     say(network.summary())
-    trainer = recipe.trainer(network, seed=seed, progress=progress, log=say, callbacks=callbacks)
+    trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
     history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt

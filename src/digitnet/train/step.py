@@ -1,14 +1,14 @@
 """One step of gradient descent: forward, loss, backward, update. Every way of training takes it.
 
 The trainer's epochs of shuffled mini-batches and the tutorials' fixed numbers of steps differ only in
-which examples each step sees; the step itself is this function, so there is one place where a loss
-that stops being a number is caught.
+which examples each step sees; the step itself is :func:`backpropagate` (forward, loss, backward: every
+gradient of the batch) and then the optimiser's update, so there is one place where a loss that stops
+being a number is caught.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable
 
 import numpy as np
 
@@ -30,19 +30,20 @@ class TrainingDiverged(TrainingFailed):
     """The loss became NaN or infinite: the weights are garbage from here on."""
 
 
-def train_step(network: Network, optimizer: Optimizer, xb: np.ndarray, yb: np.ndarray,
-               before_update: Callable[[float], None] | None = None) -> tuple[float, np.ndarray]:
-    """Take one step on the batch (xb, yb); return its loss (before the step) and the network's outputs.
-
-    ``before_update(loss)`` runs after the gradients are known but before the weights move (to record
-    the cost of the weights the step started from).
-    """
+def backpropagate(network: Network, xb: np.ndarray, yb: np.ndarray, lr: float) -> tuple[float, np.ndarray]:
+    """Forward, loss, backward on the batch (xb, yb): afterwards every parameter's ``grad`` holds the
+    batch's gradient. Returns the loss and the values the loss was computed from; a loss that is not a
+    number stops training here (``lr``, the learning rate that got it there, is named in the message)."""
     z = network.forward(xb, training=True)
-    loss, delta = network.loss.fn_and_delta(z, yb)
-    check_finite(loss, optimizer.lr)
+    loss, delta = network.loss.loss_and_grad(z, yb)
+    check_finite(loss, lr)
     network.backward(delta)
-    if before_update is not None:
-        before_update(loss)
+    return loss, z
+
+
+def train_step(network: Network, optimizer: Optimizer, xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]:
+    """Take one step on the batch (xb, yb); return its loss (before the step) and the network's outputs."""
+    loss, z = backpropagate(network, xb, yb, optimizer.lr)
     optimizer.step()
     return loss, z
 

@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from digitnet.errors import DigitnetError
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
-from digitnet.nn.optimizers import Optimizer, make_optimizer
+from digitnet.nn.optimizers import Optimizer
 from digitnet.nn.schedulers import make_schedule
 from digitnet.train.averaging import WeightAverage
 from digitnet.train.history import History
@@ -35,7 +35,7 @@ def evaluate(network: Network, X: np.ndarray, y: np.ndarray, batch_size: int = 4
     for i in range(0, len(X), batch_size):
         z = network.forward(X[i:i + batch_size])
         yb = y[i:i + batch_size]
-        total_loss += network.loss.fn(z, yb) * len(z)
+        total_loss += network.loss.value(z, yb) * len(z)
         correct += count_correct(network, z, yb)
     return total_loss / len(X), correct / len(X)
 
@@ -46,33 +46,34 @@ def count_correct(network: Network, z: np.ndarray, y: np.ndarray) -> int:
 
 
 class Trainer:
-    """Trains a :class:`Network` with mini-batch gradient descent.
+    """Trains a :class:`Network` with mini-batch gradient descent, stepping with ``optimizer``.
 
-    ``optimizer`` is a name (built over the network's parameters with ``lr``, ``weight_decay`` and
-    ``momentum``) or a ready :class:`~digitnet.nn.optimizers.Optimizer`. ``transform(xb, rng)`` may
-    change each training batch (data augmentation); ``callbacks`` are called as
-    ``callback(trainer, row)`` after every epoch with that epoch's history row. Progress messages go to
-    ``log`` (default: above the progress bar, on stderr).
+    ``optimizer`` is a :class:`~digitnet.nn.optimizers.Optimizer` over the network's parameters
+    (``make_optimizer("momentum", network.params, lr=0.1)``); its ``lr`` is where ``schedule`` starts:
+    a name ("constant", "step", "cosine" over ``epochs``) or any function of the fractional epoch.
+    ``transform(xb, rng)`` may change each training batch (data augmentation); ``callbacks`` are called
+    as ``callback(trainer, row)`` after every epoch with that epoch's history row. Progress messages go
+    to ``log`` (default: above the progress bar, on stderr). :func:`digitnet.train.build_trainer` makes
+    one from a recipe.
     """
 
-    def __init__(self, network: Network, optimizer: "str | Optimizer" = "momentum", lr: float = 0.1,
-                 momentum: float = 0.9, weight_decay: float = 0.0, schedule: str = "constant", epochs: int = 10,
-                 batch_size: int = 128, patience: int | None = None, restore_best: bool = True,
-                 seed: int | None = None, progress: bool = True, log: Callable[[str], None] | None = None,
-                 transform: Callable | None = None, callbacks: tuple[Callable, ...] = (),
-                 step_size: float = 10, gamma: float = 0.1, weight_average: float = 0.0):
+    def __init__(self, network: Network, optimizer: Optimizer, schedule: "str | Callable[[float], float]" = "constant",
+                 epochs: int = 10, batch_size: int = 128, patience: int | None = None, seed: int | None = None,
+                 progress: bool = True, log: Callable[[str], None] | None = None, transform: Callable | None = None,
+                 callbacks: tuple[Callable, ...] = (), weight_average: float = 0.0):
         if int(epochs) < 1:
             raise DigitnetError(f"`epochs` must be at least 1, got {epochs}", parameter="epochs")
         if int(batch_size) < 1:
             raise DigitnetError(f"`batch_size` must be at least 1, got {batch_size}", parameter="batch_size")
         if patience is not None and int(patience) < 1:
             raise DigitnetError(f"`patience` must be at least 1 epoch, got {patience}", parameter="patience")
-        self.network = network
-        self.optimizer = (optimizer if isinstance(optimizer, Optimizer) else
-                          make_optimizer(optimizer, network.params, lr, weight_decay, momentum))
-        self.schedule = make_schedule(schedule, lr, epochs, step_size, gamma)
+        if not isinstance(optimizer, Optimizer):
+            raise DigitnetError(f"`optimizer` must be an Optimizer over the network's parameters (make_optimizer("
+                                f"'momentum', network.params, lr=0.1)), got {optimizer!r}", parameter="optimizer")
+        self.network, self.optimizer = network, optimizer
+        self.schedule = make_schedule(schedule, optimizer.lr, epochs) if isinstance(schedule, str) else schedule
         self.epochs, self.batch_size = int(epochs), int(batch_size)
-        self.patience, self.restore_best = patience, restore_best
+        self.patience = patience
         self.rng = np.random.default_rng(seed)
         self.progress = progress
         self.log = log if log is not None else (lambda msg: tqdm.write(msg, file=sys.stderr))
@@ -98,7 +99,7 @@ class Trainer:
         except KeyboardInterrupt:
             self.history.interrupted = True
             self.log("interrupted: keeping the best weights so far")
-        if self.restore_best and self._best_weights is not None:
+        if self._best_weights is not None:
             self.network.set_weights(self._best_weights)
         elif self.average is not None:  # no validation: the last average is what was learned
             self.average.apply()

@@ -19,6 +19,7 @@ import numpy as np
 from digitnet.metrics import confusion_matrix, precision_recall_f1
 from digitnet.nn.network import Network
 from digitnet.presets import get_preset
+from digitnet.train import build_network, build_optimizer
 from digitnet.tutorials.result import Context, Published, Result, verdict
 from digitnet.tutorials.training import descend
 
@@ -48,8 +49,8 @@ def train_detector(name: str, ds, steps: int, seed: int = 0, log=None) -> tuple[
     Returns the network, the recorded (step, cost) pairs and the training time in seconds.
     """
     recipe = get_preset(name)
-    network = recipe.build(seed=seed)
-    optimizer = recipe.make_optimizer(network)
+    network = build_network(recipe, seed)
+    optimizer = build_optimizer(recipe, network)
     report = (lambda step, cost: log(f"step {step:>5}: cost {cost:.4f}")) if log else None
     started = time.perf_counter()
     costs = descend(network, optimizer, ds.train_images, zero_labels(ds.train_labels), steps,

@@ -1,8 +1,10 @@
 """Tutorial 6: a general multi-layer network on the two-moons data, its decision boundary as a movie.
 
-The network is written as a list of layers, ``{"input_dim": 2, "output_dim": 25, "activation": "relu"}``
-and so on (2-25-50-50-25-1, ReLU inside, a sigmoid unit at the end), exactly the format
-``Network.from_spec`` reads. 1,000 points with noise 0.2 (``digitnet.data.moons``), 80% to learn from
+The tutorial wrote its network as a list of layers, ``{"input_dim": 2, "output_dim": 25, "activation":
+"relu"}`` and so on: 2-25-50-50-25-1, ReLU inside, a sigmoid unit at the end. The ``moons`` preset is
+the same network, given by its sizes and written out as digitnet's layer descriptions
+(``{"type": "dense", "units": 25, ...}``, ``{"type": "relu"}``...). 1,000 points with noise 0.2
+(``digitnet.data.moons``), 80% to learn from
 and 20% held out, binary cross-entropy, learning rate 0.1, 3,000 full-batch gradient-descent
 iterations. Every 100 iterations the decision boundary is redrawn; the frames become a GIF.
 """
@@ -13,6 +15,7 @@ import time
 
 from digitnet.data.moons import make_moons, train_test_split
 from digitnet.presets import get_preset
+from digitnet.train import build_network, build_optimizer
 from digitnet.tutorials.result import Context, Published, Result
 from digitnet.tutorials.training import descend
 
@@ -31,11 +34,11 @@ def moons_data(seed: int = 0):
 
 def train(recipe, X, y, iterations: int, seed: int = 0, movie=None, every: int = 100):
     """Full-batch gradient descent; if ``movie`` (a BoundaryMovie) is given, a frame every ``every`` steps."""
-    network = recipe.build(seed=seed)
+    network = build_network(recipe, seed)
     snapshot = None
     if movie is not None:
         snapshot = lambda step, cost: movie.snapshot(network, step, network.score(X, y))  # noqa: E731
-    costs = descend(network, recipe.make_optimizer(network), X, y, iterations, batch_size=None, every=every,
+    costs = descend(network, build_optimizer(recipe, network), X, y, iterations, batch_size=None, every=every,
                     on_record=snapshot)
     return network, costs
 

@@ -87,7 +87,8 @@ def run_preset(name: str, ctx: Context) -> Result:
     several = f"best of {len(runs)} runs, " if len(runs) > 1 else ""
     figure = (f"{book_style:.2%} ({several}{where}); strictly: {chosen['test_accuracy']:.2%} test with "
               f"weights chosen on validation")
-    settings = (f"{list(recipe.layers)}, {recipe.activation}, {recipe.loss.replace('_', ' ')}, init {recipe.init}, "
+    mlp = recipe.as_mlp
+    settings = (f"{list(mlp.sizes)}, {mlp.activation or mlp.output}, {recipe.loss.replace('_', ' ')}, init {mlp.init}, "
                 f"SGD eta={recipe.lr:g}"
                 + (f", L2 lambda={recipe.weight_decay * 50000:g}" if recipe.weight_decay else "")
                 + f", batch {recipe.batch_size}, {plural(recipe.epochs, 'epoch')}, 50,000/10,000 split")

@@ -21,6 +21,7 @@ import numpy as np
 
 from digitnet.nn.inputs import scale_pixels
 from digitnet.presets import get_preset
+from digitnet.train import build_network, build_optimizer
 from digitnet.tutorials.result import Context, Published, Result
 from digitnet.tutorials.training import descend
 
@@ -46,8 +47,8 @@ def split_622(images: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict[str
 
 def fit(recipe, X: np.ndarray, y: np.ndarray, iterations: int, every: int = 100, seed: int = 0):
     """Train a fresh softmax regression with ``recipe``'s lr and c; return (network, [(iteration, J)])."""
-    network = recipe.build(seed=seed)
-    costs = descend(network, recipe.make_optimizer(network), X, y, iterations, batch_size=None, every=every)
+    network = build_network(recipe, seed)
+    costs = descend(network, build_optimizer(recipe, network), X, y, iterations, batch_size=None, every=every)
     return network, costs
 
 

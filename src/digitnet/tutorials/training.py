@@ -15,7 +15,7 @@ import numpy as np
 
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer
-from digitnet.train.step import check_finite, train_step
+from digitnet.train.step import backpropagate, check_finite
 
 
 def l2_penalty(network: Network, weight_decay: float) -> float:
@@ -34,7 +34,9 @@ def descend(network: Network, optimizer: Optimizer, X: np.ndarray, y: np.ndarray
     ``batch_size=None`` uses all of X at every step (full-batch gradient descent); otherwise each step
     draws ``batch_size`` random rows, with replacement like ``np.random.choice``, so no step depends on
     an epoch boundary. The cost recorded is the batch's loss plus the optimiser's L2 term, measured
-    just before the step. ``on_record(step, cost)`` is called at each record (e.g. to draw a frame).
+    just before the step: each step is the training step (``digitnet.train.step``) taken in its two
+    parts, the gradients and then the update, with the record between them. ``on_record(step, cost)``
+    is called at each record (e.g. to draw a frame).
     """
     X = network.as_input(X)
     rng = rng if rng is not None else np.random.default_rng(0)
@@ -49,10 +51,12 @@ def descend(network: Network, optimizer: Optimizer, X: np.ndarray, y: np.ndarray
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught by the cost check instead
         for step in range(steps):
             xb, yb = (X, y) if full else _draw(X, y, batch_size, rng)
-            recorded = (lambda loss, step=step: keep(step, loss)) if step % every == 0 else None
-            train_step(network, optimizer, xb, yb, before_update=recorded)
+            loss, _ = backpropagate(network, xb, yb, optimizer.lr)
+            if step % every == 0:
+                keep(step, loss)  # the weights this step starts from
+            optimizer.step()
         xb, yb = (X, y) if full else _draw(X, y, batch_size, rng)
-        loss = network.loss.fn(network.forward(xb), yb)  # the last pass only measures the final weights
+        loss = network.loss.value(network.forward(xb), yb)  # the last pass only measures the final weights
         check_finite(loss, optimizer.lr)
         keep(steps, loss)
     return record

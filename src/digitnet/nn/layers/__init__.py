@@ -1,6 +1,6 @@
 """Layers: the pieces a network is stacked from. See ``base.py`` for what each one promises."""
 
-from digitnet.nn.layers.activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, activation
+from digitnet.nn.layers.activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from digitnet.nn.layers.base import LAYER_TYPES, Layer, register
 from digitnet.nn.layers.batchnorm import BatchNorm
 from digitnet.nn.layers.conv import Conv2D
@@ -10,7 +10,7 @@ from digitnet.nn.layers.flatten import Flatten
 from digitnet.nn.layers.pooling import AvgPool2D, MaxPool2D
 
 __all__ = ["ACTIVATIONS", "LAYER_TYPES", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout", "Flatten", "Identity",
-           "Layer", "LeakyReLU", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "activation", "layer_from_config",
+           "Layer", "LeakyReLU", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "layer_from_config",
            "register"]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitnet.errors import DigitnetError
 from digitnet.nn import functional as F
 from digitnet.nn.layers.base import Layer, register
 
@@ -139,12 +138,3 @@ class Softmax(Layer):
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU,
                "identity": Identity, "linear": Identity, "softmax": Softmax}
 
-
-def activation(name: str) -> Layer:
-    """Build an activation layer from its name, e.g. ``activation("relu")``."""
-    try:
-        return ACTIVATIONS[name]()
-    except KeyError:
-        raise DigitnetError(
-            f"unknown activation {name!r}; choose one of {', '.join(sorted(ACTIVATIONS))}"
-        ) from None

@@ -41,6 +41,11 @@ def register(cls: type["Layer"]) -> type["Layer"]:
     return cls
 
 
+def pair_text(pair) -> str:
+    """``(2, 2)`` as ``2``, ``(2, 1)`` as ``2x1``: a kernel's size, stride or padding in a description."""
+    return f"{pair[0]}" if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
+
+
 class Layer:
     type_name: ClassVar[str] = "layer"
     #: names of parameters that L2 weight decay applies to (weights yes, biases no, as in Nielsen's book)
@@ -135,9 +140,10 @@ class Layer:
         return cls(**args)
 
     def describe(self) -> str:
-        """A short label for tables such as ``Network.summary``."""
-        args = ", ".join(f"{v}" for k, v in self.get_config().items() if k != "type")
-        return f"{type(self).__name__}({args})" if args else type(self).__name__
+        """The layer in a few words, for ``Network.summary`` and a recipe's description: ``relu``,
+        ``dropout 0.5`` (its type and settings; layers with sizes say them their own way, ``conv 32@5x5``)."""
+        settings = [f"{v}" for k, v in self.get_config().items() if k != "type"]
+        return " ".join([self.type_name.replace("_", " "), *settings])
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "type")

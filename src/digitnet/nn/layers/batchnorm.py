@@ -119,7 +119,7 @@ class BatchNorm(Layer):
         return self.shaped(dx, grad_out)
 
     def describe(self):
-        return f"BatchNorm ({'channels' if len(self.input_shape) == 3 else 'features'})"
+        return "batch norm"
 
     def get_config(self):
         return {"type": self.type_name, "momentum": self.momentum, "eps": self.eps}

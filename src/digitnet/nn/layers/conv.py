@@ -34,7 +34,7 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.nn.initializers import get_initializer, initialize
-from digitnet.nn.layers.base import Layer, register
+from digitnet.nn.layers.base import Layer, pair_text, register
 from digitnet.nn.layers.im2col import check_image_input, cnhw, col2im, im2col, output_size, pad, pair
 
 #: in inference, unfold at most this many patch entries at a time (256 MB of float32) so that scoring
@@ -171,9 +171,9 @@ class Conv2D(Layer):
     # -- describing -----------------------------------------------------------------------------
     def describe(self):
         kh, kw = self.kernel_size
-        extra = "".join([f" s{self.stride[0]}" if self.stride != (1, 1) else "",
-                         f" p{self.padding[0]}" if self.padding != (0, 0) else ""])
-        return f"Conv2D {self.filters}x{kh}x{kw}{extra} ({self.init})"
+        stride = f" stride {pair_text(self.stride)}" if self.stride != (1, 1) else ""
+        padding = f" pad {pair_text(self.padding)}" if self.padding != (0, 0) else ""
+        return f"conv {self.filters}@{kh}x{kw}{stride}{padding}"
 
     def get_config(self):
         return {"type": self.type_name, "filters": self.filters, "kernel_size": list(self.kernel_size),

@@ -75,7 +75,7 @@ class Dense(Layer):
         return (grad_out @ self.params["W"].T).reshape((len(grad_out),) + self.input_shape)
 
     def describe(self):
-        return f"Dense {self.input_dim or '?'} -> {self.units} ({self.init})"
+        return f"dense {self.units}"
 
     def get_config(self):
         return {"type": self.type_name, "units": self.units, "input_dim": self.input_dim,

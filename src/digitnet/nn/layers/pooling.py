@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from digitnet.nn.layers.base import Layer, register
+from digitnet.nn.layers.base import Layer, pair_text, register
 from digitnet.nn.layers.im2col import check_image_input, cnhw, output_size, pair, window_slices
 
 
@@ -74,8 +74,8 @@ class _Pool2D(Layer):
         return cnhw(dx)
 
     def describe(self):
-        stride = f" stride {self.stride[0]}" if self.stride != self.size else ""
-        return f"{type(self).__name__} {self.size[0]}x{self.size[1]}{stride}"
+        stride = f" stride {pair_text(self.stride)}" if self.stride != self.size else ""
+        return f"{self.type_name[:3]}-pool {pair_text(self.size)}{stride}"
 
     def get_config(self):
         return {"type": self.type_name, "size": list(self.size), "stride": list(self.stride)}

@@ -1,14 +1,17 @@
 """What a loss promises, in the spirit of the cost classes of Nielsen's network2.py.
 
-- ``fn(z, y)``: the mean loss over the batch (a float), for reporting;
-- ``delta(z, y)``: dLoss/dz, the gradient that starts backpropagation;
-- ``fn_and_delta(z, y)``: both at once, sharing the work (what training calls);
+- ``loss_and_grad(z, y)``: the mean loss over the batch (a float) and its gradient dLoss/dz, the
+  ``delta`` that starts backpropagation. Each loss computes both in one pass, because they share
+  most of the work (the softmax, the difference a - y): this is the one thing a loss must write;
+- ``value(z, y)``: the loss alone, for reporting (validation, the tutorials' cost curves); it is the
+  first half of ``loss_and_grad``, so the number reported is the number trained on;
 - ``output(z)``: turns the network's last values into predictions (probabilities for the cross-entropies).
 
-``z`` is what the network's trainable layers produce. The cross-entropy losses take *logits* and
-``absorbs`` names the output activation (softmax, sigmoid) they fold in: if a network ends with that
-layer, the network hands the loss the values just before it. Doing the activation inside the loss is
-what makes it stable (log-sum-exp) and gives the famously simple gradient p - y.
+``z`` is what the network's layers before the loss produce (``Network.layers_before_loss``). The
+cross-entropy losses take *logits* and ``absorbs`` names the output activation (softmax, sigmoid)
+they fold in: if a network ends with that layer, the network hands the loss the values just before
+it. Doing the activation inside the loss is what makes it stable (log-sum-exp) and gives the famously
+simple gradient p - y.
 
 Targets ``y`` may be integer class labels (N,) or one-hot rows (N, K); ``targets_like`` converts.
 """
@@ -51,14 +54,13 @@ class Loss:
     name: ClassVar[str] = "loss"
     absorbs: ClassVar[str | None] = None  # type name of the output activation folded into this loss
 
-    def fn(self, z: np.ndarray, y: np.ndarray) -> float:
+    def loss_and_grad(self, z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The mean loss over the batch and dLoss/dz (what training calls once per mini-batch)."""
         raise NotImplementedError
 
-    def delta(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def fn_and_delta(self, z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        return self.fn(z, y), self.delta(z, y)
+    def value(self, z: np.ndarray, y: np.ndarray) -> float:
+        """The mean loss alone (its gradient, computed on the way, is dropped)."""
+        return self.loss_and_grad(z, y)[0]
 
     def output(self, z: np.ndarray) -> np.ndarray:
         return z

@@ -17,12 +17,10 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     absorbs = "sigmoid"
 
-    def fn(self, z, y):
+    def loss_and_grad(self, z, y):
         t = targets_like(z, y)
-        return float(np.sum(F.softplus(z) - t * z) / len(z))
-
-    def delta(self, z, y):
-        return (F.sigmoid(z) - targets_like(z, y)) / len(z)
+        loss = float(np.sum(F.softplus(z) - t * z) / len(z))
+        return loss, (F.sigmoid(z) - t) / len(z)
 
     def output(self, z):
         return F.sigmoid(z)

@@ -27,13 +27,7 @@ class SoftmaxCrossEntropy(Loss):
             raise ValueError(f"label smoothing must be in [0, 1), got {smoothing}")
         self.smoothing = float(smoothing)
 
-    def fn(self, z, y):
-        return self.fn_and_delta(z, y)[0]
-
-    def delta(self, z, y):
-        return self.fn_and_delta(z, y)[1]
-
-    def fn_and_delta(self, z, y):
+    def loss_and_grad(self, z, y):
         n = len(z)
         y = np.asarray(y)
         shifted = z - z.max(axis=1, keepdims=True)  # exp only sees numbers <= 0: no overflow

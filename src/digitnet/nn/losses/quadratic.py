@@ -15,14 +15,8 @@ class QuadraticLoss(Loss):
 
     name = "quadratic"
 
-    def fn(self, a, y):
-        return self.fn_and_delta(a, y)[0]
-
-    def delta(self, a, y):
-        return self.fn_and_delta(a, y)[1]
-
-    def fn_and_delta(self, a, y):
-        """Both from one difference a - y (training calls this once per mini-batch)."""
+    def loss_and_grad(self, a, y):
+        """Both from one difference a - y."""
         y = np.asarray(y)
         if y.ndim == 1 and a.ndim == 2 and a.shape[1] > 1:  # labels: a - onehot(y) without building onehot(y)
             diff = a.copy()

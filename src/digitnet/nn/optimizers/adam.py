@@ -39,6 +39,3 @@ class Adam(Optimizer):
         np.sqrt(v, out=denom)
         denom += self.eps
         p.value -= step_size * m / denom
-
-    def state(self):
-        return {**{f"m/{i}": a for i, a in enumerate(self.m)}, **{f"v/{i}": a for i, a in enumerate(self.v)}}

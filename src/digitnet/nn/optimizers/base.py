@@ -45,7 +45,3 @@ class Optimizer:
 
     def update(self, i: int, p: Parameter, g: np.ndarray) -> None:
         raise NotImplementedError
-
-    def state(self) -> dict[str, np.ndarray]:
-        """Arrays that must be saved to resume training exactly (velocities, moments)."""
-        return {}

@@ -40,9 +40,6 @@ class Momentum(Optimizer):
         else:
             p.value += v
 
-    def state(self):
-        return {f"velocity/{i}": v for i, v in enumerate(self.velocity)}
-
 
 class Nesterov(Momentum):
     name = "nesterov"

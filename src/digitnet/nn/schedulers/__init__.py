@@ -48,14 +48,15 @@ class Cosine:
 SCHEDULES = ("constant", "step", "cosine")
 
 
-def make_schedule(name: str, lr: float, epochs: int, step_size: float = 10, gamma: float = 0.1):
+def make_schedule(name: str, lr: float, epochs: float):
+    """The schedule called ``name`` from ``lr`` over ``epochs`` (``step`` divides by 10 every 10 epochs)."""
     if name == "constant":
         return Constant(lr)
     if name == "step":
-        return Step(lr, step_size, gamma)
+        return Step(lr)
     if name == "cosine":
         return Cosine(lr, epochs)
-    raise DigitnetError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+    raise DigitnetError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}", parameter="schedule")
 
 
 __all__ = ["Constant", "Cosine", "SCHEDULES", "Step", "make_schedule"]

@@ -1,0 +1,48 @@
+"""From a recipe to the objects that train: the network, its loss, the optimiser and the trainer.
+
+A :class:`~digitnet.presets.Recipe` is data: names and numbers, written down once and saved in every
+model file. This module is where those names become objects, so nothing else needs to know how: the
+layer descriptions become an ``nn.Network`` drawn from the seed, ``loss`` and ``label_smoothing`` its
+loss, ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
+the schedule, epochs, batch size, patience, running average and augmentation the
+:class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and so do the
+tutorials that take their own steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from digitnet.augment import make_augmentation
+from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
+from digitnet.nn.network import Network
+from digitnet.nn.optimizers import Optimizer, make_optimizer
+from digitnet.presets.recipe import Recipe
+from digitnet.train.trainer import Trainer
+
+
+def build_loss(recipe: Recipe) -> Loss:
+    """The recipe's loss (the softmax cross-entropy aims at smoothed labels when ``label_smoothing`` is set)."""
+    if recipe.label_smoothing:  # the recipe has checked that its loss is the softmax cross-entropy
+        return SoftmaxCrossEntropy(recipe.label_smoothing)
+    return get_loss(recipe.loss)
+
+
+def build_network(recipe: Recipe, seed: int | None = None) -> Network:
+    """The network the recipe's layers describe, its weights drawn from ``seed``."""
+    return Network.from_spec(recipe.layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
+                             inputs=recipe.inputs)
+
+
+def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
+    """The optimiser the recipe asks for, over ``network``'s parameters."""
+    return make_optimizer(recipe.optimizer, network.params, recipe.lr, recipe.weight_decay, recipe.momentum)
+
+
+def build_trainer(recipe: Recipe, network: Network, seed: int | None = None, **options: Any) -> Trainer:
+    """The trainer that trains ``network`` the recipe's way; ``options`` (``progress``, ``log``,
+    ``callbacks``...) go to :class:`~digitnet.train.Trainer` as they are."""
+    options.setdefault("transform", make_augmentation(recipe.augment))
+    return Trainer(network, build_optimizer(recipe, network), schedule=recipe.schedule, epochs=recipe.epochs,
+                   batch_size=recipe.batch_size, patience=recipe.patience, seed=seed,
+                   weight_average=recipe.weight_average, **options)
