@@ -224,6 +224,30 @@ def test_sixteen_bit_greyscale():
     assert np.array_equal(prepare(encode(Image.fromarray(grey), "PNG")).image, prepare(np.asarray(draw_digit(7))).image)
 
 
+@pytest.mark.parametrize("side", [200, 600, 1200])
+def test_sixteen_bit_pictures_larger_than_the_working_size_read_like_eight_bit_ones(side):
+    """A 16-bit grey PNG shrunk to the working size keeps its range (it was clipped at 255: blank)."""
+    eight = np.asarray(draw_digit(7, size=(side, side), width=side // 15, ink=(60,) * 3, paper=(200,) * 3).convert("L"))
+    sixteen = eight.astype(np.uint16) * 257  # the same grey levels, 0-65535 (all above 255)
+    from_eight, from_sixteen = prepare(encode(Image.fromarray(eight))), prepare(encode(Image.fromarray(sixteen)))
+    assert Image.open(__import__("io").BytesIO(encode(Image.fromarray(sixteen)))).mode.startswith("I")
+    assert from_sixteen.ink == from_eight.ink == "dark"
+    if side <= 512:  # no shrinking: the very same levels
+        assert np.array_equal(from_sixteen.image, from_eight.image)
+    else:  # shrunk as floats rather than bytes: a grey level apart here and there
+        assert np.abs(from_sixteen.image.astype(int) - from_eight.image).max() <= 8
+        assert similarity(from_sixteen.image, from_eight.image) > 0.999
+
+
+def test_a_large_sixteen_bit_picture_holding_eight_bit_levels_is_scaled_as_bytes():
+    """Levels up to 255 in a 16-bit file are bytes (some programs save 8-bit scans that way)."""
+    eight = np.asarray(draw_digit(7, size=(900, 900), width=60).convert("L"))
+    faint = (eight // 4 + 190).astype(np.uint16)  # 190-253: a faint pencil on grey paper
+    from_sixteen, from_eight = (prepare(encode(Image.fromarray(levels))).image
+                                for levels in (faint, faint.astype(np.uint8)))
+    assert similarity(from_sixteen, from_eight) > 0.999
+
+
 def test_exif_orientation_is_applied():
     picture = draw_digit(7, size=(200, 300))
     exif = Image.Exif()
