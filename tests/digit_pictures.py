@@ -64,8 +64,9 @@ def running_server(model_path: Path, **options) -> Iterator:
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
 
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(load_model(model_path), name=Path(model_path).name),
-                        quiet=True, **options)
+    network = load_model(model_path)
+    reader = DigitReader(network, getattr(network, "metadata", None), name=Path(model_path).name)
+    httpd = DigitServer(("127.0.0.1", 0), reader, quiet=True, **options)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

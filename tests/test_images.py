@@ -10,6 +10,7 @@ from digit_pictures import draw_digit, encode, png_claiming
 from digitnet.images import ImageError, ImageTooLargeError, NoDigitError, geometry, ink, naive, parse_text_grid, prepare
 from digitnet.images.components import component_labels
 from digitnet.images.ink import stroke_width
+from digitnet.images.numeric import block_percentiles, median, pooled, sorted_blocks
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -397,7 +398,7 @@ def test_block_percentiles_are_nanpercentile_over_padded_blocks(shape, percentil
     padded[:shape[0], :shape[1]] = grey
     tiles = padded.reshape(ny, b, nx, b).transpose(0, 2, 1, 3).reshape(ny, nx, b * b)
     expected = np.nanpercentile(tiles, percentile, axis=2)
-    found = ink.block_percentiles(ink.sorted_blocks(grey, b), (ny, nx), percentile)
+    found = block_percentiles(sorted_blocks(grey, b), (ny, nx), percentile)
     assert found == pytest.approx(expected, rel=1e-6, abs=1e-7)  # the same ranks; float64 interpolation
 
 
@@ -421,3 +422,17 @@ def test_component_labels_agree_with_a_flood_fill():
                         expected[rr, cc] = n
                         stack.append((rr, cc))
         assert count == n and np.array_equal(labels, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 12, 144])
+def test_median_is_numpys(n):
+    values = np.random.default_rng(n).random(n)
+    assert median(values) == np.median(values)
+
+
+@pytest.mark.parametrize("pool", [1, 2, 3, 5])
+def test_pooled_is_the_max_and_the_sum_of_each_block(pool):
+    image = np.random.default_rng(pool).random((6 * pool, 4 * pool), dtype=np.float32)
+    blocks = image.reshape(6, pool, 4, pool)
+    assert np.array_equal(pooled(image, pool, np.maximum), blocks.max(axis=(1, 3)))
+    np.testing.assert_allclose(pooled(image, pool, np.add), blocks.sum(axis=(1, 3)), rtol=1e-5)

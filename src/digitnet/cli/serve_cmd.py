@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+from pathlib import Path
 
 from digitnet.cli import common
 from digitnet.errors import DigitnetError
@@ -46,13 +47,15 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.images.reading import check_digit_model
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
+    from digitnet.serve.connections import return_freed_memory_promptly
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     check_digit_model(network)
+    return_freed_memory_promptly()  # this process is the server: bursts of big pictures must not leave it bloated
+    reader = DigitReader(network, getattr(network, "metadata", None) or {}, name=Path(args.model).name)
     try:
-        server = DigitServer((args.host, args.port), DigitReader(network, name=args.model),
-                             max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
+        server = DigitServer((args.host, args.port), reader, max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
     except OSError as err:
         raise DigitnetError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err}); "
                             "choose another --port or --host") from None
