@@ -220,14 +220,25 @@ def test_100_continue_comes_when_the_body_is_wanted(server):
     assert first.startswith("HTTP/1.1 100 Continue") and rest.startswith("HTTP/1.1 200") and '"digit": 1' in rest
 
 
-def test_freed_picture_memory_goes_back_to_the_system_on_linux():
+def test_the_serving_process_tunes_malloc_and_blas_on_linux():
+    """(In a child process: both settings are the whole process's.)"""
     import platform
-
-    from digitnet.serve.connections import return_freed_memory_promptly
+    import subprocess
+    import sys
 
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         pytest.skip("glibc's mallopt is only on Linux with glibc")
-    assert return_freed_memory_promptly() is True
+    code = ("import json, numpy; from digitnet.serve.process import tune_for_serving; "
+            "print(json.dumps(tune_for_serving()))")
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    done = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                     check=True).stdout)
+    assert done["memory_returned"] is True
+    if "openblas" in str(np.show_config(mode="dicts")).lower():
+        assert done["one_blas_thread"] is True
+    done = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                     env={**env, "OPENBLAS_NUM_THREADS": "2"}).stdout)
+    assert done["one_blas_thread"] is False  # a thread count the user chose is kept
 
 
 @pytest.mark.parametrize("method,path,headers,status", [

@@ -47,12 +47,12 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.images.reading import check_digit_model
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
-    from digitnet.serve.connections import return_freed_memory_promptly
+    from digitnet.serve.process import tune_for_serving
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     check_digit_model(network)
-    return_freed_memory_promptly()  # this process is the server: bursts of big pictures must not leave it bloated
+    tune_for_serving()  # this process is the server: BLAS on one thread, freed picture memory returned
     reader = DigitReader(network, getattr(network, "metadata", None) or {}, name=Path(args.model).name)
     try:
         server = DigitServer((args.host, args.port), reader, max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)

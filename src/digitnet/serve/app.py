@@ -11,7 +11,7 @@ and that is the plumbing that keeps strangers' connections in bounds. Standard l
 Pictures are read by a fixed pool of ``max_concurrent`` worker threads, never by the connections'
 own threads: preparing a picture is Python and NumPy, so more at once only compete for the
 interpreter lock, and the large buffers a picture is decoded into are allocated by those few threads
-alone (see :func:`digitnet.serve.connections.return_freed_memory_promptly`).
+alone (see :mod:`digitnet.serve.process`).
 """
 
 from __future__ import annotations

@@ -24,8 +24,6 @@ Every error is answered as JSON, ``{"error": "...", "status": CODE}``.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
 import socket
 import sys
@@ -48,27 +46,6 @@ SMALL_BODY = 65536
 HEADER_DEFECTS = (errors.MissingHeaderBodySeparatorDefect, errors.FirstHeaderLineIsContinuationDefect,
                   errors.InvalidHeaderDefect)
 
-
-def return_freed_memory_promptly(threshold: int = 1 << 20) -> bool:
-    """Ask glibc's ``malloc`` to give large freed blocks back to the system at once; False where it cannot.
-
-    Why: a picture is decoded into buffers of tens of megabytes. glibc serves a block that large with
-    its own ``mmap``, and returns it to the system when it is freed, but then raises that threshold to
-    the freed block's size, so the next pictures' buffers come from its heaps (one per thread that
-    allocates), which keep freed memory for later: bursts of large pictures left a server at 1.5-2.6 GB
-    resident. Setting the threshold fixes it (``M_MMAP_THRESHOLD``; this also stops the raising), and two
-    heaps (``M_ARENA_MAX``) are enough for a server whose pictures are read by two worker threads. It
-    changes the whole process, so ``digitnet serve`` calls it, not the library.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-        return False
-    m_mmap_threshold, m_arena_max = -3, -8  # from glibc's malloc.h
-    return bool(mallopt(m_mmap_threshold, threshold)) and bool(mallopt(m_arena_max, 2))
 
 
 class ConnectionServer(ThreadingHTTPServer):
