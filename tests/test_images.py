@@ -436,3 +436,28 @@ def test_pooled_is_the_max_and_the_sum_of_each_block(pool):
     blocks = image.reshape(6, pool, 4, pool)
     assert np.array_equal(pooled(image, pool, np.maximum), blocks.max(axis=(1, 3)))
     np.testing.assert_allclose(pooled(image, pool, np.add), blocks.sum(axis=(1, 3)), rtol=1e-5)
+
+
+def reference_window(image, size, combine, pad_mode):
+    """The square window as written first (np.pad, then the shifted views one after the other): the
+    faster one must give the very same numbers, summation order included."""
+    r = size // 2
+    padded = np.pad(image.astype(np.float32), r, mode=pad_mode)
+    h, w = image.shape
+    rows = padded[:h, :].copy()
+    for i in range(1, size):
+        combine(rows, padded[i:i + h, :], out=rows)
+    out = rows[:, :w].copy()
+    for j in range(1, size):
+        combine(out, rows[:, j:j + w], out=out)
+    return out
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 5, 9])
+@pytest.mark.parametrize("shape", [(7, 5), (40, 33)])
+def test_square_windows_match_the_reference_bit_for_bit(size, shape):
+    image = np.random.default_rng(size).random(shape, dtype=np.float32)
+    assert np.array_equal(geometry.max_filter(image, size), reference_window(image, size, np.maximum, "constant"))
+    total = reference_window(image, size, np.add, "edge")
+    total /= np.float32(size * size)
+    assert np.array_equal(geometry.box_mean(image, size), total)
