@@ -371,6 +371,7 @@ def test_wrong_typed_metadata_does_not_break_info_or_the_server(model_path, meta
     out = capsys.readouterr().out
     assert "test accuracy unknown" in out
     assert main(["info", str(path), "--json"]) == 0
-    info = DigitReader(load_model(path)).info(1000)
+    loaded = load_model(path)
+    info = DigitReader(loaded, loaded.metadata).info(1000)
     assert info["test_accuracy"] is None and isinstance(info["description"], str)
     json.dumps(info)
