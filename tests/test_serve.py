@@ -395,6 +395,38 @@ class HeldNetwork:
         return self.network.predict_proba(x)
 
 
+class ThreadNoting:
+    """The real network, noting which threads read pictures with it."""
+
+    def __init__(self, network):
+        self.network, self.threads = network, set()
+
+    def __getattr__(self, name):
+        return getattr(self.network, name)
+
+    def predict_proba(self, x):
+        self.threads.add(threading.current_thread().name)
+        return self.network.predict_proba(x)
+
+
+def test_pictures_are_read_by_a_fixed_pool_of_workers_not_by_the_connections(small_model):
+    """Big pictures' buffers are then allocated by two threads, whatever the number of connections."""
+    noting = ThreadNoting(load_model(small_model))
+    reader = DigitReader(noting, max_concurrent=2)
+    httpd = DigitServer(("127.0.0.1", 0), reader, quiet=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        body = encode(draw_digit(7))
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda _: api(httpd, "POST", "/api/predict", body)[0], range(12)))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert answers == [200] * 12
+    assert 1 <= len(noting.threads) <= 2 and all(name.startswith("digitnet-reader") for name in noting.threads)
+
+
 @contextlib.contextmanager
 def held_server(small_model, max_connections: int = 32, client_timeout: float = 15.0, **limits):
     """A server whose one network is held busy until the block ends (or ``go`` is set)."""
