@@ -133,7 +133,7 @@ def _decode(data: bytes, name: str, max_pixels: int, working_size: int) -> np.nd
     try:
         image.draft("RGB", (working_size, working_size))  # JPEG: decode at 1/2, 1/4 or 1/8 size directly
         image.load()
-        image = ImageOps.exif_transpose(image)  # phones store "turn me upright" in EXIF
+        ImageOps.exif_transpose(image, in_place=True)  # phones store "turn me upright" in EXIF (no copy otherwise)
         if image.mode in DEEP_MODES:  # 16-bit and float scans: their scale is read before shrinking
             return _deep_to_grey(image, name, working_size)
         image = _shrink(image, working_size)
