@@ -72,15 +72,15 @@ def test_info_names_the_model_and_its_figures_never_where_it_is(small_model):
 
 def test_the_serve_command_shows_the_file_name_only(small_model, monkeypatch):
     """What `digitnet serve` gives the page: the model's name, recipe and figures, not its path."""
-    from digitnet.cli import serve_cmd
     from digitnet.serve import app
 
     made = {}
     monkeypatch.setattr(app.DigitServer, "serve_forever", lambda self: made.setdefault("server", self))
+    monkeypatch.setattr("digitnet.serve.process.tune_for_serving", lambda: made.setdefault("tuned", True))
     assert main(["serve", str(small_model.resolve()), "--port", "0", "--quiet"]) == 0
     info = made["server"].reader.info(1)
     assert info["model"] == small_model.name and "/" not in json.dumps(info).replace("\\/", "")
-    assert serve_cmd.Path is not None
+    assert made["tuned"]  # (the settings of the whole process are tested in a process of their own)
 
 
 def test_predict_a_png_gives_probabilities_and_the_28x28(server):

@@ -52,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     network = load_model(args.model)
     check_digit_model(network)
-    tune_for_serving()  # this process is the server: BLAS on one thread, freed picture memory returned
     reader = DigitReader(network, getattr(network, "metadata", None) or {}, name=Path(args.model).name)
     try:
         server = DigitServer((args.host, args.port), reader, max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
@@ -63,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: listening on {args.host}: anyone who can reach this computer can use the page",
               file=sys.stderr)
     print(f"serving {args.model} at {server.url}  (Ctrl-C to stop)", flush=True)
+    tune_for_serving()  # this process is now the server: BLAS on one thread, freed picture memory returned
     try:
         server.serve_forever()
     except KeyboardInterrupt:
