@@ -170,13 +170,14 @@ def check_size(size: tuple[int, int], name: str, max_pixels: int = MAX_PIXELS) -
 
 
 def _shrink(image: Image.Image, working_size: int) -> Image.Image:
-    """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit."""
+    """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit. For
+    8-bit pictures (and palettes, CMYK...); 16-bit and float ones are shrunk by :func:`_deep_to_grey`."""
     factor = max(image.size) // (2 * working_size)
     if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
         image = image.reduce(factor)
     scale = working_size / max(image.size)
     if scale < 1:
-        if image.mode not in ("L", "LA", "RGB", "RGBA", "F"):
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
             image = image.convert("RGBA")
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
