@@ -101,7 +101,7 @@ class DigitReader:
         return reading
 
     def close(self) -> None:
-        """Let the worker threads end (a picture being read is finished first)."""
+        """Let the worker threads end (a picture being read is finished first); the reader reads no more."""
         self._workers.shutdown(wait=False)
 
     def info(self, max_body: int) -> dict[str, Any]:
