@@ -2,6 +2,7 @@
 
     python benchmarks/load_test.py models/default.npz                 # 8 clients, 3,000 requests
     python benchmarks/load_test.py models/default.npz --slow 40       # ... while 40 slowloris clients dawdle
+    python benchmarks/load_test.py models/default.npz --baseline ../main/src   # the code before a change
 
 It starts ``digitnet serve MODEL`` on 127.0.0.1 (a free port; nothing else is ever contacted), sends
 it a few warm-up requests, then lets ``--clients`` clients post the same 280x280 PNG of a 7 (what the
@@ -39,10 +40,19 @@ import pictures
 HOST = "127.0.0.1"
 
 
-def start_server(model: str, extra: list[str]) -> tuple[subprocess.Popen, int]:
-    """``digitnet serve MODEL --port 0`` in a child process; returns it and the port it chose."""
+def start_server(model: str, extra: list[str], code: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """``digitnet serve MODEL --port 0`` in a child process; returns it and the port it chose.
+
+    ``code`` is a source folder (holding ``digitnet/``) to run the server from instead of the installed
+    digitnet, e.g. ``src`` of a checkout of main: the figures to measure against, in the same sitting.
+    """
     command = [sys.executable, "-m", "digitnet", "serve", model, "--host", HOST, "--port", "0", *extra]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    env = dict(os.environ)
+    if code is not None:
+        if not (code / "digitnet" / "__init__.py").is_file():
+            raise SystemExit(f"{code} holds no digitnet/ package (give the src folder of a checkout)")
+        env["PYTHONPATH"] = str(code.resolve()) + os.pathsep + env.get("PYTHONPATH", "")
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     line = server.stdout.readline()  # "serving MODEL at http://127.0.0.1:PORT/  (Ctrl-C to stop)"
     if "http://" not in line:
         server.kill()
@@ -145,6 +155,9 @@ def main(argv=None) -> int:
     p.add_argument("--slow", type=int, default=0, help="slowloris clients dawdling during the load (default 0)")
     p.add_argument("--log", action="store_true", help="let the server log each request (default: --quiet)")
     p.add_argument("--json", type=Path, help="also write the figures here")
+    p.add_argument("--baseline", type=Path, metavar="SRC",
+                   help="run the server from this source folder instead (e.g. src of a checkout of main), to "
+                        "measure the code before a change in the same sitting")
     args = p.parse_args(argv)
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 100_000 and 0 < args.seconds <= 600
             and 0 <= args.slow <= 200):
@@ -154,7 +167,7 @@ def main(argv=None) -> int:
     body = pictures.drawing(280)
     request = (f"POST /api/predict HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: image/png\r\n"
                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-    server, port = start_server(args.model, [] if args.log else ["--quiet"])
+    server, port = start_server(args.model, [] if args.log else ["--quiet"], args.baseline)
     try:
         before = memory(server.pid)
         warm = Client(port, request)
@@ -233,10 +246,12 @@ def main(argv=None) -> int:
                              "after_warmup": round(warmed.get("VmRSS", 0), 1),
                              "after": round(after.get("VmRSS", 0), 1), "peak": round(after.get("VmHWM", 0), 1)},
         "slow_clients_outcome": dict(slow_outcomes), "picture_bytes": len(body), "machine": machine,
+        "code": str(args.baseline) if args.baseline else "installed digitnet",
     }
     lat = figures["latency_ms"]
     mem = figures["server_memory_mb"]
     print(f"{args.clients} clients posting a {len(body):,}-byte 280x280 PNG of a 7"
+          + (f" (server from {args.baseline})" if args.baseline else "")
           + (f", {args.slow} slowloris clients dawdling" if args.slow else ""))
     print(f"  {len(latencies):,} answers in {wall:.1f} s: {figures['requests_per_second']} requests/s")
     print(f"  latency ms: p50 {lat['p50']}, p90 {lat['p90']}, p99 {lat['p99']}, max {lat['max']}")

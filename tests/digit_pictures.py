@@ -65,8 +65,8 @@ def running_server(model_path: Path, **options) -> Iterator:
     from digitnet.serve import DigitReader, DigitServer
 
     model = load_model(model_path)
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(model.network, model.metadata, name=Path(model_path).name),
-                        quiet=True, **options)
+    reader = DigitReader(model.network, model.metadata, name=Path(model_path).name)
+    httpd = DigitServer(("127.0.0.1", 0), reader, quiet=True, **options)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

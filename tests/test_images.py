@@ -10,6 +10,7 @@ from digit_pictures import draw_digit, encode, png_claiming
 from digitnet.images import ImageError, ImageTooLargeError, NoDigitError, geometry, ink, naive, parse_text_grid, prepare
 from digitnet.images.components import component_labels
 from digitnet.images.ink import stroke_width
+from digitnet.images.numeric import block_percentiles, median, pooled, sorted_blocks
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -224,6 +225,30 @@ def test_sixteen_bit_greyscale():
     assert np.array_equal(prepare(encode(Image.fromarray(grey), "PNG")).image, prepare(np.asarray(draw_digit(7))).image)
 
 
+@pytest.mark.parametrize("side", [200, 600, 1200])
+def test_sixteen_bit_pictures_larger_than_the_working_size_read_like_eight_bit_ones(side):
+    """A 16-bit grey PNG shrunk to the working size keeps its range (it was clipped at 255: blank)."""
+    eight = np.asarray(draw_digit(7, size=(side, side), width=side // 15, ink=(60,) * 3, paper=(200,) * 3).convert("L"))
+    sixteen = eight.astype(np.uint16) * 257  # the same grey levels, 0-65535 (all above 255)
+    from_eight, from_sixteen = prepare(encode(Image.fromarray(eight))), prepare(encode(Image.fromarray(sixteen)))
+    assert Image.open(__import__("io").BytesIO(encode(Image.fromarray(sixteen)))).mode.startswith("I")
+    assert from_sixteen.ink == from_eight.ink == "dark"
+    if side <= 512:  # no shrinking: the very same levels
+        assert np.array_equal(from_sixteen.image, from_eight.image)
+    else:  # shrunk as floats rather than bytes: a grey level apart here and there
+        assert np.abs(from_sixteen.image.astype(int) - from_eight.image).max() <= 8
+        assert similarity(from_sixteen.image, from_eight.image) > 0.999
+
+
+def test_a_large_sixteen_bit_picture_holding_eight_bit_levels_is_scaled_as_bytes():
+    """Levels up to 255 in a 16-bit file are bytes (some programs save 8-bit scans that way)."""
+    eight = np.asarray(draw_digit(7, size=(900, 900), width=60).convert("L"))
+    faint = (eight // 4 + 190).astype(np.uint16)  # 190-253: a faint pencil on grey paper
+    from_sixteen, from_eight = (prepare(encode(Image.fromarray(levels))).image
+                                for levels in (faint, faint.astype(np.uint8)))
+    assert similarity(from_sixteen, from_eight) > 0.999
+
+
 def test_exif_orientation_is_applied():
     picture = draw_digit(7, size=(200, 300))
     exif = Image.Exif()
@@ -373,7 +398,7 @@ def test_block_percentiles_are_nanpercentile_over_padded_blocks(shape, percentil
     padded[:shape[0], :shape[1]] = grey
     tiles = padded.reshape(ny, b, nx, b).transpose(0, 2, 1, 3).reshape(ny, nx, b * b)
     expected = np.nanpercentile(tiles, percentile, axis=2)
-    found = ink.block_percentiles(ink.sorted_blocks(grey, b), (ny, nx), percentile)
+    found = block_percentiles(sorted_blocks(grey, b), (ny, nx), percentile)
     assert found == pytest.approx(expected, rel=1e-6, abs=1e-7)  # the same ranks; float64 interpolation
 
 
@@ -397,3 +422,42 @@ def test_component_labels_agree_with_a_flood_fill():
                         expected[rr, cc] = n
                         stack.append((rr, cc))
         assert count == n and np.array_equal(labels, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 12, 144])
+def test_median_is_numpys(n):
+    values = np.random.default_rng(n).random(n)
+    assert median(values) == np.median(values)
+
+
+@pytest.mark.parametrize("pool", [1, 2, 3, 5])
+def test_pooled_is_the_max_and_the_sum_of_each_block(pool):
+    image = np.random.default_rng(pool).random((6 * pool, 4 * pool), dtype=np.float32)
+    blocks = image.reshape(6, pool, 4, pool)
+    assert np.array_equal(pooled(image, pool, np.maximum), blocks.max(axis=(1, 3)))
+    np.testing.assert_allclose(pooled(image, pool, np.add), blocks.sum(axis=(1, 3)), rtol=1e-5)
+
+
+def reference_window(image, size, combine, pad_mode):
+    """The square window as written first (np.pad, then the shifted views one after the other): the
+    faster one must give the very same numbers, summation order included."""
+    r = size // 2
+    padded = np.pad(image.astype(np.float32), r, mode=pad_mode)
+    h, w = image.shape
+    rows = padded[:h, :].copy()
+    for i in range(1, size):
+        combine(rows, padded[i:i + h, :], out=rows)
+    out = rows[:, :w].copy()
+    for j in range(1, size):
+        combine(out, rows[:, j:j + w], out=out)
+    return out
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 5, 9])
+@pytest.mark.parametrize("shape", [(7, 5), (40, 33)])
+def test_square_windows_match_the_reference_bit_for_bit(size, shape):
+    image = np.random.default_rng(size).random(shape, dtype=np.float32)
+    assert np.array_equal(geometry.max_filter(image, size), reference_window(image, size, np.maximum, "constant"))
+    total = reference_window(image, size, np.add, "edge")
+    total /= np.float32(size * size)
+    assert np.array_equal(geometry.box_mean(image, size), total)

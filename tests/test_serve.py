@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -56,6 +57,30 @@ def test_info(server):
     status, info = api(server, "GET", "/api/info")
     assert status == 200 and info["model"] == "small.npz" and info["classes"] == 10
     assert info["max_body_bytes"] == 300_000
+
+
+def test_info_names_the_model_and_its_figures_never_where_it_is(small_model):
+    network = load_model(small_model).network
+    metadata = {"recipe": {"name": "mlp-512", "label": "'mlp-512' with lr 0.5"}, "metrics": {"test_accuracy": 0.97},
+                "dataset": {"name": "mnist"}}
+    info = DigitReader(network, metadata, name=str(small_model.resolve())).info(1000)
+    assert info["model"] == small_model.name and str(small_model.parent) not in json.dumps(info)
+    assert info["recipe"] == "mlp-512 with lr 0.5" and info["test_accuracy"] == 0.97 and info["dataset"] == "mnist"
+    assert info["parameters"] == network.n_parameters > 0
+    assert DigitReader(network, name="C:\\Users\\me\\models\\m.npz").info(1)["model"] == "m.npz"
+
+
+def test_the_serve_command_shows_the_file_name_only(small_model, monkeypatch):
+    """What `digitnet serve` gives the page: the model's name, recipe and figures, not its path."""
+    from digitnet.serve import app
+
+    made = {}
+    monkeypatch.setattr(app.DigitServer, "serve_forever", lambda self: made.setdefault("server", self))
+    monkeypatch.setattr("digitnet.serve.process.tune_for_serving", lambda: made.setdefault("tuned", True))
+    assert main(["serve", str(small_model.resolve()), "--port", "0", "--quiet"]) == 0
+    info = made["server"].reader.info(1)
+    assert info["model"] == small_model.name and "/" not in json.dumps(info).replace("\\/", "")
+    assert made["tuned"]  # (the settings of the whole process are tested in a process of their own)
 
 
 def test_predict_a_png_gives_probabilities_and_the_28x28(server):
@@ -110,6 +135,110 @@ def raw(server, data: bytes, timeout: float = 20) -> str:
 def test_bodies_over_the_limit_are_refused_without_reading_them(server):
     reply = raw(server, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n" + b"x" * 1000)
     assert reply.startswith("HTTP/1.1 413") and "Connection: close" in reply and "the limit is 300,000" in reply
+
+
+def test_a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not(server):
+    picture = encode(draw_digit(1))  # a PNG reader stops at the picture's end: the padding is not looked at
+    at_limit = picture + b"\0" * (server.max_body - len(picture))
+    status, answer = api(server, "POST", "/api/predict", at_limit)
+    assert len(at_limit) == 300_000 and status == 200 and answer["digit"] == 1
+    status, answer = api(server, "POST", "/api/predict", at_limit + b"\0")
+    assert status == 413 and "the picture is 300,001 bytes; the limit is 300,000" in answer["error"]
+
+
+def statuses(reply: str) -> list[int]:
+    """The status of each answer in ``reply`` (a body is followed at once by the next answer's status line)."""
+    return [int(code) for code in re.findall(r"HTTP/1\.[01] (\d{3}) ", reply)]
+
+
+INFO = b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n"
+LAST = b"GET /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@pytest.mark.parametrize("framing", [
+    b"Content-Length: 0\r\nContent-Length: 36",  # two lengths: which one ends the request?
+    b"Content-Length: 36\r\nContent-Length: 36",
+    b"Content-Length: 36, 36",
+    b"Content-Length: +36",  # Python's int() takes these; RFC 9112 says digits only
+    b"Content-Length: 3_6",
+    b"Content-Length: 36.0",
+    b"Content-Length: -36",
+    b"Content-Length: \xd9\xa3\xd9\xa6",  # Arabic-Indic digits: str.isdigit() says yes
+    b"Transfer-Encoding: chunked\r\nContent-Length: 36",
+    b"Content-Length: 36\r\nTransfer-Encoding: identity",
+    b"Content-Length : 36",  # a space before the colon
+    b"Content-Length:\r\n 36",  # a value folded onto the next line (obs-fold)
+    b"X-Note: a\r\n  folded line\r\nContent-Length: 36",
+], ids=["two different", "two equal", "a list", "plus sign", "underscore", "decimal", "negative", "unicode digits",
+        "chunked and length", "length and identity", "space before colon", "folded length", "folded other"])
+def test_request_framing_that_could_be_read_two_ways_is_refused_and_the_connection_closed(server, framing):
+    """RFC 9112: a request's length is known one way only, or the request is refused (400/411) and the
+    connection closed, so the bytes after it are never served as a request of their own (smuggling)."""
+    smuggled = b"GET /nowhere HTTP/1.1\r\nHost: yyy\r\n\r\n"  # 36 bytes
+    assert len(smuggled) == 36
+    reply = raw(server, b"POST /api/predict HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\n\r\n" + smuggled + INFO)
+    assert len(statuses(reply)) == 1 and statuses(reply)[0] in (400, 411) and "Connection: close" in reply
+    assert '"error"' in reply
+
+
+def test_a_plain_content_length_with_spaces_around_it_is_fine(server):
+    body = encode(draw_digit(1))
+    reply = raw(server, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: \t%d \r\n\r\n" % len(body)
+                + body + LAST)
+    assert statuses(reply) == [200, 200] and '"digit": 1' in reply
+
+
+def test_a_body_on_a_get_is_never_taken_for_the_next_request(server):
+    smuggled = b"GET /nowhere HTTP/1.1\r\nHost: yyy\r\n\r\n"
+    reply = raw(server, b"GET /api/info HTTP/1.1\r\nHost: x\r\nContent-Length: 36\r\n\r\n" + smuggled + LAST)
+    assert statuses(reply) == [200, 200] and "nothing at /nowhere" not in reply
+
+
+def expect_continue(server, length: int, body: bytes | None = None) -> tuple[str, str]:
+    """Headers with ``Expect: 100-continue``; the first reply, then (if given) the body and the rest."""
+    with socket.create_connection(server.server_address[:2], timeout=10) as connection:
+        connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                           b"Connection: close\r\nContent-Length: %d\r\n\r\n" % length)
+        first = connection.recv(65536).decode()
+        if body is None:
+            return first, ""
+        connection.sendall(body)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return first, b"".join(chunks).decode()
+
+
+def test_an_upload_over_the_limit_is_refused_before_100_continue(server):
+    first, _ = expect_continue(server, 50_000_000)
+    assert first.startswith("HTTP/1.1 413") and "100 Continue" not in first and "Connection: close" in first
+
+
+def test_100_continue_comes_when_the_body_is_wanted(server):
+    body = encode(draw_digit(1))
+    first, rest = expect_continue(server, len(body), body)
+    assert first.startswith("HTTP/1.1 100 Continue") and rest.startswith("HTTP/1.1 200") and '"digit": 1' in rest
+
+
+def test_the_serving_process_tunes_malloc_and_blas_on_linux():
+    """(In a child process: both settings are the whole process's.)"""
+    import platform
+    import subprocess
+    import sys
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc's mallopt is only on Linux with glibc")
+    code = ("import json, numpy; from digitnet.serve.process import tune_for_serving; "
+            "print(json.dumps(tune_for_serving()))")
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    done = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                     check=True).stdout)
+    assert done["memory_returned"] is True
+    if "openblas" in str(np.show_config(mode="dicts")).lower():
+        assert done["one_blas_thread"] is True
+    done = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                     env={**env, "OPENBLAS_NUM_THREADS": "2"}).stdout)
+    assert done["one_blas_thread"] is False  # a thread count the user chose is kept
 
 
 @pytest.mark.parametrize("method,path,headers,status", [
@@ -264,6 +393,38 @@ class HeldNetwork:
         self.entered.set()
         assert self.go.wait(20), "the test never let the network go"
         return self.network.predict_proba(x)
+
+
+class ThreadNoting:
+    """The real network, noting which threads read pictures with it."""
+
+    def __init__(self, network):
+        self.network, self.threads = network, set()
+
+    def __getattr__(self, name):
+        return getattr(self.network, name)
+
+    def predict_proba(self, x):
+        self.threads.add(threading.current_thread().name)
+        return self.network.predict_proba(x)
+
+
+def test_pictures_are_read_by_a_fixed_pool_of_workers_not_by_the_connections(small_model):
+    """Big pictures' buffers are then allocated by two threads, whatever the number of connections."""
+    noting = ThreadNoting(load_model(small_model).network)
+    reader = DigitReader(noting, max_concurrent=2)
+    httpd = DigitServer(("127.0.0.1", 0), reader, quiet=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        body = encode(draw_digit(7))
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda _: api(httpd, "POST", "/api/predict", body)[0], range(12)))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert answers == [200] * 12
+    assert 1 <= len(noting.threads) <= 2 and all(name.startswith("digitnet-reader") for name in noting.threads)
 
 
 @contextlib.contextmanager

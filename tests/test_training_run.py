@@ -183,9 +183,9 @@ def test_the_server_reads_pictures_without_a_lock():
     import inspect
 
     from digitnet.images import reading
-    from digitnet.serve import server
+    from digitnet.serve import app
 
-    assert "Lock" not in inspect.getsource(server.DigitReader) and "lock" not in inspect.getsource(reading.read_digit)
+    assert "Lock" not in inspect.getsource(app.DigitReader) and "lock" not in inspect.getsource(reading.read_digit)
 
 
 # -- layering (the import rule: tests/test_architecture.py) ---------------------------------------------

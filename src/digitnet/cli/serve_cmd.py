@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+from pathlib import Path
 
 from digitnet.cli import common
 from digitnet.errors import DigitnetError
@@ -46,13 +47,14 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.images.reading import check_digit_model
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
+    from digitnet.serve.process import tune_for_serving
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     model = load_model(args.model)
     check_digit_model(model.network, model.metadata)
+    reader = DigitReader(model.network, model.metadata, name=Path(args.model).name)
     try:
-        server = DigitServer((args.host, args.port), DigitReader(model.network, model.metadata, name=args.model),
-                             max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
+        server = DigitServer((args.host, args.port), reader, max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
     except OSError as err:
         raise DigitnetError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err}); "
                             "choose another --port or --host") from None
@@ -60,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: listening on {args.host}: anyone who can reach this computer can use the page",
               file=sys.stderr)
     print(f"serving {args.model} at {server.url}  (Ctrl-C to stop)", flush=True)
+    tune_for_serving()  # this process is now the server: BLAS on one thread, freed picture memory returned
     try:
         server.serve_forever()
     except KeyboardInterrupt:

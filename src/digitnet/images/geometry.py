@@ -50,15 +50,30 @@ def _square_window(image: np.ndarray, size: int, combine, pad_mode: str) -> np.n
     if size <= 1:
         return image
     r = size // 2
-    padded = np.pad(np.asarray(image, dtype=np.float32), r, mode=pad_mode)
+    padded = _padded(np.asarray(image, dtype=np.float32), r, pad_mode)
     h, w = image.shape
-    rows = padded[:h, :].copy()
-    for i in range(1, size):
+    rows = combine(padded[:h, :], padded[1:1 + h, :])  # the first two views make the new array: no copy
+    for i in range(2, size):
         combine(rows, padded[i:i + h, :], out=rows)
-    out = rows[:, :w].copy()
-    for j in range(1, size):
+    out = combine(rows[:, :w], rows[:, 1:1 + w])
+    for j in range(2, size):
         combine(out, rows[:, j:j + w], out=out)
     return out
+
+
+def _padded(image: np.ndarray, r: int, mode: str) -> np.ndarray:
+    """``np.pad(image, r, mode)`` for "constant" (zeros) and "edge", without its general machinery."""
+    h, w = image.shape
+    padded = np.zeros((h + 2 * r, w + 2 * r), dtype=image.dtype)
+    padded[r:r + h, r:r + w] = image
+    if mode == "edge":
+        padded[:r, r:r + w] = image[0]
+        padded[r + h:, r:r + w] = image[-1]
+        padded[:, :r] = padded[:, r:r + 1]
+        padded[:, r + w:] = padded[:, r + w - 1:r + w]
+    elif mode != "constant":
+        raise ValueError(f"unknown pad mode {mode!r}")
+    return padded
 
 
 def crop_to_ink(amount: np.ndarray) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 MNIST's digits are white ink (1) on a perfectly black background (0). A photo of a digit is dark ink on
 paper that is grey, tinted or unevenly lit, with grain and specks. Each function below removes one of
-those differences; :func:`digitnet.images.pipeline.prepare` runs them in order.
+those differences; :func:`digitnet.images.pipeline.prepare` runs them in order. The statistics they
+are decided from (medians, percentiles of blocks, pooling) are worked out in :mod:`.numeric`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from digitnet.images.components import component_labels
 from digitnet.images.errors import NoDigitError
 from digitnet.images.geometry import box_mean, ink_box, max_filter
+from digitnet.images.numeric import block_percentiles, median, pooled, sorted_blocks
 
 DARK, LIGHT = "dark", "light"  # ink colour: dark ink on light paper, or light ink on dark paper
 INK_CHOICES = ("auto", DARK, LIGHT)
@@ -38,8 +40,8 @@ def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None =
     of blocks, the paper, and is not dragged towards a big bold digit; once the ink's side is known,
     blocks lying far on that side are left out altogether.
 
-    ``ordered`` is :func:`sorted_blocks` of the same picture and ``blocks``, when the caller estimates
-    the paper twice (with two percentiles) and sorts the blocks once.
+    ``ordered`` is :func:`~digitnet.images.numeric.sorted_blocks` of the same picture and ``blocks``,
+    when the caller estimates the paper twice (with two percentiles) and sorts the blocks once.
     """
     h, w = grey.shape
     b = block_side(grey.shape, blocks)
@@ -49,7 +51,7 @@ def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None =
     yc, xc = np.meshgrid((np.arange(ny) + 0.5) * b / h * 2 - 1, (np.arange(nx) + 0.5) * b / w * 2 - 1, indexing="ij")
     terms = _quadratic_terms(yc.ravel(), xc.ravel())
     if len(levels) < 2 * terms.shape[1]:  # too few blocks for a surface: the paper is one level
-        return np.full(grey.shape, _median(levels), dtype=np.float32)
+        return np.full(grey.shape, median(levels), dtype=np.float32)
     keep, weights = np.ones(len(levels), dtype=bool), np.ones(len(levels))
     for _ in range(8):
         root = np.sqrt(weights[keep])[:, None]
@@ -57,10 +59,10 @@ def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None =
         off = levels - terms @ coef
         weights = 1.0 / np.maximum(np.abs(off), 0.01)  # least absolute deviations: follow the majority
         if ink is not None:
-            spread = 2.5 * (1.4826 * _median(np.abs(off[keep])) + 0.01)
+            spread = 2.5 * (1.4826 * median(np.abs(off[keep])) + 0.01)
             keep = off > -spread if ink == DARK else off < spread
             if keep.sum() < terms.shape[1] + 1:
-                return np.full(grey.shape, _median(levels), dtype=np.float32)
+                return np.full(grey.shape, median(levels), dtype=np.float32)
     # the surface c0 + c1 x + c2 y + c3 x^2 + c4 xy + c5 y^2 (the order of _quadratic_terms), evaluated
     # from a column of y and a row of x (float32, in place) rather than as an (h*w, 6) matrix product
     c = coef
@@ -72,13 +74,6 @@ def estimate_paper(grey: np.ndarray, percentile: float = 50.0, ink: str | None =
     return np.clip(surface, 0.0, 1.0, out=surface)
 
 
-def _median(values: np.ndarray) -> float:
-    """``np.median`` of a short vector, without its general machinery (a tenth of the time here)."""
-    ordered = np.sort(values)
-    n = len(ordered)
-    return float(ordered[(n - 1) // 2] + ordered[n // 2]) / 2
-
-
 def _quadratic_terms(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
 
@@ -87,52 +82,6 @@ def block_side(shape: tuple[int, int], blocks: int = 12) -> int:
     """The side of the square blocks :func:`estimate_paper` measures the paper in: about ``blocks``
     of them across the picture's shorter side."""
     return max(2, math.ceil(min(shape) / blocks))
-
-
-def sorted_blocks(grey: np.ndarray, b: int) -> list:
-    """The pixels of each ``b`` x ``b`` block of ``grey``, sorted (blocks at the right and bottom edges
-    may be smaller): what :func:`block_percentiles` reads any percentile from.
-
-    The picture splits into at most four regions whose blocks all have the same size (the whole
-    blocks, the right edge, the bottom edge, the corner), and each region is one sort along the
-    blocks' pixels: the same numbers as ``np.nanpercentile`` over NaN-padded blocks, but without one
-    small Python-level percentile per block (``apply_along_axis``), which was most of the
-    preparation's time. Returns (rows of blocks, columns of blocks, sorted pixels) per region.
-    """
-    h, w = grey.shape
-    fy, fx = h // b, w // b  # whole blocks down and across
-    ny, nx = -(-h // b), -(-w // b)
-    regions = []
-    for rows, cols in ((slice(0, fy), slice(0, fx)), (slice(0, fy), slice(fx, nx)),
-                       (slice(fy, ny), slice(0, fx)), (slice(fy, ny), slice(fx, nx))):
-        gy, gx = rows.stop - rows.start, cols.stop - cols.start
-        if not (gy and gx):
-            continue
-        region = grey[rows.start * b:min(rows.stop * b, h), cols.start * b:min(cols.stop * b, w)]
-        bh, bw = region.shape[0] // gy, region.shape[1] // gx
-        tiles = region.reshape(gy, bh, gx, bw).transpose(0, 2, 1, 3).reshape(gy, gx, bh * bw)
-        regions.append((rows, cols, np.sort(tiles, axis=2)))
-    return regions
-
-
-def block_percentiles(ordered: list, grid: tuple[int, int], percentile: float) -> np.ndarray:
-    """The ``percentile`` of each block, as a (rows of blocks, columns of blocks) array, from
-    :func:`sorted_blocks` (linear interpolation between the two nearest ranks, as NumPy's default)."""
-    levels = np.empty(grid)
-    for rows, cols, tiles in ordered:
-        levels[rows, cols] = _sorted_percentile(tiles, percentile)
-    return levels
-
-
-def _sorted_percentile(ordered: np.ndarray, percentile: float) -> np.ndarray:
-    """NumPy's default ("linear") percentile along the last axis of already sorted values."""
-    n = ordered.shape[-1]
-    position = percentile / 100.0 * (n - 1)
-    below = min(int(math.floor(position)), n - 1)
-    above, t = min(below + 1, n - 1), position - below
-    low, high = ordered[..., below].astype(np.float64), ordered[..., above].astype(np.float64)
-    # NumPy's lerp: from the nearer end, so that t = 1 gives exactly the upper value
-    return low + (high - low) * t if t < 0.5 else high - (high - low) * (1 - t)
 
 
 def grain(image: np.ndarray) -> float:
@@ -234,18 +183,6 @@ def keep_digit(amount: np.ndarray, min_share: float = 0.08, grid: int = 96) -> n
     # each grid cell's mask value over its pool x pool pixels, by broadcasting (no full-size mask is made)
     kept = padded.reshape(ph, pool, pw, pool) * mask[:, None, :, None]
     return kept.reshape(ph * pool, pw * pool)[:h, :w]
-
-
-def pooled(image: np.ndarray, pool: int, combine) -> np.ndarray:
-    """Each ``pool`` x ``pool`` block of ``image`` (whose sides are multiples of ``pool``) combined into
-    one value: ``np.maximum`` or ``np.add`` of the block's pixels, taken as ``pool * pool`` strided views
-    (one reduction over two axes of a 4-d view is several times slower on these sizes)."""
-    out = image[::pool, ::pool].copy()
-    for p in range(pool):
-        for q in range(pool):
-            if p or q:
-                combine(out, image[p::pool, q::pool], out=out)
-    return out
 
 
 def normalise_contrast(amount: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ Nothing here decides which way round ink and paper are; that is :mod:`digitnet.i
 from __future__ import annotations
 
 import io
+import math
 import os
 import stat
 import struct
@@ -132,7 +133,9 @@ def _decode(data: bytes, name: str, max_pixels: int, working_size: int) -> np.nd
     try:
         image.draft("RGB", (working_size, working_size))  # JPEG: decode at 1/2, 1/4 or 1/8 size directly
         image.load()
-        image = ImageOps.exif_transpose(image)  # phones store "turn me upright" in EXIF
+        ImageOps.exif_transpose(image, in_place=True)  # phones store "turn me upright" in EXIF (no copy otherwise)
+        if image.mode in DEEP_MODES:  # 16-bit and float scans: their scale is read before shrinking
+            return _deep_to_grey(image, name, working_size)
         image = _shrink(image, working_size)
         return picture_to_grey(image, name)
     except Image.DecompressionBombError:
@@ -167,13 +170,14 @@ def check_size(size: tuple[int, int], name: str, max_pixels: int = MAX_PIXELS) -
 
 
 def _shrink(image: Image.Image, working_size: int) -> Image.Image:
-    """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit."""
+    """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit. For
+    8-bit pictures (and palettes, CMYK...); 16-bit and float ones are shrunk by :func:`_deep_to_grey`."""
     factor = max(image.size) // (2 * working_size)
     if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
         image = image.reduce(factor)
     scale = working_size / max(image.size)
     if scale < 1:
-        if image.mode not in ("L", "LA", "RGB", "RGBA", "F", "I"):
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
             image = image.convert("RGBA")
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
@@ -188,13 +192,8 @@ def picture_to_grey(image: Image.Image, name: str = "the picture") -> np.ndarray
     Showing black strokes over the colour the file happens to store could hide them; putting them
     over white (or light strokes over black) always keeps the digit visible.
     """
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):  # 16-bit and float scans
-        grey = np.asarray(image, dtype=np.float32)
-        if not np.isfinite(grey).all():
-            raise ImageError(f"{name} holds values that are not numbers (NaN or infinity); "
-                             "save it with whole-number grey levels")
-        top = float(grey.max()) if grey.size else 0.0
-        return np.clip(grey / (1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0), 0, 1)
+    if image.mode in DEEP_MODES:
+        return _deep_to_grey(image, name, max(image.size))
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if image.mode == "L" and not has_alpha:  # already grey: its levels are the brightness
         return np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
@@ -208,6 +207,34 @@ def picture_to_grey(image: Image.Image, name: str = "the picture") -> np.ndarray
         grey = alpha * grey + (1.0 - alpha) * np.float32(backdrop)
     return grey.astype(np.float32, copy=False)
 
+
+def _deep_to_grey(image: Image.Image, name: str, working_size: int) -> np.ndarray:
+    """A 16-bit or float picture as grey levels in [0, 1], shrunk to ``working_size`` without losing its range.
+
+    Why apart from the others: Pillow shrinks 8-bit modes only, and converting a 16-bit picture to
+    8-bit RGBA first clips every level above 255 to white (a 16-bit scan came out blank or misread).
+    Its values are taken as floats ("F") and shrunk there, exactly. Their scale is read from the whole
+    picture before shrinking: levels up to 1 are fractions, up to 255 bytes stored in a 16-bit file,
+    anything higher 16-bit (0-65535).
+    """
+    floats = image if image.mode == "F" else image.convert("F")
+    low, top = floats.getextrema()  # (which passes over NaN; shrinking does not: NaN is caught below)
+    factor = max(floats.size) // (2 * working_size)
+    if factor >= 2:
+        floats = floats.reduce(factor)
+    scale = working_size / max(floats.size)
+    if scale < 1:
+        size = (max(1, round(floats.width * scale)), max(1, round(floats.height * scale)))
+        floats = floats.resize(size, Image.Resampling.BOX)
+    grey = np.asarray(floats, dtype=np.float32)
+    if not (math.isfinite(low) and math.isfinite(top) and np.isfinite(grey).all()):
+        raise ImageError(f"{name} holds values that are not numbers (NaN or infinity); "
+                         "save it with whole-number grey levels")
+    return np.clip(grey / (1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0), 0, 1)
+
+
+#: Pillow's modes of more than 8 bits a pixel: 16-bit grey (PNG, TIFF), 32-bit integers and floats (TIFF)
+DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 #: ITU-R 601 weights (as Pillow's "L"), divided by 255 so that bytes come out as fractions of white
 _LUMA = tuple(np.float32(weight / 255) for weight in (0.299, 0.587, 0.114))

@@ -25,6 +25,7 @@ from digitnet.errors import DigitnetError
 from digitnet.images import geometry
 from digitnet.images import ink as inkmod
 from digitnet.images.load import MAX_PIXELS, Source, load_grey
+from digitnet.images.numeric import sorted_blocks
 
 
 @dataclass
@@ -51,7 +52,7 @@ def choose_ink(grey: np.ndarray, ink: str = "auto", ordered: list | None = None)
 
 def find_ink(grey: np.ndarray, ink: str = "auto") -> tuple[str, np.ndarray]:
     """Which way round the picture is, and the paper's brightness estimated knowing that."""
-    ordered = inkmod.sorted_blocks(grey, inkmod.block_side(grey.shape))  # sorted once, read twice
+    ordered = sorted_blocks(grey, inkmod.block_side(grey.shape))  # sorted once, read twice
     ink = choose_ink(grey, ink, ordered)
     # the paper is on the far side from the ink: a bright percentile under dark ink, a dark one under light
     return ink, inkmod.estimate_paper(grey, 80.0 if ink == inkmod.DARK else 20.0, ink, ordered=ordered)
