@@ -12,7 +12,8 @@ more arrives and all places are taken, the connection that has waited longest wi
 every place is busy answering is the newcomer refused with 503. A connection is served only once its
 headers are complete, and each phase has a deadline that trickling bytes cannot extend.
 
-    GET  /                 the page (static/index.html, app.js, style.css)
+    GET  /                 the page (static/index.html, app.js, nn.js, prepare.js, style.css)
+    GET  /static/model.js  the model for the page to run in the browser (serve/page_model.py)
     GET  /api/info         the model: name, description, test accuracy, limits
     POST /api/predict      body = the picture's bytes (any format digitnet reads); ?ink=auto|dark|light
 """
@@ -34,6 +35,7 @@ from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
 from digitnet.images.reading import read_digit
 from digitnet.io.jsonable import json_default
 from digitnet.io.metadata import summary
+from digitnet.serve.page_model import PageModel
 
 MAX_BODY = 10_000_000  # bytes: a phone photo as JPEG is 2-8 MB
 MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may send pictures
@@ -45,6 +47,7 @@ MAX_CONCURRENT = 2  # pictures prepared at once (more only fight over Python's G
 QUEUE_WAIT = 10.0
 MAX_CONNECTIONS = 32  # open connections kept; one more closes the one waiting longest, or gets 503 if all are busy
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "nn.js": "text/javascript; charset=utf-8", "prepare.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
 # The page loads nothing from anywhere else and cannot be framed or post forms elsewhere.
 SECURITY_HEADERS = {
@@ -74,6 +77,7 @@ class DigitReader:
         self.network, self.name, self.max_pixels = network, name, max_pixels
         self.max_concurrent, self.queue_wait = max_concurrent, queue_wait
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        self.page_model = PageModel(network, name)
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
         if not self._slots.acquire(timeout=self.queue_wait):
@@ -315,6 +319,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_static("index.html")
         elif path.startswith("/static/") and path[len("/static/"):] in STATIC:
             self._send_static(path[len("/static/"):])
+        elif path == "/static/model.js":
+            self._send_page_model()
         elif path == "/api/info":
             self._send_json(HTTPStatus.OK, self.server.reader.info(self.server.max_body))
         elif path == "/api/predict":
@@ -415,6 +421,14 @@ class Handler(BaseHTTPRequestHandler):
     def _send_static(self, name: str) -> None:
         data = resources.files("digitnet.serve").joinpath("static", name).read_bytes()
         self._send(HTTPStatus.OK, data, STATIC[name], {"Cache-Control": "no-cache"})
+
+    def _send_page_model(self) -> None:
+        try:
+            script = self.server.reader.page_model.script()
+        except DigitnetError as err:  # a model the page cannot run: the page shows why
+            return self._send(HTTPStatus.OK, f"// {err}\n".encode("utf-8"), "text/javascript; charset=utf-8",
+                              {"Cache-Control": "no-cache"})
+        self._send(HTTPStatus.OK, script, "text/javascript; charset=utf-8", {"Cache-Control": "no-cache"})
 
     def _send_json(self, status: HTTPStatus, obj: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(obj, default=json_default).encode("utf-8")
