@@ -11,6 +11,7 @@
 //                               -> the same, plus image28 (the 784 bytes the network saw) and ink
 //   prepare(imageData, {ink})   just the preparation -> {image, ink}
 //   explain(pixels)             which pixels pushed the answer: 784 numbers (see occlusion below)
+//   model, readyAt              the model's description (model.js), and when the page could first read
 "use strict";
 
 (function () {
@@ -380,12 +381,14 @@
     const about = description.about || {}, members = description.members.length;
     const accuracy = about.test_accuracy ? `, ${percent(about.test_accuracy)} right on MNIST's test set` : "";
     const committee = members > 1 ? ` (a committee of ${members} networks)` : "";
-    $("model").textContent = `model ${description.name}${committee}${accuracy}. ${about.description || ""}` +
-      (served ? " Drawings are read in this browser; uploaded photos by the server." : " It runs in this browser: nothing is sent anywhere.");
+    const recipe = (about.description || "").replace(/\.?\s*$/, about.description ? "." : "");
+    $("model").textContent = `model ${description.name}${committee}${accuracy}. ${recipe} ` +
+      (served ? "Drawings are read in this browser, uploaded photos by the server." : "It runs in this browser: nothing is sent anywhere.");
   }
 
   if (model) {
     setup();
+    window.digitnet.readyAt = performance.now(); // milliseconds from the start of loading until it can read
     document.body.dataset.ready = "true";
   }
 })();
