@@ -110,12 +110,15 @@ def test_a_reject_rule_in_the_metadata_goes_into_the_page(tmp_path):
     network.metadata = {"reject": {"score": "max_probability", "threshold": 0.9, "disagreement": 0.5}}
     assert reject_rule(network.metadata) == {"score": "max_probability", "temperature": 1.0, "threshold": 0.9,
                                              "disagreement": 0.5}
+    # a threshold of -inf is stored as null in a model file: it refuses nothing; 'accept' is for readers
+    network.metadata = {"reject": {"score": "max_logit", "temperature": 1.3, "threshold": None, "accept": 0.997}}
+    assert reject_rule(network.metadata) == {"score": "max_logit", "temperature": 1.3, "threshold": None}
 
 
 @pytest.mark.parametrize("rule, message", [
     ("refuse", "must be an object"),
-    ({"score": "entropy", "threshold": 1}, "'score' must be one of energy, max_probability"),
-    ({"score": "energy"}, "'threshold' must be a finite number"),
+    ({"score": "entropy", "threshold": 1}, "'score' must be one of energy, max_probability, max_logit"),
+    ({"score": "energy"}, "it has no 'threshold'"),
     ({"score": "energy", "threshold": "3"}, "'threshold' must be a finite number"),
     ({"score": "energy", "threshold": 3, "temperature": 0}, "'temperature' must be more than 0"),
     ({"score": "energy", "threshold": 3, "disagreement": 2}, "'disagreement' is a share"),
@@ -235,3 +238,31 @@ def test_export_needs_something_to_write(model_file, capsys):
 def test_onnx_and_the_page_at_once(model_file, tmp_path):
     assert main(["export", str(model_file), str(tmp_path / "m.onnx"), "--web", str(tmp_path / "page")]) == 0
     assert (tmp_path / "m.onnx").is_file() and (tmp_path / "page" / MODEL_FILE).is_file()
+
+
+def test_the_page_files_are_package_data():
+    """A wheel must carry every file the page needs, or 'digitnet export --web' fails after 'pip install'."""
+    import fnmatch
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["package-data"]["digitnet.serve"]
+    for name in PAGE_FILES:
+        assert any(fnmatch.fnmatch(f"static/{name}", pattern) for pattern in patterns), name
+
+
+def test_digitnet_serve_sends_model_js_or_why_the_page_cannot_run_the_model(tmp_path):
+    import urllib.request
+
+    from digit_pictures import running_server
+
+    readable = save_model(Network.from_sizes([784, 8, 10], seed=0), tmp_path / "m.npz")
+    features = save_model(Network.from_sizes([784, 8, 10], seed=0, inputs="features"), tmp_path / "f.npz")
+    expected = {readable: "// The model for digitnet's drawing page", features: "window.digitnetModelError"}
+    for path, start in expected.items():
+        with running_server(path) as server, urllib.request.urlopen(server.url + "static/model.js") as response:
+            assert response.headers["Content-Type"].startswith("text/javascript")
+            body = response.read().decode("utf-8")
+        assert body.startswith(start)
+    assert "reads features, not pixels" in body

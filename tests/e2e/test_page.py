@@ -153,6 +153,8 @@ def test_the_served_page_runs_the_network_in_the_browser_and_sends_photos_to_the
     draw(page, [(0.5, 0.15 + 0.07 * i) for i in range(11)])
     wait_until_settled(page)
     assert page.inner_text("#how").startswith("read in this browser")
+    # an MLP has no feature maps: the page shows the weights of the 16 hidden units the drawing excites most
+    assert page.locator("#maps canvas").count() == 16 and "hidden units" in page.inner_text("#maps-caption")
     photo = tmp_path / "one.png"
     draw_digit(1, size=(400, 400)).save(photo)
     page.set_input_files("#upload", str(photo))

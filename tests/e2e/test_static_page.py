@@ -250,12 +250,14 @@ def energy(z, temperature):
     return temperature * logsumexp(z / temperature)
 
 
-@pytest.mark.parametrize("score, temperature", [("energy", 1.0), ("energy", 2.5), ("max_probability", 1.5)])
+@pytest.mark.parametrize("score, temperature", [("energy", 1.0), ("energy", 2.5), ("max_probability", 1.5),
+                                                ("max_logit", 1.0)])
 def test_the_models_reject_rule_refuses_in_the_page(browser, small_model, mnist, tmp_path, score, temperature):
     network = load_model(small_model)
     images = np.concatenate([mnist.test_images[:150], np.random.default_rng(0).integers(0, 256, (50, 28, 28))])
     z = logits(network, images)
-    scores = energy(z, temperature) if score == "energy" else softmax(z / temperature).max(axis=1)
+    scores = {"energy": energy(z, temperature), "max_probability": softmax(z / temperature).max(axis=1),
+              "max_logit": z.max(axis=1)}[score]
     threshold = float(np.quantile(scores, 0.3))  # chosen by hand: refuse the 30% least sure
     network.metadata = {**network.metadata, "reject": {"score": score, "temperature": temperature,
                                                        "threshold": threshold}}

@@ -23,8 +23,8 @@ The model description (format ``digitnet-web-model``, version 1)::
                   "layers": [{"type": "conv2d", "filters": 16, "kernel_size": [5, 5], "stride": [1, 1],
                               "padding": [0, 0], "W": {"shape": [16, 1, 5, 5], "dtype": "float32",
                               "data": "<base64>"}, "b": {...}}, ...]}],
-     "reject": null or {"score": "energy" | "max_probability", "temperature": T, "threshold": t,
-                        "disagreement": d (optional, committees)},
+     "reject": null or {"score": "energy" | "max_probability" | "max_logit", "temperature": T,
+                        "threshold": t, "disagreement": d (optional, committees)},
      "server": false}
 
 ``members`` holds one network, or every network of a committee (whose probabilities the page averages).
@@ -66,7 +66,7 @@ SETTINGS = {"dense": ("units",), "conv2d": ("filters", "kernel_size", "stride", 
             "leaky_relu": ("alpha",)}
 #: what each loss makes of the network's last values (``Loss.output``), by the names nn.js knows
 LOSS_OUTPUTS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "identity"}
-REJECT_SCORES = ("energy", "max_probability")
+REJECT_SCORES = ("energy", "max_probability", "max_logit")
 
 
 # -- the model description --------------------------------------------------------------------------
@@ -114,11 +114,13 @@ def _member(network) -> dict[str, Any]:
 def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None:
     """The "not a digit" rule a model file's metadata carries under ``reject``, checked; None if it has none.
 
-    ``{"score": "energy" | "max_probability", "temperature": T > 0 (default 1), "threshold": t,
-    "disagreement": d in [0, 1] (optional)}``: a reading is refused when its score is below ``t``
-    (see nn.js's ``refusal``), or, for a committee, when more than a share ``d`` of its networks give
-    another answer than the committee. A rule that is there but malformed is an error, not ignored:
-    a page that should refuse but never does would mislead.
+    ``{"score": "energy" | "max_probability" | "max_logit", "temperature": T > 0 (default 1),
+    "threshold": t, "disagreement": d in [0, 1] (optional)}``: a reading is refused when its score is
+    below ``t`` (see nn.js's ``refusal``), or, for a committee, when more than a share ``d`` of its
+    networks give another answer than the committee. A threshold of null (a model file's form of -inf)
+    refuses nothing by the score. Other keys (such as ``accept``, the share of validation digits the
+    threshold was chosen to accept) are for readers and left out. A rule that is there but malformed is
+    an error, not ignored: a page that should refuse but never does would mislead.
     """
     rule = metadata.get("reject") if isinstance(metadata, dict) else None
     if rule is None:
@@ -127,24 +129,23 @@ def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None
     def bad(reason: str) -> DigitnetError:
         return DigitnetError(f"{what} has a malformed 'reject' rule in its metadata: {reason}")
 
-    if not isinstance(rule, dict):
-        raise bad("it must be an object with 'score', 'temperature' and 'threshold'")
-    if rule.get("score") not in REJECT_SCORES:
-        raise bad(f"'score' must be one of {', '.join(REJECT_SCORES)}, not {rule.get('score')!r}")
-
-    def number(key: str, default: float | None = None) -> float | None:
-        value = rule.get(key, default)
-        if value is None and default is None and key == "disagreement":
-            return None
+    def number(key: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise bad(f"'{key}' must be a finite number, not {value!r}")
         return float(value)
 
-    checked = {"score": rule["score"], "temperature": number("temperature", 1.0), "threshold": number("threshold")}
+    if not isinstance(rule, dict):
+        raise bad("it must be an object with 'score', 'temperature' and 'threshold'")
+    if rule.get("score") not in REJECT_SCORES:
+        raise bad(f"'score' must be one of {', '.join(REJECT_SCORES)}, not {rule.get('score')!r}")
+    if "threshold" not in rule:
+        raise bad("it has no 'threshold'")
+    checked = {"score": rule["score"], "temperature": number("temperature", rule.get("temperature", 1.0)),
+               "threshold": None if rule["threshold"] is None else number("threshold", rule["threshold"])}
     if checked["temperature"] <= 0:
         raise bad(f"'temperature' must be more than 0, not {checked['temperature']:g}")
-    disagreement = number("disagreement")
-    if disagreement is not None:
+    if rule.get("disagreement") is not None:
+        disagreement = number("disagreement", rule["disagreement"])
         if not 0 <= disagreement <= 1:
             raise bad(f"'disagreement' is a share of the committee's networks, from 0 to 1, not {disagreement:g}")
         checked["disagreement"] = disagreement

@@ -426,8 +426,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             script = self.server.reader.page_model.script()
         except DigitnetError as err:  # a model the page cannot run: the page shows why
-            return self._send(HTTPStatus.OK, f"// {err}\n".encode("utf-8"), "text/javascript; charset=utf-8",
-                              {"Cache-Control": "no-cache"})
+            script = f"window.digitnetModelError = {json.dumps(str(err))};\n".encode("utf-8")
         self._send(HTTPStatus.OK, script, "text/javascript; charset=utf-8", {"Cache-Control": "no-cache"})
 
     def _send_json(self, status: HTTPStatus, obj: Any, headers: dict[str, str] | None = None) -> None:

@@ -27,7 +27,7 @@
     model = digitnetNN.loadModel(window.digitnetModel);
   } catch (err) {
     document.body.dataset.state = "broken";
-    statusEl.textContent = `cannot run the network: ${err.message}`;
+    statusEl.textContent = `cannot run the network: ${window.digitnetModelError || err.message}`;
   }
   const served = !!(window.digitnetModel && window.digitnetModel.server);
   const classes = model ? model.about.classes : [];

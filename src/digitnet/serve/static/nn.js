@@ -208,35 +208,38 @@
 
   // -- refusing: "not a digit" ----------------------------------------------------------------------
   // The model may carry a rule (model.reject, from the model file's metadata) that turns a reading into
-  // a refusal when the network's values look unlike those it gives to digits:
-  //   score "energy":          T * logsumexp(z / T) of the values z (the negative free energy);
+  // a refusal when the network's values z (its logits) look unlike those it gives to digits:
+  //   score "energy":          T * logsumexp(z / T) (minus the free energy: large when one logit stands out);
   //   score "max_probability": the largest of softmax(z / T), a calibrated confidence;
-  // for a committee, the members' scores (energy) or probabilities (max_probability) are averaged.
-  // The reading is refused when the score is below `threshold`. A committee rule may also give
-  // `disagreement`: refuse when more than that share of the members' own answers differ from the
-  // committee's.
+  //   score "max_logit":       the largest of z;
+  // for a committee, the members' scores (energy, max_logit) or probabilities (max_probability) are
+  // averaged. The reading is refused when the score is below `threshold` (null: never by the score).
+  // A committee's rule may also give `disagreement`: refuse when more than that share of the members'
+  // own answers differ from the committee's.
+  const SCORES = {
+    energy: (z, T) => T * logSumExp(z.map((v) => v / T)),
+    max_logit: (z) => Math.max(...z),
+  };
+
   function refusal(model, reading) {
     const rule = model.reject;
     if (!rule) return null;
-    const T = rule.temperature || 1;
-    const scaled = reading.members.map((m) => m.values.map((v) => v / T));
+    const T = rule.temperature || 1, values = reading.members.map((m) => m.values);
     let score;
-    if (rule.score === "energy") {
-      score = scaled.reduce((s, z) => s + T * logSumExp(z), 0) / scaled.length;
-    } else {
-      const mean = new Array(scaled[0].length).fill(0);
-      for (const z of scaled) softmaxOf(z).forEach((p, j) => { mean[j] += p / scaled.length; });
+    if (rule.score === "max_probability") {
+      const mean = new Array(values[0].length).fill(0);
+      for (const z of values) softmaxOf(z.map((v) => v / T)).forEach((p, j) => { mean[j] += p / values.length; });
       score = Math.max(...mean);
+    } else {
+      score = values.reduce((sum, z) => sum + SCORES[rule.score](z, T), 0) / values.length;
     }
-    if (score < rule.threshold) {
-      const what = rule.score === "energy" ? "energy score" : "calibrated confidence";
-      return { score, reason: `not a digit: its ${what} ${score.toFixed(3)} is below the model's threshold ` +
-                              `${Number(rule.threshold).toFixed(3)}` };
+    if (rule.threshold !== null && score < rule.threshold) {
+      return { score, reason: `not a digit: its ${rule.score.replace("_", " ")} score ${score.toFixed(3)} is below ` +
+                              `the model's threshold ${Number(rule.threshold).toFixed(3)}` };
     }
     if (rule.disagreement !== undefined && rule.disagreement !== null && reading.members.length > 1) {
       const against = reading.members.filter((m) => argmax(m.values) !== reading.digit).length;
-      const share = against / reading.members.length;
-      if (share > rule.disagreement) {
+      if (against / reading.members.length > rule.disagreement) {
         return { score, reason: `not a digit: ${against} of ${reading.members.length} networks of the committee ` +
                                 "give another answer" };
       }
