@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE / "handwriting"))
 import measure  # noqa: E402  (benchmarks/handwriting: the test set and how it is made)
 
 from digitnet.errors import DigitnetError  # noqa: E402
-from digitnet.export.web import MODEL_FILE, export_web  # noqa: E402
+from digitnet.export.web import MODEL_FILE, export_web, network_and_metadata  # noqa: E402
 from digitnet.images.reading import read_digit  # noqa: E402
 from digitnet.io import load_model  # noqa: E402
 from digitnet.models import packaged_model_path  # noqa: E402
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="parts to leave out")
     args = parser.parse_args(argv)
     model = Path(args.model) if args.model else packaged_model_path()
-    network = load_model(model)
+    network = network_and_metadata(load_model(model))[0]
     sync_playwright, browser_path = chromium()
     with tempfile.TemporaryDirectory(prefix="digitnet-web-") as tmp, sync_playwright() as p:
         tmp = Path(tmp)
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"folder: {folder_size(folder) / 1024:,.0f} KB ({MODEL_FILE} {weights / 1024:,.0f} KB)")
         committee_folder = None
         if "committee" not in args.skip:
-            members = [load_model(model) for _ in range(5)]
+            members = [network_and_metadata(load_model(model))[0] for _ in range(5)]
             if all(not hasattr(m, "members") for m in members):
                 committee_folder = export_web(Committee(members), tmp / "committee", name="committee-of-5.npz").folder
                 print(f"a committee of five such networks: {folder_size(committee_folder) / 1024:,.0f} KB (the "

@@ -13,7 +13,15 @@ import pytest
 
 from digitnet.cli import main
 from digitnet.errors import DigitnetError
-from digitnet.export.web import MANIFEST, MODEL_FILE, PAGE_FILES, export_web, model_description, reject_rule
+from digitnet.export.web import (
+    MANIFEST,
+    MODEL_FILE,
+    PAGE_FILES,
+    export_web,
+    model_description,
+    network_and_metadata,
+    reject_rule,
+)
 from digitnet.io import load_model, save_model
 from digitnet.io.committee_file import save_committee
 from digitnet.models import packaged_model_path
@@ -54,8 +62,8 @@ def test_the_packaged_model_becomes_a_page_under_one_megabyte(tmp_path, capsys):
 
 
 def test_model_js_holds_the_networks_own_numbers(tmp_path):
-    network = load_model(packaged_model_path())
-    export_web(network, tmp_path / "page", name=str(packaged_model_path()))
+    network = network_and_metadata(load_model(packaged_model_path()))[0]
+    export_web(load_model(packaged_model_path()), tmp_path / "page", name=str(packaged_model_path()))
     model = described(tmp_path / "page")
     assert model["format"] == "digitnet-web-model" and model["version"] == 1 and model["server"] is False
     assert model["name"] == "default.npz"  # the file's name, not where it lies
@@ -105,14 +113,33 @@ def test_a_model_the_page_cannot_run_is_refused_and_nothing_written(tmp_path, ne
 # -- the reject rule ----------------------------------------------------------------------------------------
 def test_a_reject_rule_in_the_metadata_goes_into_the_page(tmp_path):
     network = Network.from_sizes([784, 8, 10], seed=0)
-    network.metadata = {"reject": {"score": "energy", "temperature": 2, "threshold": 3.5}}
-    assert model_description(network)["reject"] == {"score": "energy", "temperature": 2.0, "threshold": 3.5}
-    network.metadata = {"reject": {"score": "max_probability", "threshold": 0.9, "disagreement": 0.5}}
-    assert reject_rule(network.metadata) == {"score": "max_probability", "temperature": 1.0, "threshold": 0.9,
-                                             "disagreement": 0.5}
+    metadata = {"reject": {"score": "energy", "temperature": 2, "threshold": 3.5}}
+    assert model_description(network, metadata=metadata)["reject"] == {"score": "energy", "temperature": 2.0,
+                                                                       "threshold": 3.5}
+    metadata = {"reject": {"score": "max_probability", "threshold": 0.9, "disagreement": 0.5}}
+    assert reject_rule(metadata) == {"score": "max_probability", "temperature": 1.0, "threshold": 0.9,
+                                     "disagreement": 0.5}
     # a threshold of -inf is stored as null in a model file: it refuses nothing; 'accept' is for readers
-    network.metadata = {"reject": {"score": "max_logit", "temperature": 1.3, "threshold": None, "accept": 0.997}}
-    assert reject_rule(network.metadata) == {"score": "max_logit", "temperature": 1.3, "threshold": None}
+    metadata = {"reject": {"score": "max_logit", "temperature": 1.3, "threshold": None, "accept": 0.997}}
+    assert reject_rule(metadata) == {"score": "max_logit", "temperature": 1.3, "threshold": None}
+
+
+def test_a_model_holding_its_network_and_description_side_by_side_is_exported(tmp_path):
+    """load_model may give the network with its description attached, or an object holding both."""
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class Held:
+        network: object
+        metadata: dict = field(default_factory=dict)
+
+    network = Network.from_sizes([784, 8, 10], seed=0)
+    held = Held(network, {"metrics": {"test_accuracy": 0.5}, "reject": {"score": "energy", "threshold": 1}})
+    export_web(held, tmp_path / "page", name="held.npz")
+    model = described(tmp_path / "page")
+    assert model["about"]["test_accuracy"] == 0.5 and model["reject"]["threshold"] == 1.0
+    committee = Held(Committee([network, Network.from_sizes([784, 8, 10], seed=1)]))
+    assert len(model_description(committee)["members"]) == 2
 
 
 @pytest.mark.parametrize("rule, message", [
@@ -191,7 +218,8 @@ def test_exporting_a_model_onto_itself_is_refused(model_file, capsys):
     assert main(["export", str(model_file), str(model_file)]) == 2
     assert "is the model being exported" in capsys.readouterr().err
     assert model_file.read_bytes() == before
-    assert load_model(model_file).n_parameters == Network.from_sizes([784, 8, 10]).n_parameters
+    kept = network_and_metadata(load_model(model_file))[0]
+    assert kept.n_parameters == Network.from_sizes([784, 8, 10]).n_parameters
 
 
 def test_exporting_onto_the_model_through_a_link_is_refused(model_file, tmp_path, capsys):

@@ -14,7 +14,7 @@ from browser import browser_page, draw, folder_url, open_page, wait_until_settle
 from PIL import Image
 
 from digit_pictures import draw_digit, encode
-from digitnet.export.web import export_web
+from digitnet.export.web import export_web, network_and_metadata
 from digitnet.images import prepare
 from digitnet.images.reading import read_digit
 from digitnet.io import load_model
@@ -76,14 +76,19 @@ def read_picture(page, picture: Image.Image) -> dict:
     return page.evaluate(PREPARE, [rgba.width, rgba.height, base64.b64encode(rgba.tobytes()).decode("ascii")])
 
 
-def export(network, folder, name="model.npz"):
-    export_web(network, folder, name=name)
+def export(network, folder, name="model.npz", metadata=None):
+    export_web(network, folder, name=name, metadata=metadata)
     return folder
+
+
+def network_in(path):
+    """The network (or committee) of a model file, and its description."""
+    return network_and_metadata(load_model(path))
 
 
 @pytest.fixture(scope="module")
 def default_network():
-    return load_model(packaged_model_path())
+    return network_in(packaged_model_path())[0]
 
 
 @pytest.fixture(scope="module")
@@ -253,15 +258,14 @@ def energy(z, temperature):
 @pytest.mark.parametrize("score, temperature", [("energy", 1.0), ("energy", 2.5), ("max_probability", 1.5),
                                                 ("max_logit", 1.0)])
 def test_the_models_reject_rule_refuses_in_the_page(browser, small_model, mnist, tmp_path, score, temperature):
-    network = load_model(small_model)
+    network, metadata = network_in(small_model)
     images = np.concatenate([mnist.test_images[:150], np.random.default_rng(0).integers(0, 256, (50, 28, 28))])
     z = logits(network, images)
     scores = {"energy": energy(z, temperature), "max_probability": softmax(z / temperature).max(axis=1),
               "max_logit": z.max(axis=1)}[score]
     threshold = float(np.quantile(scores, 0.3))  # chosen by hand: refuse the 30% least sure
-    network.metadata = {**network.metadata, "reject": {"score": score, "temperature": temperature,
-                                                       "threshold": threshold}}
-    open_page(browser, folder_url(export(network, tmp_path / "page")))
+    rule = {"score": score, "temperature": temperature, "threshold": threshold}
+    open_page(browser, folder_url(export(network, tmp_path / "page", metadata={**metadata, "reject": rule})))
     digits, probabilities, reasons = read_many(browser, images)
     refused = np.array([d is None for d in digits])
     decided = np.abs(scores - threshold) > 1e-5  # float32 NumPy against float64 JavaScript at the boundary

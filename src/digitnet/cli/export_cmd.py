@@ -52,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
         check_folder(args.web)
     from digitnet.io import load_model
 
-    network = load_model(model)
+    loaded = load_model(model)
     if args.out is not None:
-        write_onnx(network, args.out)
+        write_onnx(loaded, args.out)
     if args.web is not None:
-        write_web(network, args.web, model)
+        write_web(loaded, args.web, model)
     return 0
 
 
@@ -86,23 +86,26 @@ def check_onnx_output(out: Path, model: "str | Path") -> None:
         raise DigitnetError(f"{out} exists and is not an ONNX file; it is not replaced ({keep})")
 
 
-def write_onnx(network, out: Path) -> None:
+def write_onnx(model, out: Path) -> None:
     from digitnet.export.onnx import OPSET, export_onnx
 
-    path = export_onnx(network, out)
+    path = export_onnx(model, out)
+    network = getattr(model, "network", model)  # what load_model gives: the network, or a model holding it
     shape = ", ".join(["N", *(str(s) for s in network.input_shape)])
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB, ONNX opset {OPSET}): input 'input' float32 ({shape})"
           f"{' pixels in [0, 1]' if network.inputs == 'pixels' else ''}, outputs 'probabilities' "
           f"(N, {network.n_outputs}) and 'label' (N,)")
 
 
-def write_web(network, folder: Path, model: "str | Path") -> None:
-    from digitnet.export.web import MODEL_FILE, export_web
+def write_web(model, folder: Path, path: "str | Path") -> None:
+    from digitnet.export.web import MODEL_FILE, export_web, network_and_metadata
+    from digitnet.nn.committee import Committee
 
-    written = export_web(network, folder, name=Path(model).name)
+    written = export_web(model, folder, name=Path(path).name)
     model_size = (folder / MODEL_FILE).stat().st_size
-    members = len(network.members) if hasattr(network, "members") else 1
-    what = f"a committee of {members} networks" if members > 1 else Path(model).name
+    network = network_and_metadata(model)[0]
+    members = len(network.members) if isinstance(network, Committee) else 1
+    what = f"a committee of {members} networks" if members > 1 else Path(path).name
     print(f"wrote the drawing page for {what} into {folder}: {len(written.files)} files, "
           f"{written.size / 1024:,.0f} KB ({MODEL_FILE} {model_size / 1024:,.0f} KB). Open {folder / 'index.html'} "
           "in a browser, or publish the folder on any web host (docs/web.md)")

@@ -152,26 +152,39 @@ def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None
     return checked
 
 
-def model_description(model, name: str = "model", server: bool = False) -> dict[str, Any]:
-    """What ``model.js`` holds for a network or a committee (see the module docstring)."""
-    from digitnet.io.metadata import summary
+def network_and_metadata(model, metadata: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    """The network (or committee) to run and the description to show, from what ``load_model`` gives:
+    a network or committee carrying its file's ``metadata``, or an object holding ``network`` and
+    ``metadata`` side by side. ``metadata``, when given, is the description to use."""
+    network = getattr(model, "network", model)
+    if metadata is None:
+        metadata = getattr(model, "metadata", None) or getattr(network, "metadata", None)
+    return network, metadata if isinstance(metadata, dict) else {}
 
-    metadata = getattr(model, "metadata", None) or {}
-    networks = list(model.members) if hasattr(model, "members") else [model]
+
+def model_description(model, name: str = "model", server: bool = False,
+                      metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What ``model.js`` holds for a network or a committee (see the module docstring); ``metadata`` is its
+    file's description (by default the one ``model`` carries)."""
+    from digitnet.io.metadata import summary
+    from digitnet.nn.committee import Committee
+
+    network, metadata = network_and_metadata(model, metadata)
+    networks = list(network.members) if isinstance(network, Committee) else [network]
     about = summary(metadata)
     described_name = Path(str(name)).name  # the file's name, never where it lies on this computer
     return {"format": FORMAT, "version": VERSION, "name": described_name,
             "about": {"recipe": about["label"], "description": about["description"],
                       "test_accuracy": about["test_accuracy"],
                       "classes": about["classes"] or [str(k) for k in range(networks[0].n_outputs)]},
-            "members": [_member(network) for network in networks],
+            "members": [_member(member) for member in networks],
             "reject": reject_rule(metadata, described_name),
             "digitnet_version": __version__, "server": bool(server)}
 
 
-def model_script(model, name: str = "model", server: bool = False) -> bytes:
+def model_script(model, name: str = "model", server: bool = False, metadata: dict[str, Any] | None = None) -> bytes:
     """``static/model.js``: the model description assigned to ``window.digitnetModel``."""
-    text = json.dumps(model_description(model, name, server), separators=(",", ":"), allow_nan=False)
+    text = json.dumps(model_description(model, name, server, metadata), separators=(",", ":"), allow_nan=False)
     return (f"// The model for digitnet's drawing page, written by digitnet {__version__} "
             "('digitnet export --web'); see docs/web.md.\n"
             f"window.digitnetModel = {text};\n").encode("utf-8")
@@ -243,15 +256,17 @@ def check_folder(folder: "str | Path") -> Path:
     return folder
 
 
-def export_web(model, folder: "str | Path", name: str = "model") -> WebExport:
-    """Write the page and ``model`` (a network or a committee) into ``folder``: see the module docstring.
+def export_web(model, folder: "str | Path", name: str = "model", metadata: dict[str, Any] | None = None) -> WebExport:
+    """Write the page and ``model`` (a network or a committee, and ``metadata``, its file's description:
+    by default the one it carries) into ``folder``: see the module docstring.
 
     The folder must be new, empty, or hold an earlier export and nothing else (:func:`check_folder`).
     Every file is written atomically; the manifest goes first, so an export that is interrupted can be
     run again over what it left.
     """
     folder = check_folder(folder)
-    contents = {MODEL_FILE: model_script(model, name)}  # built first: a model the page cannot run writes nothing
+    # the model first: one the page cannot run writes nothing
+    contents = {MODEL_FILE: model_script(model, name, metadata=metadata)}
     contents.update({target: page_file(source) for source, target in PAGE_FILES.items()})
     files = sorted(contents)
     manifest = {"format": MANIFEST_FORMAT, "version": 1, "digitnet_version": __version__,

@@ -14,8 +14,8 @@ import threading
 class PageModel:
     """``model.js`` for one network or committee, built on first request (a committee's takes a moment)."""
 
-    def __init__(self, network, name: str):
-        self.network, self.name = network, name
+    def __init__(self, network, name: str, metadata: dict | None = None):
+        self.network, self.name, self.metadata = network, name, metadata
         self._script: bytes | None = None
         self._lock = threading.Lock()
 
@@ -25,5 +25,5 @@ class PageModel:
             if self._script is None:
                 from digitnet.export.web import model_script
 
-                self._script = model_script(self.network, self.name, server=True)
+                self._script = model_script(self.network, self.name, server=True, metadata=self.metadata)
             return self._script
