@@ -343,41 +343,46 @@
   }
 
   // Least squares by a singular value decomposition (one-sided Jacobi), with np.linalg.lstsq's cut-off
-  // for tiny singular values: the minimum-norm solution of A x = b, A being m x n (rows of n).
+  // for tiny singular values: the minimum-norm solution of A x = b, A being m x n (rows of n). The
+  // columns of A are rotated in pairs until they are orthogonal; they are then U times the singular
+  // values, and the rotations make V.
   function leastSquares(A, b, m, n) {
-    const U = Float64Array.from(A), V = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) V[i * n + i] = 1;
-    const column = (M, rows, j, k) => { let s = 0; for (let r = 0; r < rows; r++) s += M[r * n + j] * M[r * n + k]; return s; };
+    const U = [], V = [];
+    for (let j = 0; j < n; j++) {
+      U.push(Float64Array.from({ length: m }, (_, r) => A[r * n + j]));
+      V.push(Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)));
+    }
+    const dot = (u, v) => { let s = 0; for (let r = 0; r < u.length; r++) s += u[r] * v[r]; return s; };
+    const rotate = (u, v, c, s) => {
+      for (let r = 0; r < u.length; r++) {
+        const a = u[r], b = v[r];
+        u[r] = c * a - s * b;
+        v[r] = s * a + c * b;
+      }
+    };
     for (let sweep = 0; sweep < 60; sweep++) {
       let rotated = false;
       for (let p = 0; p < n - 1; p++) {
         for (let q = p + 1; q < n; q++) {
-          const alpha = column(U, m, p, p), beta = column(U, m, q, q), gamma = column(U, m, p, q);
+          const alpha = dot(U[p], U[p]), beta = dot(U[q], U[q]), gamma = dot(U[p], U[q]);
           if (Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
           rotated = true;
           const zeta = (beta - alpha) / (2 * gamma);
           const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-          const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-          for (const [M, rows] of [[U, m], [V, n]]) {
-            for (let r = 0; r < rows; r++) {
-              const up = M[r * n + p], uq = M[r * n + q];
-              M[r * n + p] = c * up - s * uq;
-              M[r * n + q] = s * up + c * uq;
-            }
-          }
+          const c = 1 / Math.sqrt(1 + t * t);
+          rotate(U[p], U[q], c, c * t);
+          rotate(V[p], V[q], c, c * t);
         }
       }
       if (!rotated) break;
     }
-    const sigma = Array.from({ length: n }, (_, j) => Math.sqrt(column(U, m, j, j)));
+    const sigma = U.map((u) => Math.sqrt(dot(u, u)));
     const cutoff = 2.220446049250313e-16 * Math.max(m, n) * Math.max(...sigma);
     const x = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       if (!(sigma[j] > cutoff)) continue;
-      let ub = 0;
-      for (let r = 0; r < m; r++) ub += U[r * n + j] * b[r];
-      const scale = ub / (sigma[j] * sigma[j]); // u_j = U[:, j] / sigma_j, and x += (u_j . b) / sigma_j v_j
-      for (let i = 0; i < n; i++) x[i] += scale * V[i * n + j];
+      const scale = dot(U[j], b) / (sigma[j] * sigma[j]); // u_j = U[j] / sigma_j: x += (u_j . b) / sigma_j v_j
+      for (let i = 0; i < n; i++) x[i] += scale * V[j][i];
     }
     return x;
   }
