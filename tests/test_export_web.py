@@ -91,6 +91,15 @@ def test_a_committee_of_five_is_written_with_its_size_printed(tmp_path, capsys):
     assert len(described(tmp_path / "page")["members"]) == 5
 
 
+def test_class_names_come_from_the_metadata_when_they_fit_the_network():
+    network = Network.from_sizes([784, 8, 10], seed=0)
+    letters = [chr(ord("a") + k) for k in range(10)]
+    assert model_description(network, metadata={"classes": letters})["about"]["classes"] == letters
+    numbers = [str(k) for k in range(10)]
+    assert model_description(network, metadata={"classes": letters[:3]})["about"]["classes"] == numbers
+    assert model_description(network, metadata={})["about"]["classes"] == numbers
+
+
 def test_a_float64_network_keeps_its_float64_weights(tmp_path):
     network = Network.from_sizes([784, 8, 10], dtype="float64", seed=0)
     export_web(network, tmp_path / "page")

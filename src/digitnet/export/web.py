@@ -173,10 +173,12 @@ def model_description(model, name: str = "model", server: bool = False,
     networks = list(network.members) if isinstance(network, Committee) else [network]
     about = summary(metadata)
     described_name = Path(str(name)).name  # the file's name, never where it lies on this computer
+    outputs = networks[0].n_outputs
+    classes = about["classes"] if about["classes"] and len(about["classes"]) == outputs else None
     return {"format": FORMAT, "version": VERSION, "name": described_name,
             "about": {"recipe": about["label"], "description": about["description"],
                       "test_accuracy": about["test_accuracy"],
-                      "classes": about["classes"] or [str(k) for k in range(networks[0].n_outputs)]},
+                      "classes": classes or [str(k) for k in range(outputs)]},
             "members": [_member(member) for member in networks],
             "reject": reject_rule(metadata, described_name),
             "digitnet_version": __version__, "server": bool(server)}
