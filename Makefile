@@ -1,6 +1,7 @@
 # Two commands do all the set-up:
 #   make train   create .venv, install digitnet, train and evaluate the default model
-#   make test    create .venv, install digitnet with its test tools, lint with ruff, run the test suite
+#   make test    create .venv, install digitnet with its test tools, lint with ruff, check types with mypy,
+#                run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -21,6 +22,7 @@ train: install
 
 test: install system-packages
 	$(BIN)/ruff check src tests benchmarks scripts examples
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # Chromium for the browser tests (needs root; see the script)

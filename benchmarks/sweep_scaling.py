@@ -75,9 +75,9 @@ def timed_sweep(search, pool) -> tuple[float, dict, float]:
         result = run_sweep(search, out, pool)
         seconds = time.perf_counter() - started
     if result.failed:
-        raise SystemExit(f"{len(result.failed)} trials failed: {result.failed[0]['error']}")
-    losses = {r["key"]: r["metrics"]["val_loss"] for r in result.rows}
-    return seconds, losses, sum(r["metrics"]["train_seconds"] for r in result.rows) / len(result.rows)
+        raise SystemExit(f"{len(result.failed)} trials failed: {result.failed[0].error}")
+    losses = {r.key: r.metrics["val_loss"] for r in result.rows}
+    return seconds, losses, sum(r.metrics["train_seconds"] for r in result.rows) / len(result.rows)
 
 
 def one_blas_thread():
@@ -156,7 +156,7 @@ def ladder_runs(args) -> tuple[list[tuple[str, float]], str]:
 
         runs = []
         for path in sorted(args.ladder_models.glob("*-s*.npz")):
-            seconds = (load_model(path).metadata.get("metrics") or {}).get("train_seconds")
+            seconds = load_model(path).metrics.get("train_seconds")
             if seconds is not None:
                 runs.append((path.stem, float(seconds)))
         return runs, f"the models in {args.ladder_models}"

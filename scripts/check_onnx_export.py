@@ -26,8 +26,8 @@ from digitnet.io import load_model
 def check(path: Path, images: np.ndarray, labels: np.ndarray, folder: Path) -> str:
     import onnxruntime as ort
 
-    network = load_model(path)
-    onnx_file = export_onnx(network, folder / f"{path.stem}.onnx")
+    model = load_model(path)
+    network, onnx_file = model.network, export_onnx(model, folder / f"{path.stem}.onnx")
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
     x = network.as_input(images)  # the pixels scaled to [0, 1], as the ONNX input expects them
     expected_labels, expected = network.predict_with_proba(x)

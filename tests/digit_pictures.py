@@ -64,7 +64,8 @@ def running_server(model_path: Path, **options) -> Iterator:
     from digitnet.io import load_model
     from digitnet.serve import DigitReader, DigitServer
 
-    httpd = DigitServer(("127.0.0.1", 0), DigitReader(load_model(model_path), name=Path(model_path).name),
+    model = load_model(model_path)
+    httpd = DigitServer(("127.0.0.1", 0), DigitReader(model.network, model.metadata, name=Path(model_path).name),
                         quiet=True, **options)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -100,7 +100,7 @@ def test_model_files_keep_the_running_statistics(rng, tmp_path):
     save_model(net, tmp_path / "bn.npz")
     with np.load(tmp_path / "bn.npz") as archive:  # the keys files had before ``Layer.state`` existed
         assert {"param.1.running_mean", "param.1.running_var", "param.5.running_var"} <= set(archive.files)
-    loaded = load_model(tmp_path / "bn.npz")
+    loaded = load_model(tmp_path / "bn.npz").network
     x = rng.random((7, 36), dtype=np.float32)
     assert np.array_equal(loaded.predict_proba(x), net.predict_proba(x))
     assert np.array_equal(loaded.layers[1].state["running_var"], net.layers[1].state["running_var"])
@@ -135,3 +135,22 @@ def test_training_output_matches_the_definition(shape, rng):
     expected = (layer.params["gamma"].reshape(view) * (x - layer.state["running_mean"].reshape(view))
                 / np.sqrt(layer.state["running_var"].reshape(view) + layer.eps) + layer.params["beta"].reshape(view))
     np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape,n", [((3,), 4), ((2, 2, 1), 2)], ids=["features", "maps"])
+def test_the_running_variance_is_the_unbiased_one(shape, n, rng):
+    """The running variance averages each batch's variance with m / (m - 1) (Bessel's correction, as
+    PyTorch keeps it): with m = 4 values per channel that is a third more than the batch's own variance,
+    which a large batch would hide."""
+    layer = BatchNorm(momentum=0.25)
+    layer.build(shape, rng, np.float64)
+    x = rng.normal(2.0, 3.0, (n, *shape))
+    layer.forward(x, training=True)
+    axes = (0,) if len(shape) == 1 else (0, 2, 3)
+    m = x.size // shape[0]
+    assert m == 4
+    unbiased = x.var(axis=axes, ddof=1)
+    np.testing.assert_allclose(layer.state["running_var"], 0.75 * 1.0 + 0.25 * unbiased, rtol=1e-12)
+    np.testing.assert_allclose(layer.state["running_mean"], 0.25 * x.mean(axis=axes), rtol=1e-12)
+    layer.forward(x[:1], training=True)  # one sample: m = 1 for features, where m - 1 would be 0
+    assert np.all(np.isfinite(layer.state["running_var"]))

@@ -55,7 +55,7 @@ def test_lenet5_trains_saves_and_evaluates_through_the_cli(small_mnist, tmp_path
     assert result["accuracy"] * 100 == pytest.approx(trained, abs=0.01)
     loaded = load_model(model)
     assert loaded.metadata["recipe"]["input_shape"] == [1, 28, 28]
-    assert [layer.type_name for layer in loaded.layers[:3]] == ["conv2d", "tanh", "avgpool2d"]
+    assert [layer.type_name for layer in loaded.network.layers[:3]] == ["conv2d", "tanh", "avgpool2d"]
 
 
 @pytest.mark.slow

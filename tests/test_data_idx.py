@@ -142,3 +142,46 @@ def test_reading_keeps_one_copy_of_the_data(tmp_path):
     array = parse_idx(data, path)
     assert array.flags.writeable and np.shares_memory(array, np.frombuffer(data, np.uint8))
     assert parse_idx(bytes(data), path).flags.writeable  # immutable bytes are copied
+
+
+class ShortReads:
+    """A file whose ``readinto`` hands out at most ``chunk`` bytes a call, as a buffered file may when its
+    raw stream is a pipe or a network file system: a regular local file fills the whole buffer in one
+    call and would hide a reading loop that stops early. ``read(n)`` (the header) returns n bytes."""
+
+    def __init__(self, f, chunk: int = 5):
+        self.f, self.chunk = f, chunk
+
+    def readinto(self, buffer) -> int:
+        return self.f.readinto(memoryview(buffer)[:self.chunk])
+
+    def read(self, n: int = -1) -> bytes:
+        return self.f.read(n)
+
+    def seek(self, *args):
+        return self.f.seek(*args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_a_file_that_comes_in_short_reads_is_read_to_its_last_byte(tmp_path, monkeypatch, chunk):
+    import builtins
+    import io
+
+    from digitnet.data import idx
+
+    array = np.arange(1, 28, dtype=np.uint8).reshape(3, 3, 3)  # the last byte is 27, not 0
+    path = tmp_path / "small-idx3-ubyte"
+    write_idx(path, array)
+    monkeypatch.setattr(idx, "open", lambda *a, **k: ShortReads(builtins.open(*a, **k), chunk), raising=False)
+    assert np.array_equal(read_idx(path), array)
+    # a stream of unknown length (what a gzip file is read through) comes in short reads too
+    data = encode_idx(array)
+    assert idx._read_announced(ShortReads(io.BytesIO(data), chunk), path) == data
+    with pytest.raises(DataError, match="truncated data"):
+        idx._read_announced(ShortReads(io.BytesIO(data[:-1]), chunk), path)

@@ -1,24 +1,33 @@
-"""The scikit-learn-style DigitClassifier: parameter protocol, fit/predict/score, arbitrary labels.
+"""DigitClassifier: its parameters, fit/predict/score, arbitrary labels, pixels and features, partial_fit.
 
-These tests hold with and without scikit-learn: the last one runs this file again in a Python where
-``import sklearn`` fails, so the plain-NumPy fallback is checked on every run. The scikit-learn side
-(check_estimator, pipelines, tags) is in test_estimator_sklearn.py.
+The estimator needs scikit-learn (the ``sklearn`` extra, installed by ``make test``); what happens
+without it is in test_estimator_without_sklearn.py, and scikit-learn's own checks, tags and tools are
+in test_estimator_sklearn.py.
 """
 
 from __future__ import annotations
 
-import os
+import inspect
+import math
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from digitnet import DigitClassifier
-from digitnet.errors import DigitnetError
-from digitnet.estimator import HAVE_SKLEARN, InvalidInput, NotFittedError
+pytest.importorskip("sklearn")
+
+from digitnet.errors import DigitnetError  # noqa: E402
+from digitnet.estimator import AUTO_MIN_STEPS, DigitClassifier, InvalidInput, NotFittedError, auto_epochs  # noqa: E402
+
+
+def test_the_constructor_lists_every_parameter_with_its_default():
+    """scikit-learn's way: an explicit ``__init__`` that stores each parameter under its own name."""
+    signature = inspect.signature(DigitClassifier.__init__)
+    defaults = {name: p.default for name, p in signature.parameters.items() if name != "self"}
+    assert defaults == DigitClassifier().get_params()
+    assert defaults["model"] == "mlp" and defaults["epochs"] == "auto" and defaults["seed"] == 0
+    assert defaults["validation_fraction"] == 0.0 and defaults["hidden"] is None and defaults["lr"] is None
 
 
 def test_params_round_trip_and_repr():
@@ -135,34 +144,59 @@ def test_partial_fit_learns_epoch_by_epoch_and_survives_pickling(blobs):
     assert clf.partial_fit(X[:500], y[:500]).n_iter_ == epochs + 1
 
 
+def test_auto_epochs_train_a_small_data_set_for_enough_steps_and_mnist_for_the_presets_epochs(blobs):
+    """``epochs="auto"``: at least AUTO_MIN_STEPS gradient steps, never fewer epochs than the preset's."""
+    from digitnet.presets import get_preset
+
+    mlp = get_preset(DigitClassifier().model)
+    assert auto_epochs(mlp.epochs, 60_000, mlp.batch_size) == mlp.epochs == 10  # MNIST: 469 steps an epoch
+    assert auto_epochs(10, 300, 128) == math.ceil(AUTO_MIN_STEPS / 3)
+    assert auto_epochs(10, 20, 128) == AUTO_MIN_STEPS  # one full-batch step per epoch
+    X, y = blobs
+    clf = DigitClassifier(inputs="features", hidden=8, validation_fraction=0.5).fit(X[:200], y[:200])
+    assert clf.n_iter_ == AUTO_MIN_STEPS == clf.recipe_.epochs  # 100 samples to train on: one step an epoch
+    assert DigitClassifier(inputs="features", hidden=8, epochs=3).fit(X[:200], y[:200]).n_iter_ == 3
+    with pytest.raises(InvalidInput, match="`epochs`"):
+        DigitClassifier(inputs="features", epochs="many").fit(X[:20], y[:20])
+
+
+def test_a_one_output_estimator_orders_its_probabilities_as_its_classes(blobs):
+    """Binary cross-entropy with two classes: one sigmoid output, P(classes_[1]); predict_proba's
+    columns follow ``classes_``, so its argmax is what predict answers."""
+    X, y = blobs
+    keep = y < 2
+    X, labels = X[keep], np.array(["no", "yes"])[y[keep]]
+    clf = DigitClassifier(inputs="features", loss="binary_cross_entropy", hidden=8, epochs=3).fit(X, labels)
+    assert clf.network_.n_outputs == 1 and list(clf.classes_) == ["no", "yes"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert np.array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+    np.testing.assert_allclose(proba[:, 1], clf.network_.predict_proba(X)[:, 0])
+    assert clf.score(X, labels) > 0.95
+
+
+def test_pixels_are_scaled_once_by_the_networks_own_rule(tiny_data):
+    """The estimator hands pixels to the network as they came (the network's rule scales them); it
+    divides only a batch of small floats for a model trained on 0-255 floats."""
+    from digitnet.data.mnist import read_dataset
+
+    ds = read_dataset(tiny_data)
+    images, labels = ds.train_images[:100], ds.train_labels[:100]
+    clf = DigitClassifier(hidden=16, epochs=2).fit(images, labels)
+    network = clf.network_
+    for X in (images, images.astype(np.int64), images.astype(np.float64), images / 255.0):
+        assert np.array_equal(clf.predict_proba(X), network.predict_proba(X.reshape(len(X), -1)))
+    bright = DigitClassifier(hidden=16, epochs=2).fit(images.astype(np.float32), labels)
+    assert bright.pixel_range_ == "0-255"
+    faint = np.full((1, 784), 0.5)
+    assert np.array_equal(bright.predict_proba(faint), bright.network_.predict_proba(faint / 255))
+
+
 def test_a_fitted_estimator_pickles(blobs):
     X, y = blobs
     clf = DigitClassifier(inputs="features", hidden=8, epochs=2).fit(X, y)
     copy = pickle.loads(pickle.dumps(clf))
     assert np.array_equal(copy.predict_proba(X), clf.predict_proba(X))
-
-
-@pytest.mark.skipif(not HAVE_SKLEARN, reason="this run is the one without scikit-learn")
-def test_everything_above_also_holds_without_scikit_learn(tmp_path):
-    """This file again, in a Python where ``import sklearn`` fails: the estimator's own fallback."""
-    here = Path(__file__).resolve()
-    code = ("import sys; sys.modules['sklearn'] = None; import pytest; "
-            f"sys.exit(pytest.main(['-q', '-m', 'not slow', '-p', 'no:cacheprovider', {str(here)!r}]))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=here.parent, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "1 skipped" in done.stdout  # this test itself, and nothing else
-
-
-def test_without_scikit_learn_the_fallback_is_in_use():
-    import digitnet.estimator as est
-
-    if est.HAVE_SKLEARN:
-        from sklearn.base import BaseEstimator
-
-        assert isinstance(DigitClassifier(), BaseEstimator)
-    else:
-        assert type(DigitClassifier()).__mro__[1].__name__ == "_Parameters"
 
 
 @pytest.mark.slow

@@ -192,7 +192,7 @@ def test_the_best_preset_exports():
 # -- real test digits, briefly trained networks --------------------------------------------------------
 @pytest.mark.slow
 def test_the_mlp_agrees_on_all_mnist_test_images(small_model, mnist, tmp_path):
-    network = load_model(small_model)
+    network = load_model(small_model).network
     path = export_onnx(network, tmp_path / "mlp.onnx")
     onnx.checker.check_model(str(path), full_check=True)
     x = network.as_input(mnist.test_images)  # the [0, 1] scaling the ONNX input expects
@@ -217,7 +217,7 @@ def test_lenet5_exported_from_the_command_line_agrees_on_mnist(lenet5_file, mnis
     assert main(["export", str(lenet5_file), str(out)]) == 0
     printed = capsys.readouterr().out
     assert f"wrote {out}" in printed and "opset 17" in printed and "(N, 1, 28, 28) pixels in [0, 1]" in printed
-    network = load_model(lenet5_file)
+    network = load_model(lenet5_file).network
     x = (mnist.test_images[:3000].astype(np.float32) / 255).reshape(-1, 1, 28, 28)  # as docs/export.md does it
     assert_matches(network, out, x)
     assert np.mean(run_onnx(out, x)[1] == mnist.test_labels[:3000]) > 0.5  # it reads digits, not noise
@@ -239,9 +239,9 @@ def test_a_bn_cnn_agrees_on_mnist(mnist, tmp_path):
 def test_metadata_carries_the_class_names_and_the_recipe(lenet5_file):
     from digitnet.io.metadata import summary
 
-    network = load_model(lenet5_file)
-    about = summary(network.metadata)
-    model = to_onnx(network)
+    loaded = load_model(lenet5_file)
+    about = summary(loaded.metadata)
+    model = to_onnx(loaded.network, loaded.metadata)
     props = {p.key: p.value for p in model.metadata_props}
     assert json.loads(props["classes"]) == [str(k) for k in range(10)]
     assert props["recipe"] == about["label"] == get_preset("lenet5").with_overrides(epochs=1).label
@@ -313,11 +313,11 @@ def test_a_committee_that_cannot_be_one_graph_is_refused(nets, message):
 
 def test_committee_members_that_name_classes_differently_are_refused():
     a, b = Network.from_sizes([784, 4, 2], seed=0), Network.from_sizes([784, 4, 2], seed=1)
-    a.metadata, b.metadata = {"classes": ["even", "odd"]}, {"classes": ["odd", "even"]}
+    described = [{"classes": ["even", "odd"]}, {"classes": ["odd", "even"]}]
     with pytest.raises(DigitnetError, match="name their classes differently"):
-        committee_to_onnx([a, b])
-    assert json.loads({p.key: p.value for p in committee_to_onnx([a, b], {"classes": ["e", "o"]}).metadata_props}
-                      ["classes"]) == ["e", "o"]
+        committee_to_onnx([a, b], member_metadata=described)
+    proto = committee_to_onnx([a, b], {"classes": ["e", "o"]}, described)
+    assert json.loads({p.key: p.value for p in proto.metadata_props}["classes"]) == ["e", "o"]
 
 
 # -- what cannot be exported, and where the file goes ---------------------------------------------------
@@ -394,7 +394,7 @@ def test_the_docs_example_reads_a_digit_like_digitnet(small_model, mnist, tmp_pa
     monkeypatch.chdir(tmp_path)
     Image.fromarray(mnist.test_images[0]).save("photo.28.png")
     for path in (small_model, packaged_model_path()):  # an MLP's (N, 784) input, the CNN's (N, 1, 28, 28)
-        network = load_model(path)
+        network = load_model(path).network
         export_onnx(network, "models/default.onnx")
         exec(compile(code, "docs/export.md", "exec"), {})
         probabilities = network.predict_proba(mnist.test_images[:1])[0]
@@ -409,11 +409,10 @@ def test_a_saved_committee_file_exports_from_the_command_line(tmp_path, capsys):
     from digitnet.nn.committee import Committee
 
     nets = [Network.from_sizes([784, 16, 10], seed=s) for s in (1, 2, 3)]
-    committee = Committee(nets, {"classes": [str(k) for k in range(10)]})
-    save_committee(committee, tmp_path / "c.npz")
+    save_committee(Committee(nets), tmp_path / "c.npz", {"classes": [str(k) for k in range(10)]})
     assert main(["export", str(tmp_path / "c.npz"), str(tmp_path / "c.onnx")]) == 0
     x = images(20, (784,))
     probabilities, labels = run_onnx(onnx.load(tmp_path / "c.onnx"), x)
-    loaded = load_model(tmp_path / "c.npz")
+    loaded = load_model(tmp_path / "c.npz").network
     np.testing.assert_allclose(probabilities, loaded.predict_proba(x), rtol=0, atol=TOLERANCE)
     np.testing.assert_array_equal(labels, loaded.predict(x))

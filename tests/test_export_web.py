@@ -133,21 +133,17 @@ def test_a_reject_rule_in_the_metadata_goes_into_the_page(tmp_path):
     assert reject_rule(metadata) == {"score": "max_logit", "temperature": 1.3, "threshold": None}
 
 
-def test_a_model_holding_its_network_and_description_side_by_side_is_exported(tmp_path):
-    """load_model may give the network with its description attached, or an object holding both."""
-    from dataclasses import dataclass, field
-
-    @dataclass
-    class Held:
-        network: object
-        metadata: dict = field(default_factory=dict)
+def test_a_model_brings_its_description_and_a_bare_network_takes_one(tmp_path):
+    """What load_model gives (a Model: network and metadata), or a network with its metadata given."""
+    from digitnet.io.model import Model
 
     network = Network.from_sizes([784, 8, 10], seed=0)
-    held = Held(network, {"metrics": {"test_accuracy": 0.5}, "reject": {"score": "energy", "threshold": 1}})
-    export_web(held, tmp_path / "page", name="held.npz")
+    about = {"metrics": {"test_accuracy": 0.5}, "reject": {"score": "energy", "threshold": 1}}
+    export_web(Model(network, about), tmp_path / "page", name="held.npz")
     model = described(tmp_path / "page")
     assert model["about"]["test_accuracy"] == 0.5 and model["reject"]["threshold"] == 1.0
-    committee = Held(Committee([network, Network.from_sizes([784, 8, 10], seed=1)]))
+    assert model_description(network, metadata=about) == {**model, "name": "model"}
+    committee = Model(Committee([network, Network.from_sizes([784, 8, 10], seed=1)]))
     assert len(model_description(committee)["members"]) == 2
 
 

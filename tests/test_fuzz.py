@@ -94,7 +94,7 @@ def model_bytes(tmp_path_factory) -> bytes:
 
 def check_loads_or_refuses(path) -> None:
     try:
-        network = load_model(path)
+        network = load_model(path).network
     except DigitnetError as err:
         one_line(err)
         return

@@ -30,9 +30,10 @@ def test_round_trip_gives_identical_predictions(model_path, rng):
     net, path = model_path
     loaded = load_model(path)
     X = rng.standard_normal((5, 12)).astype(np.float32)
-    assert np.array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    assert np.array_equal(loaded.network.predict_proba(X), net.predict_proba(X))
     assert loaded.metadata["note"] == "hello" and loaded.metadata["metrics"]["test_accuracy"] == 0.5
-    assert loaded.get_config() == net.get_config()
+    assert loaded.test_accuracy == 0.5 and loaded.members == () and not loaded.is_committee
+    assert loaded.network.get_config() == net.get_config()
 
 
 def rewrite(path, change):
@@ -101,6 +102,29 @@ def test_pickled_object_arrays_are_never_unpickled(model_path, tmp_path):
         z.writestr("param.0.W.npy", buf.getvalue())
     with pytest.raises(DigitnetError):
         load_model(path)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_the_array_reader_never_unpickles_even_when_the_header_check_is_bypassed(model_path, tmp_path):
+    """The header check refuses object arrays first; the reader itself must refuse them too
+    (``allow_pickle=False``), so that one guard going quietly does not open the door."""
+    from digitnet.io.model_file import ArrayHeader, ModelArchive
+
+    _, path = model_path
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    buf = io.BytesIO()
+    np.save(buf, np.array([Boom()], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("param.evil.npy", buf.getvalue())
+    with ModelArchive(path) as archive:
+        with pytest.raises(DigitnetError, match="not an array of plain numbers"):
+            archive.header("param.evil")  # the first guard
+        with pytest.raises(DigitnetError, match="not a readable digitnet model file"):
+            archive.read(ArrayHeader("param.evil.npy", (1,), np.dtype(object)))  # the second, alone
     assert not (tmp_path / "pwned").exists()
 
 
@@ -258,7 +282,7 @@ def test_array_types_are_checked_from_the_header(tmp_path, member, message):
     path = tmp_path / "m.npz"
     write_archive(path, {META_KEY: description(), **good_arrays(), "param.0.W": member})
     if message is None:
-        assert load_model(path).named_arrays()["0.W"].dtype == np.float32
+        assert load_model(path).network.named_arrays()["0.W"].dtype == np.float32
     else:
         with pytest.raises(DigitnetError, match=message):
             load_model(path)
@@ -355,22 +379,50 @@ def test_members_with_the_same_name_or_too_many_members_are_refused(tmp_path, mo
         load_model(path)
 
 
-@pytest.mark.parametrize("metadata", [
-    {"metrics": {"test_accuracy": "high", "epochs_run": [1]}, "recipe": ["default"], "dataset": {"name": 5}},
-    {"metrics": "good", "recipe": {"name": {"x": 1}, "lr": "fast", "layers": "abc"}, "dataset": [], "classes": "0123"},
-    {"recipe": {"name": "default", "epochs": -3, "layers": [[[1]]]}, "seed": "zero", "created": 7,
-     "classes": [None, 1]},
+@pytest.mark.parametrize("metadata,field", [
+    ({"metrics": {"test_accuracy": "high", "epochs_run": [1]}}, "metrics.test_accuracy as the text 'high'"),
+    ({"metrics": {"test_accuracy": "0.99"}}, "metrics.test_accuracy as the text '0.99', not a fraction from 0 to 1"),
+    ({"metrics": {"test_accuracy": 99.1}}, "metrics.test_accuracy as 99.1, not a fraction"),
+    ({"metrics": {"epochs_run": [1]}}, "metrics.epochs_run as a list, not a whole number"),
+    ({"metrics": "good"}, "metrics as the text 'good', not an object"),
+    ({"metrics": [0.5]}, "metrics as a list, not an object"),
+    ({"recipe": ["default"]}, "recipe as a list"),
+    ({"recipe": {"name": {"x": 1}}}, "recipe.name as an object, not a line of text"),
+    ({"recipe": {"label": "x\x1b[2J"}}, "recipe.label as the text"),
+    ({"dataset": {"name": 5}}, "dataset.name as 5"),
+    ({"dataset": []}, "dataset as a list"),
+    ({"dataset": {"train": -3}}, "dataset.train as -3, not a whole number, 0 or more"),
+    ({"classes": "0123"}, "classes as the text '0123', not a list"),
+    ({"classes": [None, 1, 2]}, r"classes\[1\] as 1"),
+    ({"classes": ["a", "b"]}, "classes names 2 classes, but the network has 3 outputs"),
+    ({"seed": "zero"}, "seed as the text 'zero', not a whole number"),
+    ({"seed": -1}, "seed as -1"),
+    ({"seed": True}, "seed as True"),
+    ({"created": 7}, "created as 7"),
+    ({"history": {"epochs": [{"epoch": 1, "loss": 0.5}, {"epoch": 2, "loss": "nan"}]}},
+     r"history.epochs\[1\].loss as the text 'nan', not a number"),
+    ({"history": {"interrupted": "no"}}, "history.interrupted as the text 'no', not true or false"),
+    ({"history": {"epochs": {"1": {}}}}, "history.epochs as an object, not a list"),
 ])
-def test_wrong_typed_metadata_does_not_break_info_or_the_server(model_path, metadata, capsys):
+def test_every_field_read_from_a_description_is_checked_and_named_in_one_line(model_path, metadata, field, capsys):
+    """A stranger's description with a field of the wrong type or range is refused when the file is read,
+    with the file and the field named, instead of breaking whoever reads the field later."""
     from digitnet.cli import main
-    from digitnet.serve import DigitReader
 
     net, path = model_path
     save_model(net, path, metadata)
-    assert main(["info", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "test accuracy unknown" in out
-    assert main(["info", str(path), "--json"]) == 0
-    info = DigitReader(load_model(path)).info(1000)
-    assert info["test_accuracy"] is None and isinstance(info["description"], str)
-    json.dumps(info)
+    with pytest.raises(DigitnetError, match=f"{path} is damaged: its description('s| gives) {field}") as err:
+        load_model(path)
+    assert "\n" not in str(err.value)
+    assert main(["info", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == f"digitnet: error: {err.value}"
+
+
+def test_unknown_fields_and_unknown_values_are_fine(model_path):
+    net, path = model_path
+    save_model(net, path, {"note": {"any": ["thing"]}, "seed": None, "metrics": {"test_accuracy": None, "extra": "x"},
+                           "history": {"epochs": [{"epoch": 1, "loss": None, "custom": [1]}]},
+                           "classes": ["a", "b", "c"]})
+    model = load_model(path)
+    assert model.test_accuracy is None and model.seed is None and model.classes == ["a", "b", "c"]
+    assert model.metadata["note"] == {"any": ["thing"]}

@@ -119,23 +119,15 @@ def test_predict_with_proba_in_batches_equals_one_forward_pass(outputs):
     assert net.predict_with_proba(X[:0])[0].shape == (0,) and net.predict_with_proba(X[:0])[1].shape == (0, outputs)
 
 
-def test_every_preset_fits_the_limits_a_model_file_is_held_to():
-    from digitnet.nn.network import SizeLimits, check_sizes
-    from digitnet.presets import PRESETS, get_preset
-
-    for name in PRESETS:
-        net = get_preset(name).build(seed=0)
-        assert check_sizes(net.layers, net.input_shape, net.dtype, SizeLimits()) == net.params.size + sum(
-            a.size for a in net.state_arrays().values()), name
-
-
-def test_a_network_built_from_a_file_draws_no_random_weights():
-    from digitnet.nn.network import SizeLimits
+def test_a_network_built_with_draw_false_starts_from_zeros_and_draws_nothing(monkeypatch):
+    from digitnet.nn.layers import dense
 
     net = Network.from_sizes([6, 5, 3], seed=0, inputs="features")
-    again = Network.from_config(net.get_config(), limits=SizeLimits())
+    monkeypatch.setattr(dense, "initialize", lambda *a, **k: pytest.fail("a weight was drawn"))
+    again = Network.from_config(net.get_config(), draw=False)
     assert all(not a.any() for a in again.named_arrays().values())  # zeros, waiting for the file's weights
     assert again.get_config() == net.get_config()
+    monkeypatch.undo()
     assert any(a.any() for a in Network.from_config(net.get_config()).named_arrays().values())  # a fresh start
 
 

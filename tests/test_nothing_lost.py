@@ -289,8 +289,262 @@ def test_reading_pictures_with_a_model_of_another_data_set_gets_a_warning(tiny_d
         warnings.simplefilter("ignore")
         trained = run(get_preset("mlp-512").with_overrides(epochs=2, val_size=50), ds, 0)
     with pytest.warns(DataNote, match="trained on 'tiny', not on 'mnist'.*may read them poorly"):
-        check_digit_model(trained.network)
-    trained.network.metadata["dataset"]["checksum"] = None  # recorded no fingerprint: nothing to compare
+        check_digit_model(trained.network, trained.metadata)
+    trained.metadata["dataset"]["checksum"] = None  # recorded no fingerprint: nothing to compare
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        check_digit_model(trained.network)
+        check_digit_model(trained.network, trained.metadata)
+
+
+# -- a full disk -----------------------------------------------------------------------------------------
+@pytest.fixture
+def full(monkeypatch, tmp_path):
+    """``full(folder)`` makes a folder full: the atomic writes under it go to /dev/full, whose writes fail
+    with ENOSPC from the kernel itself, as on a full disk (no root, no file system needed). The temporary
+    folder, where a trained model is kept instead, is tmp_path/tmp."""
+    import builtins
+    import tempfile
+    from pathlib import Path
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux)")
+    folders: list[Path] = []
+
+    def open_here(file, mode="r", *args, **kwargs):
+        if any(folder == Path(file).parent or folder in Path(file).parents for folder in folders):
+            return builtins.open("/dev/full", mode)
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(atomic, "open", open_here, raising=False)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    return lambda folder: folders.append(Path(folder))
+
+
+def kept_in_tmp(tmp_path):
+    return sorted((tmp_path / "tmp").glob("digitnet-kept-*/*"))
+
+
+def test_a_full_disk_when_writing_keeps_the_old_file_and_says_so_in_one_line(good_model, full):
+    path, before = good_model
+    full(path.parent)
+    with pytest.raises(atomic.WriteFailed) as failed:
+        save_model(Network.from_sizes([784, 4, 10], seed=1), path)
+    assert str(failed.value) == (f"cannot write {path}: No space left on device ({path} is left as it was); "
+                                 "free some space or choose another location")
+    assert failed.value.reason == "No space left on device" and isinstance(failed.value, DigitnetError)
+    assert path.read_bytes() == before and leftovers(path.parent) == []
+
+
+def test_other_errors_inside_an_atomic_write_are_passed_on_as_they_are(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        with atomic.atomic_path(tmp_path / "copy") as tmp:
+            import shutil
+
+            shutil.copyfile(tmp_path / "no such source", tmp)
+    assert leftovers(tmp_path) == []
+
+
+def test_train_on_a_full_disk_keeps_the_trained_model_in_the_temporary_folder(tiny_data, good_model, full, tmp_path,
+                                                                              capsys):
+    good, before = good_model
+    path = tmp_path / "models" / good.name
+    path.parent.mkdir()
+    good.rename(path)
+    full(path.parent)
+    code = main([*TRAIN, "--data", str(tiny_data), "--out", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    (kept,) = kept_in_tmp(tmp_path)
+    assert code == 2 and path.read_bytes() == before and leftovers(path.parent) == []
+    assert err == (f"digitnet: error: cannot write {path}: No space left on device ({path} is left as it was); free "
+                   f"some space or choose another location; the trained model is kept in {kept} instead")
+    assert kept.name == path.name and load_model(kept).metadata["recipe"]["layers"] == [784, 16, 10]
+
+
+def test_when_the_temporary_folder_is_full_too_the_message_says_the_model_is_lost(tiny_data, tmp_path, full, capsys):
+    out = tmp_path / "models" / "m.npz"
+    full(out.parent)
+    full(tmp_path / "tmp")
+    assert main([*TRAIN, "--data", str(tiny_data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"the trained model could not be kept in {tmp_path / 'tmp'} either (No space left on device)" in err
+    assert kept_in_tmp(tmp_path) == [] and not out.exists() and "Traceback" not in err
+
+
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_a_committee_on_a_full_disk_keeps_its_first_member_and_stops(tiny_data, tmp_path, full, capsys):
+    members = tmp_path / "members"
+    full(members)
+    code = main([*TRAIN, "--committee", "2", "--serial", "--data", str(tiny_data), "--members", str(members),
+                 "--out", str(tmp_path / "c.npz")])
+    err = capsys.readouterr().err
+    (kept,) = kept_in_tmp(tmp_path)
+    assert code == 2 and "No space left on device" in err and f"member seed 0 is kept in {kept} instead" in err
+    assert load_model(kept).metadata["seed"] == 0 and "Traceback" not in err
+
+
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_a_committee_file_on_a_full_disk_is_kept_in_the_temporary_folder(tiny_data, tmp_path, full, capsys):
+    out = tmp_path / "full" / "c.npz"
+    full(out.parent)
+    assert main([*TRAIN, "--committee", "2", "--serial", "--data", str(tiny_data), "--out", str(out)]) == 2
+    (kept,) = kept_in_tmp(tmp_path)
+    assert f"the committee is kept in {kept} instead" in capsys.readouterr().err
+    assert len(load_model(kept).members) == 2
+
+
+def test_a_members_folder_that_cannot_be_written_is_found_before_training(tiny_data, tmp_path, monkeypatch, capsys):
+    refuse_training(monkeypatch)
+    from digitnet.scale import trial
+
+    monkeypatch.setattr(trial, "train_trial", lambda *a, **k: pytest.fail("a member was trained"))
+    (tmp_path / "file").write_text("not a folder")
+    for members, said in ((tmp_path / "file", "is a file, not a folder"), (tmp_path, None)):
+        if said is None:  # a folder where the first member's file goes
+            from digitnet.presets import get_preset
+            from digitnet.scale.members import member_file
+
+            recipe = get_preset("mlp-512").with_overrides(layers=(784, 16, 10), epochs=2, val_size=50)
+            member_file(members, recipe, 0).mkdir()
+            said = "it is a folder"
+        code = main([*TRAIN, "--committee", "2", "--serial", "--data", str(tiny_data), "--members", str(members),
+                     "--out", str(tmp_path / "c.npz")])
+        err = capsys.readouterr().err
+        assert code == 2 and "cannot write --members" in err and said in err, err
+
+
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_a_sweep_on_a_full_disk_stops_in_one_line_and_keeps_the_trials_model(tiny_data, tmp_path, full, capsys,
+                                                                              monkeypatch):
+    out = tmp_path / "sweep"
+    command = ["sweep", "--model", "mlp-512", "--layers", "784,16,10", "--epochs", "2", "--val-size", "50",
+               "--param", "lr", "0.05", "0.1", "--serial", "--data", str(tiny_data), "--out", str(out),
+               "--no-progress"]
+    full(out / "trials")
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    (kept,) = kept_in_tmp(tmp_path)
+    assert f"the trial's model is kept in {kept} instead; the sweep stops here" in err and "Traceback" not in err
+    assert load_model(kept).metadata["recipe"]["lr"] in (0.05, 0.1)
+    monkeypatch.delattr(atomic, "open")  # space freed: the same command goes on
+    assert main(command) == 0 and len(list((out / "trials").glob("*.npz"))) == 2
+
+
+def test_predict_save_28_on_a_full_disk_says_so_once_and_still_reads_every_picture(tmp_path, monkeypatch, capsys):
+    from PIL import Image
+
+    picture = np.zeros((28, 28), np.uint8)
+    picture[6:22, 12:16] = 255
+    for name in ("a.png", "b.png"):
+        Image.fromarray(picture).save(tmp_path / name)
+    saved = Image.Image.save
+
+    def no_space(self, fp, *args, **kwargs):
+        if "digits28" in str(fp):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return saved(self, fp, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "save", no_space)
+    code = main(["predict", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "--save-28", str(tmp_path / "digits28")])
+    out, err = capsys.readouterr()
+    assert code == 1 and out.count(": 1 (") == 2 and "Traceback" not in err
+    assert err.count("No space left on device") == 1 and "the next 28x28 images are not saved either" in err
+    assert list((tmp_path / "digits28").iterdir()) == []
+
+
+# -- a real full file system: a tiny tmpfs in a mount namespace (root, or a user namespace) -------------------
+def _namespace() -> list[str] | None:
+    """The command that runs a shell where mounting a tmpfs is allowed, or None."""
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return None
+    for prefix in (["unshare", "--mount"], ["unshare", "--mount", "--map-root-user"]):
+        probe = subprocess.run([*prefix, "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt 2>/dev/null || "
+                                "mount -t tmpfs -o size=4k tmpfs \"$TMPDIR\""], capture_output=True,
+                               env={**os.environ, "TMPDIR": "/tmp"})
+        if probe.returncode == 0:
+            return prefix
+    return None
+
+
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_on_a_real_full_file_system_nothing_is_lost(tiny_data, tmp_path):
+    """train, sweep and predict --save-28 on a 32 kB tmpfs (a model of 784-16-10 takes 54 kB): one line
+    each, the old file kept, the trained model in the temporary folder."""
+    import subprocess
+    import sys
+
+    prefix = _namespace()
+    if prefix is None:
+        pytest.skip("mounting a tmpfs needs root or unprivileged user namespaces")
+    disk, rescue = tmp_path / "disk", tmp_path / "rescue"
+    disk.mkdir()
+    rescue.mkdir()
+    from PIL import Image
+
+    picture = np.zeros((28, 28), np.uint8)
+    picture[6:22, 12:16] = 255
+    Image.fromarray(picture).save(tmp_path / "one.png")
+    digitnet = f"{sys.executable} -m digitnet"
+    small = f"--model mlp-512 --layers 784,16,10 --epochs 2 --val-size 50 --data {tiny_data}"
+    script = f"""
+        mount -t tmpfs -o size=32k tmpfs {disk} || exit 99
+        printf 'the old model' > {disk}/m.npz
+        {digitnet} train {small} --quiet --out {disk}/m.npz; echo "train exit $?"
+        echo "old: $(cat {disk}/m.npz)"
+        {digitnet} sweep {small} --param lr 0.05 0.1 --serial --quiet --out {disk}/sweep; echo "sweep exit $?"
+        head -c 32768 /dev/zero > {disk}/filler 2>/dev/null
+        {digitnet} predict {tmp_path}/one.png --save-28 {disk}/p; echo "predict exit $?"
+    """
+    done = subprocess.run([*prefix, "sh", "-c", script], capture_output=True, text=True, errors="replace",
+                          timeout=300, env={**os.environ, "TMPDIR": str(rescue)})
+    said = done.stdout + done.stderr
+    assert "exit 99" not in said and "Traceback" not in said, said
+    assert "train exit 2" in said and "old: the old model" in said and "sweep exit 2" in said, said
+    assert "predict exit 1" in said and ": 1 (" in said, said
+    assert said.count("No space left on device") == 3, said
+    kept = sorted(rescue.glob("digitnet-kept-*/*.npz"))
+    assert len(kept) == 2 and {p.name for p in kept} >= {"m.npz"}, said
+    assert all(len(load_model(p).network.get_weights()) for p in kept)
+
+
+# -- any terminal encoding ---------------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_a_committee_prints_its_spread_on_an_ascii_terminal(tiny_data, tmp_path, monkeypatch):
+    """'±' raised UnicodeEncodeError under PYTHONIOENCODING=ascii, after the model was saved."""
+    import io
+    import sys
+
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="ascii")  # errors="strict", as PYTHONIOENCODING=ascii gives
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main([*TRAIN, "--committee", "2", "--serial", "--data", str(tiny_data), "--out",
+                 str(tmp_path / "c.npz")]) == 0
+    stdout.flush()
+    assert b"\\xb1" in stdout.buffer.getvalue() and (tmp_path / "c.npz").is_file()
+
+
+@pytest.mark.filterwarnings("ignore::digitnet.data.errors.DataNote")
+def test_commands_survive_an_ascii_terminal(tiny_data, tmp_path):
+    """Under PYTHONIOENCODING=ascii, what the terminal cannot show comes out as escapes, never as a traceback."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    picture = np.zeros((28, 28), np.uint8)
+    picture[6:22, 12:16] = 255
+    Image.fromarray(picture).save(tmp_path / "chiffre-é.png")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    committee = str(tmp_path / "c.npz")
+    said = {}
+    for name, command in {
+        "train": ["train", *TRAIN[1:], "--committee", "2", "--serial", "--data", str(tiny_data), "--out", committee],
+        "predict": ["predict", committee, str(tmp_path / "chiffre-é.png"), str(tmp_path / "absent-é.png")],
+    }.items():
+        done = subprocess.run([sys.executable, "-m", "digitnet", *command], capture_output=True, env=env, timeout=300)
+        said[name] = done.stdout.decode("ascii") + done.stderr.decode("ascii")  # nothing but ASCII came out
+        assert "Traceback" not in said[name] and done.returncode == (0 if name == "train" else 1), said[name]
+    assert "(members " in said["train"] and "\\xb1" in said["train"]
+    assert "chiffre-\\xe9.png: " in said["predict"] and "absent-\\xe9.png: error: " in said["predict"]

@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_packaged_model_is_the_default_preset_from_seed_0_and_small():
     path = packaged_model_path()
     assert path.stat().st_size < 2**20
-    network = load_model(path)
-    meta = network.metadata
+    meta = load_model(path).metadata
     assert Recipe.from_dict(meta["recipe"]) == get_preset("default"), \
         "the default preset changed: run make packaged-model"
     assert meta["seed"] == 0 and meta["dataset"]["name"] == "mnist"

@@ -128,6 +128,29 @@ def test_train_and_evaluate_write_plots_from_the_command_line(tiny_data, tmp_pat
         size_of(path)
 
 
+def test_a_convolutional_network_gets_its_first_kernels_drawn(tmp_path, digits):
+    """A CNN's first dense layer is deep inside it: its first convolution's kernels (and their maps for
+    three test digits) are its first-layer weights, drawn as ``conv_filters.py`` draws them."""
+    from digitnet.presets import PRESETS
+
+    images, labels = digits
+    written = save_model_plots(PRESETS["lenet5"].build(seed=0), images, labels, tmp_path / "p")
+    assert set(written) == {"confusion", "mistakes", "samples", "weights"}
+    assert written["weights"] == tmp_path / "p" / "first_layer_weights.png"
+    assert size_of(written["weights"]) == (577, 396)  # the kernels' picture and three digits' maps, at 110 dpi
+
+
+def test_train_and_evaluate_write_the_five_pictures_of_a_cnn(tiny_data, tmp_path, capsys):
+    """The README's promise for the default model, a CNN: evaluate --plots writes five files."""
+    model, eval_plots = tmp_path / "cnn.npz", tmp_path / "ep"
+    assert main(["train", "--data", str(tiny_data), "--model", "lenet5", "--epochs", "1", "--val-size", "40",
+                 "--quiet", "--out", str(model)]) == 0
+    assert main(["evaluate", str(model), "--data", str(tiny_data), "--plots", str(eval_plots)]) == 0
+    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png"}
+    assert {p.name for p in eval_plots.iterdir()} == names
+    assert "first_layer_weights.png" in capsys.readouterr().out
+
+
 def test_no_plot_leaves_a_pyplot_figure_open(tmp_path, digits):
     """Plots run inside long processes (the server, notebooks): pyplot's global figure list must not grow."""
     import matplotlib.pyplot as plt

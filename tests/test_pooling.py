@@ -54,6 +54,47 @@ def test_max_pool_sends_each_gradient_to_one_winner_even_with_ties(rng):
     assert np.all(np.count_nonzero(windows, axis=(1, 3)) == 1)
 
 
+def reference_max_pool_gradient(x, grad_out, size, stride, order):
+    """Each window's gradient to the first of its largest pixels, ``order`` listing the positions (p, q)
+    inside a window from first to last."""
+    (kh, kw), (sh, sw) = size, stride
+    dx = np.zeros_like(x)
+    n, c, oh, ow = grad_out.shape
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    window = x[b, ch, i * sh:i * sh + kh, j * sw:j * sw + kw]
+                    p, q = next((p, q) for p, q in order if window[p, q] == window.max())
+                    dx[b, ch, i * sh + p, j * sw + q] += grad_out[b, ch, i, j]
+    return dx
+
+
+@pytest.mark.parametrize("size,stride,shape", [
+    (2, None, (2, 4, 6)),  # the usual 2x2: two stages of pairs
+    (3, None, (1, 6, 7)),  # 3x3 of stride 3: two stages of threes
+    (3, 2, (2, 7, 7)),     # overlapping windows: a tournament
+    (2, 1, (1, 4, 5)),     # overlapping 2x2
+], ids=str)
+def test_max_pool_ties_go_to_the_first_pixel_as_the_docstring_promises(size, stride, shape, rng):
+    """Ties are the rule after ReLU (whole windows of zeros): the gradient goes to the first largest pixel
+    of each window. Windows that do not overlap are pooled rows first, so "first" is in column order
+    (top before bottom, then left before right); overlapping windows hold a tournament in row order."""
+    layer = MaxPool2D(size, stride)
+    layer.build(shape, rng, np.float32)
+    x = rng.integers(0, 3, (3, *shape)).astype(np.float32)  # three values: ties in most windows
+    x[0] = 0  # and whole windows of zeros
+    grad_out = rng.uniform(1, 2, (3, *layer.output_shape)).astype(np.float32)
+    layer.forward(x, training=True)
+    (kh, kw) = layer.size
+    order = ([(p, q) for p in range(kh) for q in range(kw)] if layer.overlapping
+             else [(p, q) for q in range(kw) for p in range(kh)])
+    expected = reference_max_pool_gradient(x, grad_out, layer.size, layer.stride, order)
+    np.testing.assert_allclose(layer.backward(grad_out), expected, rtol=1e-6)
+    # a window of equal pixels: the top-left one takes it all, in either order
+    assert np.all(layer.backward(grad_out)[0, :, 0, 0] == grad_out[0, :, 0, 0])
+
+
 def test_avg_pool_spreads_the_gradient_evenly(rng):
     layer = AvgPool2D(2)
     layer.build((1, 4, 4), rng, np.float32)

@@ -24,7 +24,7 @@ from digitnet.data.mnist import read_dataset  # noqa: E402
 from digitnet.errors import DigitnetError  # noqa: E402
 from digitnet.io import load_model  # noqa: E402
 from digitnet.presets import get_preset  # noqa: E402
-from digitnet.scale.sweep import Search, Space, run_sweep  # noqa: E402
+from digitnet.scale.sweep import MAX_TRIALS, Search, Space, run_sweep  # noqa: E402
 from digitnet.scale.trial import DataSpec, TrialPool  # noqa: E402
 
 #: a small MLP that learns the tiny data in a few steps; trials differ in the swept settings
@@ -147,6 +147,7 @@ def test_the_parallel_ladder_gives_the_serial_ladders_figures(tiny_data, client)
 
 def test_a_parallel_ladder_saves_its_models_for_the_next_run(tiny_data, tmp_path, client, monkeypatch):
     """Models trained on the cluster are saved where a serial ladder looks for them, and reused."""
+    from digitnet.scale.members import member_file
     from digitnet.tutorials import ladder
     from digitnet.tutorials.runner import reproduce
 
@@ -155,7 +156,8 @@ def test_a_parallel_ladder_saves_its_models_for_the_next_run(tiny_data, tmp_path
     data = read_dataset(tiny_data)
     names = ["lenet5", "ch6-relu"]  # rungs that learn something in one short epoch (a run at chance fails)
     first = reproduce(data, names, models=tmp_path, pool=TrialPool(client, DataSpec(str(tiny_data)), data.checksum))
-    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["ch6-relu-s0.npz", "lenet5-s0.npz"]
+    # the shortened rungs are presets with changed settings: their names carry the settings' digest
+    assert sorted(tmp_path.glob("*.npz")) == sorted(member_file(tmp_path, short(name), 0) for name in names)
     said = []
     again = reproduce(data, names, models=tmp_path, log=said.append)  # serial: nothing left to train
     assert sum("read from" in line for line in said) == 2 and not any("training" in line for line in said)
@@ -179,7 +181,8 @@ def test_a_committee_is_trained_on_the_cluster_and_every_command_takes_it(tiny_d
     committee = load_model(out)
     assert len(committee.members) == 3 and [m.metadata["seed"] for m in committee.members] == [0, 1, 2]
     data = read_dataset(tiny_data)
-    assert committee.metadata["metrics"]["test_accuracy"] == committee.score(data.test_images, data.test_labels)
+    assert committee.metadata["metrics"]["test_accuracy"] == committee.network.score(data.test_images,
+                                                                                     data.test_labels)
     assert main(["info", str(out)]) == 0 and "committee of 3 networks" in capsys.readouterr().out
     assert main(["evaluate", str(out), "--data", str(tiny_data), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"] == committee.metadata["metrics"]["test_accuracy"]
@@ -253,7 +256,7 @@ def test_reproduce_sends_the_ladder_to_a_scheduler_address(tiny_data, tmp_path, 
 
 def test_a_committee_reuses_members_kept_in_a_folder(tiny_data, tmp_path, capsys):
     """Members the ladder (or an earlier committee) saved as PRESET-sSEED.npz are read, not trained again."""
-    from digitnet.scale.committee import member_file
+    from digitnet.scale.members import member_file
 
     members = tmp_path / "members"
     def args(n: int, out: str) -> list[str]:
@@ -269,7 +272,7 @@ def test_a_committee_reuses_members_kept_in_a_folder(tiny_data, tmp_path, capsys
     assert said.count("read from") == 2 and "training 1 members" in said
     three = load_model(tmp_path / "three.npz")
     two = load_model(tmp_path / "two.npz")
-    assert np.array_equal(three.members[0].get_weights()["0.W"], two.members[0].get_weights()["0.W"])
+    assert np.array_equal(three.network.members[0].get_weights()["0.W"], two.network.members[0].get_weights()["0.W"])
 
 
 def test_a_committee_whose_members_are_all_kept_opens_no_pool(tiny_data, tmp_path, capsys, monkeypatch):
@@ -283,3 +286,129 @@ def test_a_committee_whose_members_are_all_kept_opens_no_pool(tiny_data, tmp_pat
     monkeypatch.setattr(common, "open_pool", lambda *a, **k: pytest.fail("a pool was opened for nothing"))
     assert main([*command, "--out", str(tmp_path / "again.npz")]) == 0
     assert capsys.readouterr().out.count("read from") == 2
+
+
+# -- a sweep's limits, records and best model (serial: no cluster needed) ---------------------------------------
+def sweep_args(tiny_data, out, *search) -> list[str]:
+    return ["sweep", *TINY, *search, "--serial", "--data", str(tiny_data), "--out", str(out), "--no-progress"]
+
+
+def no_trials(monkeypatch):
+    from digitnet.scale import trial
+
+    monkeypatch.setattr(trial, "train_trial", lambda *a, **k: pytest.fail("a trial was trained"))
+
+
+@pytest.mark.timeout(60)
+def test_a_random_search_larger_than_its_space_is_refused_at_once(tmp_path, monkeypatch, capsys):
+    """--random 1000000 over two points once drew samples for a quarter of an hour without a word."""
+    no_trials(monkeypatch)
+    assert main(["sweep", *TINY, "--param", "lr", "0.05", "0.1", "--random", "1000000", "--serial",
+                 "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "--random 1,000,000 asks for more points than the space holds: it has 2 distinct points" in err
+    space = Space.parse([["batch_size", "16", "32"]], uniform=[["epochs", "1", "3"]])
+    assert space.size() == 6 and len(space.sample(6, seed=1)) == 6  # every point, each once
+    with pytest.raises(DigitnetError, match="6 distinct points"):
+        space.sample(7)
+    assert Space.parse(log_uniform=[["lr", "0.01", "0.1"]]).size() == float("inf")
+
+
+@pytest.mark.timeout(60)
+def test_a_grid_too_large_to_finish_is_counted_not_built(monkeypatch, capsys):
+    """A grid of 10^8 points was built in memory until memory ran out."""
+    monkeypatch.setattr(Space, "grid", lambda self: pytest.fail("the grid was built"))
+    values = {"lr": [f"0.0{i}" for i in range(1, 10)] + ["0.1"], "momentum": [f"0.{i}" for i in range(10)],
+              "epochs": [str(i) for i in range(1, 11)], "batch_size": [str(i) for i in range(16, 26)],
+              "weight_decay": [f"{i}e-5" for i in range(10)], "label_smoothing": [f"0.0{i}" for i in range(10)],
+              "val_size": [str(i) for i in range(100, 110)], "weight_average": [f"0.{i}" for i in range(10)]}
+    params = [a for name, v in values.items() for a in ("--param", name, *v)]
+    assert main(["sweep", *params, "--serial"]) == 2
+    err = capsys.readouterr().err
+    assert "a grid of 100,000,000 distinct points is 100,000,000 trials" in err and f"{MAX_TRIALS:,}" in err
+    assert "Traceback" not in err
+    search = Search(tiny_recipe(), Space.parse([["lr", "0.01", "0.1"]]), seeds=tuple(range(5001)))
+    assert search.count() == 10002
+    with pytest.raises(DigitnetError, match="x 5001 seeds is 10,002 trials"):
+        search.trials()
+
+
+def test_a_settings_type_comes_from_its_declaration():
+    from digitnet.scale.space import number_kind
+
+    assert [number_kind(n) for n in ("epochs", "patience", "lr", "dropout", "optimizer", "layers")] == \
+        [int, int, float, float, None, None]
+    drawn = Space.parse(uniform=[["patience", "1", "4"], ["lr", "0.01", "0.1"]]).sample(5, seed=0)
+    assert all(isinstance(p["patience"], int) and isinstance(p["lr"], float) for p in drawn)
+    with pytest.raises(DigitnetError, match="a range needs a setting that holds a number, and layers does not"):
+        Space.parse(uniform=[["layers", "1", "5"]])
+
+
+def test_a_resumed_sweep_whose_best_model_was_deleted_makes_it_again(tiny_data, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(sweep_args(tiny_data, out, "--param", "lr", "0.05", "0.1")) == 0
+    best = json.loads((out / "results.json").read_text())["best"]
+    (out / "best.npz").unlink()
+    capsys.readouterr()
+    assert main(sweep_args(tiny_data, out, "--param", "lr", "0.05", "0.1")) == 0
+    said = capsys.readouterr()
+    assert "2 already done" in said.err and f"saved {out / 'best.npz'}" in said.out
+    assert (out / "best.npz").read_bytes() == (out / "trials" / f"{best}.npz").read_bytes()
+    (out / "best.npz").write_bytes(b"another file")  # stale: made again too
+    assert main(sweep_args(tiny_data, out, "--param", "lr", "0.05", "0.1")) == 0
+    assert (out / "best.npz").read_bytes() == (out / "trials" / f"{best}.npz").read_bytes()
+
+
+def _damage(field, value):
+    def change(record):
+        where = record["metrics"] if field.startswith("metrics.") else record
+        name = field.removeprefix("metrics.")
+        if value is KeyError:
+            del where[name]
+        else:
+            where[name] = value
+    return change
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("metrics.val_accuracy", "0.9", "field 'metrics.val_accuracy' must be a number from 0 to 1, got '0.9'"),
+    ("metrics.val_accuracy", 1.5, "field 'metrics.val_accuracy' must be a number from 0 to 1, got 1.5"),
+    ("metrics.val_loss", float("nan"), "field 'metrics.val_loss' must be a number, zero or more, got nan"),
+    ("metrics.best_epoch", 1.5, "field 'metrics.best_epoch' must be a whole number"),
+    ("metrics", [0.9], "field 'metrics' must be a mapping of figures"),
+    ("seed", KeyError, "field 'seed' is missing"),
+    ("seed", "0", "field 'seed' must be 0 (the seed its key was made from), got '0'"),
+    ("label", KeyError, "field 'label' is missing"),
+    ("status", "done", "field 'status' must be one of ok, failed, error, got 'done'"),
+    ("key", "0123456789abcdef", "field 'key' must be"),
+    ("worker", 7, "field 'worker' must be text, got 7"),
+])
+def test_a_damaged_trial_record_is_refused_naming_its_file_and_field(tiny_data, tmp_path, monkeypatch, capsys,
+                                                                    field, value, message):
+    out = tmp_path / "sweep"
+    command = sweep_args(tiny_data, out, "--param", "lr", "0.05")
+    assert main(command) == 0
+    (record,) = (out / "trials").glob("*.json")
+    d = json.loads(record.read_text())
+    _damage(field, value)(d)
+    record.write_text(json.dumps(d))
+    no_trials(monkeypatch)  # found before anything trains
+    capsys.readouterr()
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert f"the sweep's trial record {record} is damaged: {message}" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", ""])
+def test_a_trial_record_that_is_no_record_is_refused(tiny_data, tmp_path, monkeypatch, capsys, text):
+    out = tmp_path / "sweep"
+    command = sweep_args(tiny_data, out, "--param", "lr", "0.05")
+    assert main(command) == 0
+    (record,) = (out / "trials").glob("*.json")
+    record.write_text(text)
+    no_trials(monkeypatch)
+    capsys.readouterr()
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert f"{record} is damaged" in err and "Traceback" not in err

@@ -269,7 +269,7 @@ class HeldNetwork:
 @contextlib.contextmanager
 def held_server(small_model, max_connections: int = 32, client_timeout: float = 15.0, **limits):
     """A server whose one network is held busy until the block ends (or ``go`` is set)."""
-    held = HeldNetwork(load_model(small_model))
+    held = HeldNetwork(load_model(small_model).network)
     httpd = DigitServer(("127.0.0.1", 0), DigitReader(held, **limits), quiet=True, max_connections=max_connections,
                         client_timeout=client_timeout)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

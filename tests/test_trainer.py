@@ -87,3 +87,42 @@ def test_transform_sees_every_training_batch(blobs):
     Trainer(small_net(), epochs=1, batch_size=100, seed=0, progress=False, log=lambda m: None,
             transform=transform).fit(X, y)
     assert seen == [100] * 6
+
+
+def test_each_epoch_sees_every_sample_once_in_a_new_order_drawn_from_the_seed(monkeypatch):
+    """Mini-batches are drawn from a fresh shuffle every epoch, from the run's seed. Watched from the
+    network's side (the batches its training passes see), through ``train.run``, so the test does not
+    depend on how the trainer is built."""
+    import warnings
+
+    from digitnet.data import Dataset
+    from digitnet.presets import get_preset
+    from digitnet.train import run
+
+    seen: list[np.ndarray] = []
+    forward = Network.forward
+
+    def recording(self, x, training=False):
+        if training:
+            seen.extend(x[:, 0].astype(int))  # each sample's only feature is its number
+        return forward(self, x, training)
+
+    monkeypatch.setattr(Network, "forward", recording)
+    n, epochs = 12, 4
+    data = Dataset.from_arrays(np.arange(n, dtype=np.float32)[:, None], np.arange(n) % 2)
+    recipe = get_preset("mlp").with_overrides(inputs="features", epochs=epochs, batch_size=5, val_size=0,
+                                              augment="none").for_data(1, 2)
+
+    def orders(seed: int) -> list[tuple[int, ...]]:
+        seen.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # it learns nothing from 12 samples, and says so
+            run(recipe, data, seed, if_nothing_learned="note")
+        assert len(seen) == n * epochs
+        return [tuple(seen[i:i + n]) for i in range(0, n * epochs, n)]
+
+    first = orders(seed=0)
+    assert all(sorted(order) == list(range(n)) for order in first)  # every sample once an epoch
+    assert len(set(first)) == epochs and tuple(range(n)) not in first  # shuffled, and anew each epoch
+    assert orders(seed=0) == first  # the seed decides the order
+    assert orders(seed=1) != first

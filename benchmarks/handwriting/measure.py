@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
     try:
-        network = load_model(args.model)
+        network = load_model(args.model).network
     except DigitnetError as err:
         raise SystemExit(f"error: {err}")
     rows = read_set(args.set, args.count, args.seed)

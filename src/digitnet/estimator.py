@@ -1,36 +1,47 @@
 """``DigitClassifier().fit(X, y).predict(X)``: digitnet as a scikit-learn classifier.
 
-With scikit-learn installed (``pip install digitnet[sklearn]``) :class:`DigitClassifier` is a real
-scikit-learn estimator: it is built on ``BaseEstimator`` and ``ClassifierMixin``, checks its input with
-scikit-learn's own ``validate_data`` (so wrong feature counts, NaN, sparse matrices, 1-D ``X``,
-continuous ``y`` and so on are refused with the ``ValueError``/``TypeError`` scikit-learn's tools
-expect), raises ``NotFittedError`` before ``fit``, declares its tags (``__sklearn_tags__``), and passes
-``sklearn.utils.estimator_checks.check_estimator`` (``tests/test_estimator_sklearn.py`` runs it). So
-``Pipeline``, ``cross_val_score``, ``GridSearchCV`` and the Dask joblib backend work with it. Without
-scikit-learn the class keeps the same constructor, ``fit``, ``partial_fit``, ``predict``,
-``predict_proba`` and ``score``, with digitnet's own checks and errors (``DigitnetError``).
+It needs scikit-learn (``pip install 'digitnet[sklearn]'``); without it, importing this module fails
+with a one-line error saying so, and the rest of digitnet works as before. :class:`DigitClassifier` is
+written the way scikit-learn writes its estimators: an ``__init__`` that only stores its parameters,
+``BaseEstimator`` for ``get_params``/``set_params``/``clone``/``repr``, ``ClassifierMixin`` for
+``score``, scikit-learn's own ``validate_data`` and ``check_classification_targets`` for the input (so
+wrong feature counts, NaN, sparse matrices, 1-D ``X`` and continuous ``y`` are refused with the errors
+its tools expect), and ``__sklearn_tags__`` for what it accepts. It passes every check of
+``sklearn.utils.estimator_checks.check_estimator``, with its default parameters and with
+``inputs="features"`` (``tests/test_estimator_sklearn.py``), so ``Pipeline``, ``cross_val_score``,
+``GridSearchCV`` and the Dask joblib backend work with it.
 
 Under the hood it is one training run (:func:`digitnet.train.run`) of a preset: ``model`` names it
-(``"mlp"`` by default; any preset that trains by epochs works, CNNs included: ``model="lenet5"``), and
-every other parameter is one of the recipe's settings, declared once in
-:class:`~digitnet.presets.recipe.Recipe` and left at ``None`` to keep the preset's value. Two are
-phrased for an estimator: ``hidden`` gives the hidden-layer sizes of an MLP (the first and last sizes
-come from the data), and ``validation_fraction`` the share of the training data held out, at random,
-to choose the best epoch.
+(``"mlp"`` by default; any preset that trains by epochs works, CNNs included: ``model="lenet5"``). Every
+other parameter but four is one of the recipe's settings (:class:`~digitnet.presets.recipe.Recipe`),
+and ``None`` keeps the preset's value. The four are phrased for an estimator: ``hidden``, the hidden
+layer sizes of an MLP (the first and last sizes come from the data); ``validation_fraction``, the share
+of the training data held out, at random, to choose the best epoch; ``seed``; and ``verbose``.
+
+How long it trains: ``epochs="auto"``
+-------------------------------------
+A preset's number of epochs is sized for MNIST's 60,000 images, where one epoch of the ``mlp`` preset
+is 469 gradient steps. On a small data set the same epochs are only a handful of steps, too few to
+learn anything. So ``epochs="auto"`` (the default) trains the preset's epochs, or more on a small data
+set: enough for at least :data:`AUTO_MIN_STEPS` steps (a full batch per step on a data set smaller
+than the batch). On MNIST that is the preset's 10 epochs; on scikit-learn's 300-sample test problems,
+167. scikit-learn's ``MLPClassifier`` does the same in its own way: up to 200 epochs by default,
+stopping when the training loss stops improving. A whole number of epochs is used as it is.
 
 What ``X`` is: pixels or features
 ---------------------------------
 ``inputs`` (a recipe setting) says how the numbers in ``X`` are read:
 
-- ``inputs="pixels"`` (the presets' value, so the default): brightness, by digitnet's one input
-  contract (:mod:`digitnet.nn.inputs`): whole numbers 0-255, or floats 0-255 or 0-1, all scaled to
-  [0, 1]; negative values are refused ("Negative values in data"), as are values above 255. The
-  estimator's tags say so (``input_tags.positive_only``), so scikit-learn's checks and tools feed it
-  non-negative data. Floats whose values are all at most 1 are ambiguous (a 0-1 image, or a very
-  faint 0-255 one); the model decides once, at ``fit``, and remembers it in ``pixel_range_``: if the
-  training floats went above 1 ("0-255") such a batch is divided by 255 too, otherwise ("0-1") it is
-  taken as it is. A prediction therefore never depends on which other rows share the batch: one image
-  alone gets the same answer as in a batch of a thousand.
+- ``inputs="pixels"`` (the presets' value, so the default): brightness, scaled to [0, 1] by the
+  network's one input rule (:mod:`digitnet.nn.inputs`): whole numbers 0-255, or floats 0-255 or 0-1.
+  Negative values are refused ("Negative values in data"), as are values above 255. The estimator's
+  tags say so (``input_tags.positive_only``), so scikit-learn's checks and tools feed it non-negative
+  data. One case the rule cannot settle alone: floats whose values are all at most 1 are a 0-1 image,
+  or a very faint 0-255 one. The model decides once, at ``fit``, and remembers it in ``pixel_range_``:
+  if the training floats went above 1 ("0-255"), such a batch is read as 0-255 too (the estimator
+  divides it by 255 and the network takes the result as it is), otherwise ("0-1") the network's rule
+  takes it as it is. Either way each value is scaled once, and a prediction never depends on which
+  other rows share its batch: one image alone gets the same answer as in a batch of a thousand.
 - ``inputs="features"``: any real numbers (standardised tabular features, embeddings), used as they
   are, never rescaled; negative values are fine. Choose this for data that are not pixels.
 
@@ -48,44 +59,31 @@ learning does not), without a validation split; the optimiser's momentum is carr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
 
 import numpy as np
 
 from digitnet.errors import DigitnetError
-from digitnet.nn.inputs import as_array, scale_pixels
-from digitnet.presets.recipe import settings_fields
 
-try:  # scikit-learn is optional: ``pip install digitnet[sklearn]``
+#: how to get scikit-learn, the one thing this module needs beyond digitnet's core
+INSTALL = "pip install 'digitnet[sklearn]'"
+
+
+class ScikitLearnMissing(DigitnetError, ImportError):
+    """Importing this module without scikit-learn: a :class:`DigitnetError` (one line, says what to do),
+    and an ``ImportError``, as a missing package is."""
+
+
+try:
     from sklearn.base import BaseEstimator, ClassifierMixin
-    from sklearn.exceptions import NotFittedError as _SklearnNotFitted
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import validate_data
 except ImportError:
-    HAVE_SKLEARN = False
-else:
-    HAVE_SKLEARN = True
+    raise ScikitLearnMissing(f"DigitClassifier needs scikit-learn; install it with: {INSTALL}") from None
 
-#: recipe settings an estimator does not take as they are (``hidden`` and ``validation_fraction`` stand in)
-_PHRASED = ("layers", "val_size")
-
-#: scikit-learn's checks this estimator is known to fail, by name, with the reason: none. Kept (and
-#: public) so anyone can run the same checks: ``check_estimator(clf,
-#: expected_failed_checks=expected_failed_checks(clf))``.
-EXPECTED_FAILED_CHECKS: dict[str, str] = {}
-
-
-def expected_failed_checks(estimator: "DigitClassifier") -> dict[str, str]:
-    """``{check name: reason}`` for scikit-learn's ``check_estimator``/``parametrize_with_checks``."""
-    return dict(EXPECTED_FAILED_CHECKS)
-
-
-def estimator_parameters() -> dict[str, Any]:
-    """The constructor's parameters and their defaults, in order: made from the recipe's settings."""
-    return {"model": "mlp", "hidden": None,
-            **{f.name: None for f in settings_fields() if f.name not in _PHRASED},
-            "validation_fraction": 0.0, "seed": 0, "verbose": False}
+#: on a small data set ``epochs="auto"`` trains for at least this many gradient steps (see the docstring)
+AUTO_MIN_STEPS = 500
 
 
 class InvalidInput(DigitnetError, ValueError):
@@ -93,51 +91,58 @@ class InvalidInput(DigitnetError, ValueError):
     and, as scikit-learn's tools expect of an estimator, a ``ValueError``."""
 
 
-if HAVE_SKLEARN:
-    class NotFittedError(DigitnetError, _SklearnNotFitted):
-        """``predict`` before ``fit``: scikit-learn's ``NotFittedError``, and a :class:`DigitnetError`."""
-
-    _BASES: tuple = (ClassifierMixin, BaseEstimator)
-else:
-    class NotFittedError(DigitnetError, ValueError, AttributeError):
-        """``predict`` before ``fit`` (a ``ValueError`` and ``AttributeError``, like scikit-learn's)."""
-
-    class _Parameters:
-        """scikit-learn's parameter protocol, for when scikit-learn is not installed."""
-
-        def get_params(self, deep: bool = True) -> dict:
-            return {name: getattr(self, name) for name in estimator_parameters()}
-
-        def set_params(self, **params):
-            valid = estimator_parameters()
-            for name, value in params.items():
-                if name not in valid:
-                    raise InvalidInput(f"DigitClassifier has no setting {name!r}; settings: {', '.join(valid)}")
-                setattr(self, name, value)
-            return self
-
-        def __repr__(self) -> str:
-            defaults = estimator_parameters()
-            changed = {k: v for k, v in self.get_params().items() if not _same(v, defaults[k])}
-            return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
-
-    _BASES = (_Parameters,)
+class NotFittedError(DigitnetError, _SklearnNotFittedError):
+    """``predict`` before ``fit``: scikit-learn's ``NotFittedError``, and a :class:`DigitnetError`."""
 
 
-class DigitClassifier(*_BASES):
+class DigitClassifier(ClassifierMixin, BaseEstimator):
     """A classifier trained by digitnet: any preset, with any of its settings changed.
 
     ``DigitClassifier()`` is a ReLU MLP with 256 hidden units (the ``mlp`` preset);
     ``DigitClassifier(model="lenet5", epochs=3)`` trains LeNet-5 for three epochs;
     ``DigitClassifier(inputs="features")`` reads ``X`` as plain features rather than pixels (see the
-    module's docstring). The parameters are listed by ``get_params()``.
+    module's docstring).
+
+    Parameters: ``model`` (a preset's name), ``hidden`` (hidden-layer sizes of an MLP, e.g. ``(256,)``),
+    ``epochs`` (``"auto"``: see the module's docstring), ``validation_fraction``, ``seed`` (the same
+    seed gives the same model), ``verbose`` (progress bars and one line per epoch), and the recipe
+    settings, each ``None`` to keep the preset's value: ``activation``, ``loss``, ``init``, ``dropout``,
+    ``augment``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``, ``schedule``, ``batch_size``,
+    ``label_smoothing``, ``weight_average``, ``patience``, ``inputs`` (their meaning:
+    ``digitnet train --help``).
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_`` (and ``feature_names_in_`` for a
-    DataFrame, with scikit-learn), ``network_`` (the trained :class:`~digitnet.nn.network.Network`),
-    ``recipe_``, ``history_``, ``n_iter_`` (epochs trained), ``loss_curve_`` (training loss per epoch),
+    DataFrame), ``network_`` (the trained :class:`~digitnet.nn.network.Network`), ``recipe_``,
+    ``history_``, ``n_iter_`` (epochs trained), ``loss_curve_`` (training loss per epoch),
     ``validation_scores_`` and ``best_validation_score_`` (accuracy on the held-out share, when
     ``validation_fraction`` > 0) and ``pixel_range_`` (pixel inputs only).
     """
+
+    def __init__(self, model="mlp", hidden=None, *, activation=None, loss=None, init=None, dropout=None,
+                 augment=None, optimizer=None, lr=None, momentum=None, weight_decay=None, schedule=None,
+                 epochs="auto", batch_size=None, label_smoothing=None, weight_average=None, patience=None,
+                 inputs=None, validation_fraction=0.0, seed=0, verbose=False):
+        self.model = model
+        self.hidden = hidden
+        self.activation = activation
+        self.loss = loss
+        self.init = init
+        self.dropout = dropout
+        self.augment = augment
+        self.optimizer = optimizer
+        self.lr = lr
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.schedule = schedule
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.label_smoothing = label_smoothing
+        self.weight_average = weight_average
+        self.patience = patience
+        self.inputs = inputs
+        self.validation_fraction = validation_fraction
+        self.seed = seed
+        self.verbose = verbose
 
     # -- scikit-learn's tags ---------------------------------------------------------------------
     def __sklearn_tags__(self):
@@ -157,22 +162,24 @@ class DigitClassifier(*_BASES):
         """True when ``X`` is read as pixels (this estimator's ``inputs``, else its preset's)."""
         if self.inputs is not None:
             return self.inputs != "features"
-        from digitnet.presets import PRESETS
+        from digitnet.presets import get_preset
 
-        preset = PRESETS.get(self.model) if isinstance(self.model, str) else None
-        return preset is None or preset.inputs != "features"
+        try:
+            return get_preset(self.model).inputs != "features"
+        except (DigitnetError, TypeError):  # a bad name: fit will say so
+            return True
 
     # -- the recipe ------------------------------------------------------------------------------
     def recipe(self, n_features: int, n_classes: int):
-        """The recipe ``fit`` trains for data of ``n_features`` values per sample and ``n_classes`` classes."""
+        """The recipe ``fit`` trains for ``n_features`` values per sample and ``n_classes`` classes
+        (before ``epochs="auto"`` is worked out, which needs the number of training samples)."""
         from digitnet.presets import get_preset
 
-        preset = get_preset(self.model)
-        names = {f.name for f in settings_fields()}
-        changes = {name: getattr(self, name) for name in estimator_parameters() if name in names}
-        if self.hidden is not None:
-            changes["layers"] = (n_features, *_hidden_sizes(self.hidden), n_classes)
-        return preset.with_overrides(**changes).for_data(n_features, n_classes)
+        settings = {name: getattr(self, name) for name in _RECIPE_SETTINGS}
+        if _is_auto(self.epochs):
+            settings["epochs"] = None  # the preset's
+        settings.update(_architecture(self.hidden, n_features, n_classes))
+        return get_preset(self.model).with_overrides(**settings).for_data(n_features, n_classes)
 
     # -- learning --------------------------------------------------------------------------------
     def fit(self, X, y) -> "DigitClassifier":
@@ -182,11 +189,12 @@ class DigitClassifier(*_BASES):
 
         X, y = self._validate(X, y, reset=True)
         self.classes_, y_index = _classes(y)
-        fraction = self._validation_fraction()
+        n_val = min(int(round(self._validation_fraction() * len(X))), len(X) - 1)
         with _as_value_errors():
-            X = self._pixels_for_fit(X)
-            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(
-                val_size=int(round(fraction * len(X))))
+            self._decide_pixel_range(X)
+            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=n_val)
+            if _is_auto(self.epochs):
+                recipe = recipe.with_overrides(epochs=auto_epochs(recipe.epochs, len(X) - n_val, recipe.batch_size))
             # scikit-learn's estimators warn rather than fail when a fit learns little (a ConvergenceWarning);
             # so does this one (TrainingNote); a loss that diverges to NaN still fails
             trained = run(recipe, Dataset.from_arrays(X, y_index), self.seed, validation="random",
@@ -201,7 +209,7 @@ class DigitClassifier(*_BASES):
     def partial_fit(self, X, y, classes=None) -> "DigitClassifier":
         """One epoch over (X, y), continuing from what was learnt; ``classes`` (every label there will be)
         is needed on the first call. See the module's docstring; returns ``self``."""
-        first = not hasattr(self, "network_")
+        first = not self.__sklearn_is_fitted__()
         X, y = self._validate(X, y, reset=first)
         if first:
             if classes is None:
@@ -217,7 +225,9 @@ class DigitClassifier(*_BASES):
             raise InvalidInput(f"y holds labels not in `classes` ({', '.join(map(str, np.unique(y[unknown])[:5]))}); "
                                "give every label on the first call", parameter="classes")
         with _as_value_errors():
-            X = self._pixels_for_fit(X) if first else self._pixels(X)
+            if first:
+                self._decide_pixel_range(X, "partial_fit")
+            X = self._pixels(X, "partial_fit")
             trainer = self._incremental_trainer(first)
             trainer.train_epoch(X, y_index)
         self.history_ = trainer.history
@@ -230,11 +240,9 @@ class DigitClassifier(*_BASES):
         if trainer is not None:
             return trainer
         if first:
-            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=0,
-                                                                                         schedule="constant")
-            self.network_, self.recipe_ = recipe.build(seed=self.seed), recipe
-        trainer = self.recipe_.with_overrides(schedule="constant").trainer(
-            self.network_, seed=self.seed, progress=False, log=print if self.verbose else _silent)
+            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=0)
+            self.network_, self.recipe_ = _new_network(recipe, self.seed), recipe
+        trainer = _new_trainer(self.recipe_, self.network_, self.seed, log=print if self.verbose else _silent)
         if not first:  # after fit (or a copy): the epochs so far stay in the history
             trainer.history.epochs = list(self.history_.epochs)
         self._trainer = trainer
@@ -259,7 +267,7 @@ class DigitClassifier(*_BASES):
         X = self._input(X)
         with _as_value_errors():
             p = self.network_.predict_proba(X)
-        return np.hstack([1 - p, p]) if p.shape[1] == 1 else p
+        return np.hstack([1 - p, p]) if p.shape[1] == 1 else p  # one output: P(classes_[1])
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each sample, as one of ``classes_``."""
@@ -267,73 +275,40 @@ class DigitClassifier(*_BASES):
         with _as_value_errors():
             return self.classes_[self.network_.predict(X)]
 
-    if not HAVE_SKLEARN:
-        def score(self, X, y) -> float:
-            """Mean accuracy, as scikit-learn's classifiers define ``score``."""
-            return float(np.mean(self.predict(X) == np.asarray(y).reshape(-1)))
-
     # -- input -----------------------------------------------------------------------------------
-    def _validate(self, X, y=..., reset: bool = True):
-        """``X`` as (samples, features) and ``y`` as labels, checked the way scikit-learn checks (its own
-        ``validate_data`` when installed), so every method refuses bad input the same way. Without ``y``
-        (``...``: prediction) only ``X`` is checked and returned."""
-        X = _one_row_per_sample(X)
-        if HAVE_SKLEARN:
-            if y is ...:
-                return validate_data(self, X, reset=reset, dtype="numeric", ensure_all_finite=True)
-            X, y = validate_data(self, X, y, reset=reset, dtype="numeric", ensure_all_finite=True)
-            check_classification_targets(y)
-            return X, y
-        with _as_value_errors():
-            X = as_array(X, "X")
-        if X.ndim != 2:
-            raise InvalidInput(f"X must hold one sample per row (2-D), got shape {X.shape}")
-        if len(X) == 0 or X.shape[1] == 0:
-            raise InvalidInput(f"X holds no data (shape {X.shape}); give at least one sample with one feature")
-        if reset:
-            self.n_features_in_ = X.shape[1]
-        elif X.shape[1] != self.n_features_in_:
-            raise InvalidInput(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                               f"{self.n_features_in_} features as input")
-        if y is ...:
-            return X
-        if y is None:
-            raise InvalidInput(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        if y.ndim != 1:
-            raise InvalidInput(f"y must hold one label per sample (1-D), got shape {y.shape}")
-        if len(X) != len(y):
-            raise InvalidInput(f"X has {len(X)} samples but y has {len(y)} labels; give one label per sample")
-        if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-            raise InvalidInput("y holds NaN or infinite labels; drop those samples first")
-        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
-            raise InvalidInput("y holds continuous values; a classifier needs class labels (whole numbers or names)")
+    def _validate(self, X, y, reset: bool):
+        """(X, y) for training: ``X`` as (samples, features), both checked by scikit-learn's
+        ``validate_data``, and ``y`` checked to hold class labels."""
+        X, y = validate_data(self, _one_row_per_sample(X), y, reset=reset, dtype="numeric", ensure_all_finite=True)
+        check_classification_targets(y)
         return X, y
 
     def _input(self, X) -> np.ndarray:
-        """``X`` for prediction: the estimator is fitted, ``X`` fits it and is scaled as in training."""
-        if not hasattr(self, "network_"):
+        """``X`` for prediction: the estimator is fitted, and ``X`` fits it and is read as in training."""
+        if not self.__sklearn_is_fitted__():
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(X, y) first")
-        X = self._validate(X, reset=False)
+        X = validate_data(self, _one_row_per_sample(X), reset=False, dtype="numeric", ensure_all_finite=True)
         with _as_value_errors():
             return self._pixels(X)
 
-    def _pixels_for_fit(self, X) -> np.ndarray:
-        """Training pixels scaled to [0, 1], deciding ``pixel_range_`` (see the module's docstring)."""
+    def _decide_pixel_range(self, X: np.ndarray, method: str = "fit") -> None:
+        """At ``fit`` (or the first ``partial_fit``): how later batches of small floats are read."""
         if not self._reads_pixels():
             self.__dict__.pop("pixel_range_", None)
-            return X
-        _refuse_negative(X, "fit")
+            return
+        _refuse_negative(X, method)
         self.pixel_range_ = "0-255" if X.dtype.kind == "f" and X.size and float(np.max(X)) > 1 else "0-1"
-        return self._pixels(X)
 
-    def _pixels(self, X) -> np.ndarray:
+    def _pixels(self, X: np.ndarray, method: str = "predict") -> np.ndarray:
+        """``X`` as the network's input rule should read it: unchanged, except that a batch of small
+        floats for a "0-255" model is divided by 255 here, once (the rule then keeps it as it is)."""
         if not self._reads_pixels():
             return X
-        _refuse_negative(X, "predict")
-        return scale_pixels(X, what="X", small_floats=getattr(self, "pixel_range_", "0-1"))
+        _refuse_negative(X, method)
+        if getattr(self, "pixel_range_", "0-1") == "0-255" and X.dtype.kind == "f" and X.size \
+                and float(np.max(X)) <= 1:
+            return X / 255
+        return X
 
     def _validation_fraction(self) -> float:
         fraction = self.validation_fraction
@@ -346,10 +321,44 @@ class DigitClassifier(*_BASES):
     # -- copies ----------------------------------------------------------------------------------
     def __getstate__(self):
         """Pickles and copies leave out ``partial_fit``'s optimiser: it points at the original's arrays."""
-        parent = getattr(super(), "__getstate__", None)
-        state = dict(parent() if parent is not None else self.__dict__)
+        state = dict(super().__getstate__())
         state.pop("_trainer", None)
         return state
+
+
+#: the parameters that are recipe settings under the same name (``None``: the preset's value)
+_RECIPE_SETTINGS = ("activation", "loss", "init", "dropout", "augment", "optimizer", "lr", "momentum",
+                    "weight_decay", "schedule", "epochs", "batch_size", "label_smoothing", "weight_average",
+                    "patience", "inputs")
+
+
+def _is_auto(epochs) -> bool:
+    return isinstance(epochs, str) and epochs == "auto"
+
+
+def auto_epochs(epochs: int, n_train: int, batch_size: int) -> int:
+    """``epochs="auto"``: ``epochs`` (the preset's), or more, so that ``n_train`` samples in batches of
+    ``batch_size`` make at least :data:`AUTO_MIN_STEPS` gradient steps."""
+    steps_per_epoch = max(math.ceil(n_train / batch_size), 1)
+    return max(int(epochs), math.ceil(AUTO_MIN_STEPS / steps_per_epoch))
+
+
+# -- the three places that know how a recipe becomes a network (kept small for the recipe's own changes)
+def _architecture(hidden, n_features: int, n_classes: int) -> dict:
+    """The recipe settings ``hidden`` stands for: an MLP's layer sizes, the first and last from the data."""
+    if hidden is None:
+        return {}
+    return {"layers": (n_features, *_hidden_sizes(hidden), n_classes)}
+
+
+def _new_network(recipe, seed: int):
+    """``partial_fit``'s first network: what :func:`digitnet.train.run` builds from ``recipe`` and ``seed``."""
+    return recipe.build(seed=seed)
+
+
+def _new_trainer(recipe, network, seed: int, log):
+    """``partial_fit``'s trainer: the recipe's optimiser at its base learning rate (no schedule)."""
+    return recipe.with_overrides(schedule="constant").trainer(network, seed=seed, progress=False, log=log)
 
 
 def _silent(message: str) -> None:
@@ -363,8 +372,7 @@ def _one_row_per_sample(X):
             X = np.asarray(X)
         except (ValueError, TypeError):
             return X
-    ndim = getattr(X, "ndim", 0)
-    if isinstance(X, np.ndarray) and ndim > 2:
+    if isinstance(X, np.ndarray) and X.ndim > 2:
         return X.reshape(len(X), -1)
     return X
 
@@ -410,30 +418,3 @@ class _as_value_errors:
         if kind is not None and issubclass(kind, DigitnetError) and not isinstance(error, (ValueError, TrainingFailed)):
             raise InvalidInput(str(error), error.parameter) from None
         return False
-
-
-def _same(a, b) -> bool:
-    try:
-        return bool(np.all(a == b)) if a is not None and b is not None else a is b
-    except (TypeError, ValueError):
-        return False
-
-
-def _declare_parameters(cls: type) -> type:
-    """Give ``cls`` a constructor taking exactly :func:`estimator_parameters`, each stored as it is given
-    (scikit-learn's rule: ``__init__`` only stores), with a docstring listing them."""
-    cls.__annotations__ = {name: "Any" for name in estimator_parameters()}
-    for name, default in estimator_parameters().items():
-        setattr(cls, name, default)
-    helps = {f.name: f.metadata["help"] for f in settings_fields()}
-    helps.update(model="the preset to start from (digitnet.presets.PRESETS)",
-                 hidden="hidden-layer sizes of an MLP preset, e.g. (256,); the data gives the first and last",
-                 validation_fraction="share of the training data held out at random to pick the best epoch",
-                 seed="random seed: the same seed gives the same model", verbose="print progress")
-    cls.__doc__ += "\n    Parameters (``None``: the preset's value)\n    ----------\n" + "".join(
-        f"    {name} : default {default!r}\n        {helps[name]}\n"
-        for name, default in estimator_parameters().items())
-    return dataclass(eq=False, repr=False)(cls)
-
-
-DigitClassifier = _declare_parameters(DigitClassifier)

@@ -25,7 +25,7 @@ def page(browser_ready, small_model):
 
 @pytest.fixture(scope="module")
 def network(small_model):
-    return load_model(small_model)
+    return load_model(small_model).network
 
 
 def shown(page) -> dict:

@@ -277,9 +277,9 @@ def test_the_models_reject_rule_refuses_in_the_page(browser, small_model, mnist,
 
 def test_a_committee_refuses_when_its_networks_disagree(browser, mnist, tmp_path):
     members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]  # untrained: they disagree a lot
-    committee = Committee(members, metadata={"reject": {"score": "max_probability", "threshold": 0.0,
-                                                        "disagreement": 0.34}})
-    open_page(browser, folder_url(export(committee, tmp_path / "page")))
+    committee = Committee(members)
+    rule = {"score": "max_probability", "threshold": 0.0, "disagreement": 0.34}
+    open_page(browser, folder_url(export(committee, tmp_path / "page", metadata={"reject": rule})))
     images = mnist.test_images[:200]
     digits, _, reasons = read_many(browser, images)
     answer = committee.predict(images)

@@ -41,14 +41,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line. ``digitnet -V`` prints the version; a bare ``digitnet`` prints the help
+    and exits with the usage code 2, as a missing argument does (and as Click's groups do)."""
     parser = _Parser(prog="digitnet", description="Neural networks from scratch in NumPy for MNIST digits.")
-    parser.add_argument("--version", action="version", version=f"digitnet {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"digitnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
     for name in COMMANDS:
         module = importlib.import_module(f"digitnet.cli.{name}_cmd")
         module.add_parser(sub)
+    parser.set_defaults(run=_HelpInstead(parser))  # each command's parser sets its own ``run``
     return parser
+
+
+class _HelpInstead:
+    """What a bare ``digitnet`` runs: the help, on stderr (it is a usage mistake), and exit code 2."""
+
+    def __init__(self, parser: argparse.ArgumentParser):
+        self.parser = parser
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        self.parser.print_help(sys.stderr)
+        return EXIT_USAGE
 
 
 def message_for_command_line(err: DigitnetError) -> str:
@@ -64,7 +77,20 @@ def _print_note(message, category, filename, lineno, file=None, line=None) -> No
     print(f"digitnet: {kind}: {message}", file=sys.stderr)
 
 
+def survive_any_encoding() -> None:
+    """Write characters the terminal's encoding lacks (``±`` under ``PYTHONIOENCODING=ascii``, say) as
+    escapes like ``\\xb1`` instead of failing with ``UnicodeEncodeError`` after the work is done. An error
+    handler chosen explicitly (``PYTHONIOENCODING=ascii:replace``) is left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change: left as it is
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    survive_any_encoding()
     parser = build_parser()
     args = parser.parse_args(argv)
     with warnings.catch_warnings():

@@ -40,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.metrics import format_confusion, format_report
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
-    network = load_model(args.model)
+    model = load_model(args.model)
+    network = model.network
     ds = common.load_data(args)
     if not len(ds.test_labels):
         raise DigitnetError(f"the data set '{ds.name}' has no test images to evaluate on")
-    note_other_data(network.metadata, ds.name, ds.checksum, "it is evaluated here on data it was not trained for")
+    note_other_data(model.metadata, ds.name, ds.checksum, "it is evaluated here on data it was not trained for")
     predictions = predicted = None
     if args.plots:  # one pass over the test set feeds the numbers and every picture
         predictions = network.predict_with_proba(ds.test_images)
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         from digitnet.plots import save_model_plots
 
         drawn = save_model_plots(network, ds.test_images, ds.test_labels, args.plots,
-                                 recorded_history(network.metadata), name=Path(args.model).stem,
+                                 recorded_history(model.metadata), name=Path(args.model).stem,
                                  predictions=predictions)
         result["plots"] = {kind: str(path) for kind, path in drawn.items()}
     if args.json:

@@ -90,7 +90,7 @@ def write_onnx(model, out: Path) -> None:
     from digitnet.export.onnx import OPSET, export_onnx
 
     path = export_onnx(model, out)
-    network = getattr(model, "network", model)  # what load_model gives: the network, or a model holding it
+    network = model.network
     shape = ", ".join(["N", *(str(s) for s in network.input_shape)])
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB, ONNX opset {OPSET}): input 'input' float32 ({shape})"
           f"{' pixels in [0, 1]' if network.inputs == 'pixels' else ''}, outputs 'probabilities' "

@@ -5,7 +5,8 @@ and the model packaged with digitnet reads them (``digitnet.models``).
 
 Each picture is prepared the way MNIST's digits were (see :mod:`digitnet.images`) before the network
 sees it; ``--save-28`` writes that 28x28 image so you can see why the network answered as it did.
-The exit code is 0 when every picture was read, 1 when some could not be, 2 for usage mistakes.
+The exit code is 0 when every picture was read, 1 when some could not be (or their 28x28 images could
+not be saved: a full disk is said once, and the pictures are still read), 2 for usage mistakes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from digitnet.cli import EXIT_FAILURE, EXIT_OK, common
 from digitnet.errors import DigitnetError
 from digitnet.images import INK_CHOICES, PICTURE_SUFFIXES
+from digitnet.io.atomic import WriteFailed
 
 
 def add_parser(sub) -> None:
@@ -72,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
     given, pictures = split_model(args.pictures)
     args.model = common.model_path(given, quiet=args.json)
-    network = load_model(args.model)
-    check_digit_model(network)
+    model = load_model(args.model)
+    network = model.network
+    check_digit_model(network, model.metadata)
     paths = expand(pictures)
     if args.save_28:
         try:
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             raise DigitnetError(f"cannot create {args.save_28} for --save-28: {err.strerror}; "
                                 "choose another folder") from None
-    results, saved_names = [], set()
+    results, saved_names, unsaved = [], set(), None
     for path in paths:
         try:
             reading = read_digit(network, path, args.ink, use_naive=args.naive)
@@ -92,18 +95,23 @@ def run(args: argparse.Namespace) -> int:
             continue
         image = reading.pop("image")
         result = {"file": str(path), **reading}
-        if args.save_28:
-            result["saved_28"] = str(save_28(image, args.save_28, path, saved_names))
+        if args.save_28 and unsaved is None:
+            try:
+                result["saved_28"] = str(save_28(image, args.save_28, path, saved_names))
+            except WriteFailed as err:  # a full disk: said once, and the pictures are still read
+                unsaved = str(err)
+                print(f"digitnet: error: {unsaved}; the next 28x28 images are not saved either", file=sys.stderr)
         results.append(result)
         if not args.json:
             print(describe(result))
     failed = sum("error" in r for r in results)
     if args.json:
         common.print_json({"model": args.model, "preparation": "naive" if args.naive else "mnist",
-                           "read": len(results) - failed, "failed": failed, "results": results})
+                           "read": len(results) - failed, "failed": failed, "results": results}
+                          | ({"save_28_error": unsaved} if unsaved else {}))
     elif len(results) > 1:
         print(f"{len(results) - failed} of {len(results)} pictures read", file=sys.stderr)
-    return EXIT_FAILURE if failed else EXIT_OK
+    return EXIT_FAILURE if failed or unsaved else EXIT_OK
 
 
 def describe(result: dict) -> str:

@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
     from digitnet.serve import DigitReader, DigitServer
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
-    network = load_model(args.model)
-    check_digit_model(network)
+    model = load_model(args.model)
+    check_digit_model(model.network, model.metadata)
     try:
-        server = DigitServer((args.host, args.port), DigitReader(network, name=args.model),
+        server = DigitServer((args.host, args.port), DigitReader(model.network, model.metadata, name=args.model),
                              max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
     except OSError as err:
         raise DigitnetError(f"cannot listen on {args.host}:{args.port} ({err.strerror or err}); "

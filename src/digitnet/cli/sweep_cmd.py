@@ -53,13 +53,18 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from digitnet.scale.sweep import Search, Space, run_sweep
+    from digitnet.io.atomic import check_writable
+    from digitnet.scale.report import pct
+    from digitnet.scale.sweep import DataSpec, Search, Space, read_records, run_sweep
 
     base = common.recipe_from_args(args)
     space = Space.parse(args.param, args.uniform, args.log_uniform)
     search = Search(base, space, tuple(dict.fromkeys(args.seeds)), args.random, args.search_seed)
-    trials = search.trials()  # every mistake in the search is found before a cluster starts
+    trials = search.trials()  # every mistake in the search is found before a cluster starts: counted first
     out = Path(args.out or f"sweeps/{base.name}")
+    check_writable(out / "sweep.json", "--out")
+    # damaged records too; the trials' keys depend on the data as open_pool's DataSpec describes them
+    records = read_records(search, out, DataSpec(args.data), args.retry_failed)
     progress = not (args.no_progress or args.quiet) and sys.stderr.isatty()
     say = (lambda message: None) if args.quiet else (lambda message: tqdm.write(message, file=sys.stderr))
     command = "digitnet sweep " + shlex.join(sys.argv[2:]) if sys.argv[1:2] == ["sweep"] else ""
@@ -68,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
             say(f"{len(trials)} trials on the Dask cluster at {pool.client.scheduler.address} "
                 f"({len(pool.client.scheduler_info()['workers'])} workers)")
         result = run_sweep(search, out, pool, retry_failed=args.retry_failed, progress=progress, log=say,
-                           command=command)
+                           command=command, records=records)
     print((out / "results.md").read_text(), end="")
     best = result.best
     if best is not None:
-        m = best["metrics"]
-        print(f"\nbest by validation: {best['label']}, seed {best['seed']}: validation {m['val_accuracy']:.2%}, "
-              f"test {m['test_accuracy']:.2%}; saved {out / 'best.npz'}")
+        m = best.metrics
+        print(f"\nbest by validation: {best.label}, seed {best.seed}: validation {pct(m.get('val_accuracy'))}, "
+              f"test {pct(m.get('test_accuracy'))}; saved {result.best_model}")
     if result.failed:
         print(f"{len(result.failed)} trial{'s' if len(result.failed) != 1 else ''} failed (see the table); "
               "running the command again retries those that crashed", file=sys.stderr)

@@ -31,15 +31,17 @@ def add_parser(sub) -> None:
                    help="train N networks (seeds SEED, SEED+1, ...) side by side on a Dask cluster and save them "
                         "as one model that averages their probabilities (docs/scale-out.md)")
     p.add_argument("--members", type=Path, metavar="DIR",
-                   help="with --committee: keep each member in DIR as PRESET-sSEED.npz and reuse those already "
-                        "there (the names digitnet reproduce --models gives the CNN ladder's models)")
+                   help="with --committee: keep each member in DIR as it ends, as PRESET-sSEED.npz (a preset with "
+                        "changed settings: PRESET-DIGEST-sSEED.npz), and reuse those already there (the names "
+                        "digitnet reproduce --models gives the CNN ladder's models); a file there of another "
+                        "recipe is neither reused nor replaced")
     common.add_data_args(p)
     common.add_cluster_args(p, default="local")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from digitnet.io.atomic import check_writable
+    from digitnet.io.atomic import check_writable, save_or_rescue
     from digitnet.train import run as train
 
     recipe = common.recipe_from_args(args)
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     out = check_writable(args.out or default, "--out")  # before the epochs, not after
     if args.plots:
         check_writable(Path(args.plots) / "learning_curves.png", "--plots")
+    if args.committee is not None or args.members is not None:
+        check_committee(args, recipe)
     ds = common.load_data(args)
     if args.plots and not len(ds.test_labels):  # found now, not after the epochs
         raise DigitnetError(f"--plots draws the model on the test images, and the data set '{ds.name}' has none")
@@ -59,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     saved = out
     if history.interrupted and out.exists():  # a stopped run never replaces a finished model
         saved = out.with_name(f"{out.stem}.interrupted{out.suffix}")
-    trained.save(saved)
+    save_or_rescue(trained.save, saved)  # a full disk: kept in the temporary folder, and said so
     note = " (interrupted)" if history.interrupted else " (stopped early)" if history.stopped_early else ""
     kept = f", weights of epoch {history.best_epoch} kept" if history.best_epoch and recipe.val_size else ""
     epochs = f"{len(history.epochs)} epoch{'' if len(history.epochs) == 1 else 's'}"
@@ -76,31 +80,43 @@ def run(args: argparse.Namespace) -> int:
     return 130 if history.interrupted else 0
 
 
+def check_committee(args: argparse.Namespace, recipe) -> None:
+    """--committee N and --members DIR, checked before the data are loaded and anything is trained: each
+    member's file can be written in DIR (a folder, not a file; no folder where a member goes)."""
+    from digitnet.io.atomic import check_writable
+    from digitnet.scale.members import member_file
+
+    if args.committee is None:
+        raise DigitnetError("--members keeps the members of a committee; give --committee N too")
+    if args.committee < 2:
+        raise DigitnetError(f"--committee needs at least 2 networks, got {args.committee}")
+    for seed in range(args.seed, args.seed + args.committee) if args.members is not None else ():
+        check_writable(member_file(args.members, recipe, seed), "--members")
+
+
 def run_committee(args: argparse.Namespace, recipe, ds, out: Path) -> int:
     """``--committee N``: the members trained as trials on the cluster, then saved as one model file."""
     import contextlib
 
-    from digitnet.errors import DigitnetError
+    from digitnet.io.atomic import save_or_rescue
     from digitnet.scale.committee import mean_and_spread, read_members, train_committee
 
-    if args.committee < 2:
-        raise DigitnetError(f"--committee needs at least 2 networks, got {args.committee}")
-    if args.members is not None:
-        from digitnet.io.atomic import check_writable
-
-        check_writable(args.members / "member.npz", "--members")
     say = (lambda msg: None) if args.quiet else print
     seeds = range(args.seed, args.seed + args.committee)
-    kept = read_members(recipe, seeds, args.members, ds, say)
+    kept = read_members(recipe, seeds, args.members, ds, say)  # a file of another run there: refused now
     # every member read back: no cluster to start (and stop) for nothing
     opened = common.open_pool(args, data=ds) if len(kept) < args.committee else contextlib.nullcontext()
     with opened as pool:
         trained = train_committee(recipe, pool, seeds, ds, log=say, members_folder=args.members, kept=kept)
-    trained.save(out)
+    save_or_rescue(trained.save, out, "the committee")
     metrics = trained.metrics
-    mean, spread = mean_and_spread(metrics["members_test_accuracy"])
-    print(f"committee of {args.committee} x {recipe.label}: test accuracy {metrics['test_accuracy']:.2%} "
-          f"(members {mean:.2%} ± {spread:.2%}); {metrics['train_seconds']:.0f}s of training in all; saved {out}")
+    if metrics["test_accuracy"] is None:
+        accuracy = "no test images"
+    else:
+        mean, spread = mean_and_spread(metrics["members_test_accuracy"])
+        accuracy = f"test accuracy {metrics['test_accuracy']:.2%} (members {mean:.2%} ± {spread:.2%})"
+    print(f"committee of {args.committee} x {recipe.label}: {accuracy}; {metrics['train_seconds']:.0f}s of training "
+          f"in all; saved {out}")
     if args.plots:
         from digitnet.plots import save_model_plots
 

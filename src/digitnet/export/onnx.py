@@ -48,6 +48,8 @@ from digitnet.io.atomic import atomic_write
 if TYPE_CHECKING:  # pragma: no cover
     import onnx as onnx_module
 
+    from digitnet.io.model import Model
+    from digitnet.nn.committee import Committee
     from digitnet.nn.layers import Layer
     from digitnet.nn.network import Network
 
@@ -236,13 +238,13 @@ def _check_built(network, what: str) -> "Network":
 def to_onnx(network: "Network", metadata: dict[str, Any] | None = None):
     """``network`` as an ``onnx.ModelProto`` whose ``probabilities`` equal ``network.predict_proba``.
 
-    ``metadata`` is a model file's description (``network.metadata`` after ``load_model`` or
-    ``digitnet.train.run``, used when not given): its class names, recipe and figures go into the
-    model's metadata. A layer or loss without an ONNX form raises a ``DigitnetError`` naming it.
+    ``metadata`` is a model file's description (``Model.metadata`` after ``load_model``, or
+    ``TrainedModel.metadata`` after ``digitnet.train.run``): its class names, recipe and figures go into
+    the model's metadata. A layer or loss without an ONNX form raises a ``DigitnetError`` naming it.
     """
     onnx = require_onnx()
     network = _check_built(network, "the network")
-    about = _about(getattr(network, "metadata", None) if metadata is None else metadata)
+    about = _about(metadata)
     n_outputs = network.n_outputs
     classes = _class_names(about.get("classes"), n_outputs, "the model's metadata")
     g = _Graph(onnx)
@@ -251,14 +253,16 @@ def to_onnx(network: "Network", metadata: dict[str, Any] | None = None):
     return _model(onnx, g, network.input_shape, n_outputs, _properties(about, classes, network.inputs))
 
 
-def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | None = None):
+def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | None = None,
+                      member_metadata: "Sequence[dict[str, Any] | None] | None" = None):
     """One graph for a committee: every member on the same input, their probabilities averaged (ONNX ``Mean``).
 
     The label is the class of the largest mean probability (p >= 0.5 for single-output members).
     Members must agree on what they read (pixels or features, the same number of values; an MLP's
     (N, 784) and a CNN's (N, 1, 28, 28) may be mixed: the input takes the first member's shape) and on
     their number of outputs. ``metadata`` describes the committee as a model file would; without it the
-    class names come from the members (which must agree) and the recipe lists the members' recipes.
+    class names come from the members' descriptions (``member_metadata``, which must agree) and the
+    recipe lists the members' recipes.
     """
     onnx = require_onnx()
     members = [_check_built(m, f"committee member {i}") for i, m in enumerate(members)]
@@ -273,7 +277,7 @@ def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | N
             raise DigitnetError(f"committee member {i} reads {member.inputs} of shape {member.input_shape} but "
                                 f"member 0 reads {first.inputs} of shape {first.input_shape}; members must read "
                                 "the same inputs")
-    abouts = [_about(getattr(m, "metadata", None)) for m in members]
+    abouts = [_about(m) for m in (member_metadata or [None] * len(members))]
     if metadata is not None:
         about = _about(metadata)
         classes = about.get("classes")
@@ -299,17 +303,27 @@ def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | N
     return _model(onnx, g, first.input_shape, first.n_outputs, _properties(about, classes, first.inputs))
 
 
-def export_onnx(model: "Network | Sequence[Network]", path: "str | Path",
+def export_onnx(model: "Model | Network | Committee | Sequence[Network]", path: "str | Path",
                 metadata: dict[str, Any] | None = None) -> Path:
-    """Write a network, a committee or a list of committee members to ``path`` as an ONNX file, atomically.
+    """Write a model (``digitnet.io.load_model``'s, with its description), a network, a committee or a
+    list of committee members to ``path`` as an ONNX file, atomically.
 
     The file appears under its name only when complete (``digitnet.io.atomic``): a failed export
     leaves an older file of that name as it was.
     """
-    path = Path(path)
-    if hasattr(model, "members"):  # a Committee (digitnet.nn.committee): its members, averaged
-        model, metadata = list(model.members), metadata if metadata is not None else getattr(model, "metadata", None)
-    proto = committee_to_onnx(model, metadata) if isinstance(model, (list, tuple)) else to_onnx(model, metadata)
+    from digitnet.io.model import Model
+    from digitnet.nn.committee import Committee
+
+    path, member_metadata = Path(path), None
+    if isinstance(model, Model):
+        member_metadata = [m.metadata for m in model.members]
+        model, metadata = model.network, metadata if metadata is not None else model.metadata
+    if isinstance(model, Committee):  # its members, averaged
+        model = list(model.members)
+    if isinstance(model, (list, tuple)):
+        proto = committee_to_onnx(model, metadata, member_metadata)
+    else:
+        proto = to_onnx(model, metadata)
     if path.is_dir():
         raise DigitnetError(f"{path} is a folder; give the name of the file to write, like {path / 'model.onnx'}")
     try:

@@ -153,9 +153,10 @@ def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None
 
 
 def network_and_metadata(model, metadata: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
-    """The network (or committee) to run and the description to show, from what ``load_model`` gives:
-    a network or committee carrying its file's ``metadata``, or an object holding ``network`` and
-    ``metadata`` side by side. ``metadata``, when given, is the description to use."""
+    """The network (or committee) to run and the description to show, from a
+    :class:`~digitnet.io.model.Model` (what ``load_model`` gives: ``network`` and ``metadata``) or from a
+    bare network or committee (described by ``metadata``, or by nothing). ``metadata``, when given, is
+    the description to use."""
     network = getattr(model, "network", model)
     if metadata is None:
         metadata = getattr(model, "metadata", None) or getattr(network, "metadata", None)

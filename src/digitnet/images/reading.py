@@ -13,11 +13,12 @@ from digitnet.images.load import MAX_PIXELS, Source
 from digitnet.images.pipeline import naive, prepare
 
 
-def check_digit_model(network) -> None:
+def check_digit_model(network, metadata: dict | None = None) -> None:
     """The network must take 784 pixels and give one probability per class (at least two).
 
-    Pictures are prepared to look like MNIST's digits, so a model whose file says it was trained on
-    another data set gets a note (:func:`digitnet.io.metadata.note_other_data`).
+    Pictures are prepared to look like MNIST's digits, so a model whose description (``metadata``, as
+    ``digitnet.io.load_model`` gives it) says it was trained on another data set gets a note
+    (:func:`digitnet.io.metadata.note_other_data`).
     """
     from digitnet.data.checksums import MNIST_CHECKSUM
     from digitnet.io.metadata import note_other_data
@@ -26,7 +27,7 @@ def check_digit_model(network) -> None:
         raise DigitnetError(f"this model takes inputs of shape {network.input_shape}, not 28x28 pictures")
     if network.n_outputs < 2:
         raise DigitnetError("this model has a single output; reading digits needs one probability per digit")
-    note_other_data(getattr(network, "metadata", None) or {}, "mnist", MNIST_CHECKSUM,
+    note_other_data(metadata or {}, "mnist", MNIST_CHECKSUM,
                     "pictures are prepared to look like MNIST's digits, so it may read them poorly")
 
 

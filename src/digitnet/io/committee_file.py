@@ -9,7 +9,8 @@ Inside, as in :mod:`digitnet.io.model_file` (pickle-free, written atomically):
 - ``param.m<i>.<layer>.<name>``: member ``i``'s arrays, named as a single network's are.
 
 Loading rebuilds each member from its architecture (known layer types only) and checks every array
-against it, exactly as for one network; ``load_model`` hands committee files here.
+against it, exactly as for one network, within one budget for the whole file: the members' parameters
+and their work per picture add up (``io/limits.py``). ``load_model`` hands committee files here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
+from digitnet.io.description import check_classes
+from digitnet.io.model import Model
 from digitnet.io.model_file import FORMAT, PARAM_PREFIX, ModelArchive, write_archive
 from digitnet.nn.committee import Committee
 
@@ -31,7 +34,7 @@ MAX_MEMBERS = 100
 def save_committee(committee: Committee, path: "str | Path", metadata: dict[str, Any] | None = None,
                    member_metadata: "list[dict[str, Any]] | None" = None) -> Path:
     """Write ``committee`` to ``path`` atomically; ``member_metadata[i]`` describes member ``i``."""
-    described = member_metadata or [getattr(m, "metadata", None) or {} for m in committee.members]
+    described = member_metadata or [{} for _ in committee.members]
     if len(described) != len(committee.members):
         raise DigitnetError(f"{len(described)} member descriptions for {len(committee.members)} members")
     members = [{**{k: v for k, v in about.items() if k not in ("format", "format_version", "architecture")},
@@ -43,9 +46,10 @@ def save_committee(committee: Committee, path: "str | Path", metadata: dict[str,
     return write_archive(path, meta, arrays)
 
 
-def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Committee:
-    """The committee an open, checked archive and its description make; every member checked as a network
-    is (sizes before building, array headers before reading), within one budget for the whole file."""
+def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Model:
+    """The committee an open, checked archive and its description make, as a Model; every member checked
+    as a network is (sizes before building, array headers before reading), within one budget for the
+    whole file."""
     path, members = archive.path, meta.get("members")
     if not isinstance(members, list) or not 2 <= len(members) <= MAX_MEMBERS \
             or not all(isinstance(m, dict) and isinstance(m.get("architecture"), dict) for m in members):
@@ -57,11 +61,14 @@ def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Commi
     if stray:
         raise DigitnetError(f"{path} is damaged: arrays {sorted(stray)[:5]} belong to no member")
     networks = []
-    for prefix, about in zip(prefixes, members):
-        network = archive.network(about["architecture"], prefix)
-        network.metadata = about
+    for i, (prefix, about) in enumerate(zip(prefixes, members)):
+        network = archive.network(about["architecture"], prefix, f"the committee's {len(members)} networks together",
+                                  f"member {i}, ")
+        check_classes(about, network.n_outputs, path, f"members[{i}].classes")
         networks.append(network)
     try:
-        return Committee(networks, metadata=meta)
+        committee = Committee(networks)
     except DigitnetError as err:
         raise DigitnetError(f"{path} is damaged: {err}") from None
+    check_classes(meta, committee.n_outputs, path)
+    return Model(committee, meta)

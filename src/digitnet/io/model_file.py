@@ -15,15 +15,18 @@ it, and reads nothing the checks have not passed:
 2. the description's member is read only if its header says it is a byte string of at most
    :data:`MAX_DESCRIPTION_BYTES`; its JSON may nest at most :data:`MAX_NESTING` deep (NaN and
    infinities read as null, unknown);
-3. every array's header (shape, type) is read, not its data: only float arrays, adding up to at most
+3. every field of the description that digitnet reads is checked for type and range
+   (``io/description.py``);
+4. every array's header (shape, type) is read, not its data: only float arrays, adding up to at most
    :data:`MAX_ARRAY_BYTES`, each exactly as large as its member;
-4. the network's sizes are worked out from the architecture without building anything
-   (:func:`digitnet.nn.network.check_sizes`), then it is built from zeros (no random weights drawn);
-5. every array's shape is compared with the network's; only then is the data read (``allow_pickle=False``:
+5. the network's sizes are worked out from the architecture, each layer asked for its shapes and cost,
+   without building anything (``io/limits.py``), then it is built from zeros (no random weights drawn);
+6. every array's shape is compared with the network's; only then is the data read (``allow_pickle=False``:
    a file can hold only numbers and text) and checked to be finite.
 
 :func:`load_model` reads both kinds of file digitnet writes, one network or a committee of them
-(``io/committee_file.py``); :class:`ModelArchive` does the reading and checking for both.
+(``io/committee_file.py``), and returns a :class:`~digitnet.io.model.Model`: the network and its
+description. :class:`ModelArchive` does the reading and checking for both.
 """
 
 from __future__ import annotations
@@ -35,18 +38,19 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
+from digitnet.io.description import check_classes, check_description
 from digitnet.io.jsonable import json_default
-from digitnet.nn.network import Network, SizeLimits, network_dtype
-
-if TYPE_CHECKING:
-    from digitnet.nn.committee import Committee
+from digitnet.io.limits import SizeLimits, Sizes, sized_network
+from digitnet.io.model import Model
+from digitnet.nn.committee import Committee
+from digitnet.nn.network import Network
 
 FORMAT = "digitnet-model"
 FORMAT_VERSION = 1  # what save_model writes: one network
@@ -66,11 +70,24 @@ _READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zli
                 RuntimeError, UnicodeDecodeError, OverflowError, IndexError, TypeError)
 
 
-def save_model(network: Network, path: "str | Path", metadata: dict[str, Any] | None = None) -> Path:
-    """Write ``network`` and ``metadata`` (anything JSON can hold) to ``path`` atomically."""
+def save_model(model: "Model | Network | Committee", path: "str | Path",
+               metadata: dict[str, Any] | None = None) -> Path:
+    """Write a :class:`~digitnet.io.model.Model`, or a network (or committee) and its ``metadata``
+    (anything JSON can hold), to ``path`` atomically."""
+    if isinstance(model, Model):
+        if metadata is not None:
+            raise DigitnetError("a Model carries its own description: give it alone, or its network and `metadata`")
+        metadata, model = model.metadata, model.network
+    if isinstance(model, Committee):
+        from digitnet.io.committee_file import save_committee
+
+        meta = dict(metadata or {})
+        return save_committee(model, path, meta, meta.pop("members", None))
+    if not isinstance(model, Network):
+        raise DigitnetError(f"save_model writes a Model, a Network or a Committee, not a {type(model).__name__}")
     meta = {**(metadata or {}), "format": FORMAT, "format_version": FORMAT_VERSION,
-            "digitnet_version": __version__, "architecture": network.get_config()}
-    return write_archive(path, meta, network.named_arrays())
+            "digitnet_version": __version__, "architecture": model.get_config()}
+    return write_archive(path, meta, model.named_arrays())
 
 
 def write_archive(path: "str | Path", meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Path:
@@ -80,18 +97,17 @@ def write_archive(path: "str | Path", meta: dict[str, Any], arrays: dict[str, np
         blob = json.dumps(_finite_only(meta), indent=1, default=json_default, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
-    entries = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
+    entries: dict[str, Any] = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
     entries.update({PARAM_PREFIX + name: array for name, array in arrays.items()})
     with atomic_write(path) as f:
         np.savez(f, **entries)
     return path
 
 
-def load_model(path: "str | Path") -> "Network | Committee":
-    """Read a model file; the returned network's ``metadata`` attribute holds the JSON description.
-
-    A committee's file gives a :class:`~digitnet.nn.committee.Committee`, which predicts like a network.
-    """
+def load_model(path: "str | Path") -> Model:
+    """Read a model file: a :class:`~digitnet.io.model.Model` holding the network (a
+    :class:`~digitnet.nn.committee.Committee` for a committee's file, which predicts like a network) and
+    the file's description, every part checked as the module docstring says."""
     with ModelArchive(path) as archive:
         meta = archive.description()
         if meta.get("kind") == "committee":
@@ -99,8 +115,8 @@ def load_model(path: "str | Path") -> "Network | Committee":
 
             return committee_from_archive(archive, meta)
         network = archive.network(meta["architecture"], PARAM_PREFIX)
-    network.metadata = meta
-    return network
+    check_classes(meta, network.n_outputs, archive.path)
+    return Model(network, meta)
 
 
 class ArrayHeader(NamedTuple):
@@ -131,6 +147,8 @@ class ModelArchive:
         if not stat.S_ISREG(mode):
             raise DigitnetError(f"{path} is not a regular file (a device, a pipe or a socket); give a model file")
         self.bytes_claimed = 0
+        #: what the networks built from this file need so far: one budget for the whole file
+        self.limits, self.sized = SizeLimits(bytes=MAX_ARRAY_BYTES), Sizes()
         with self._reading():
             self.zip = zipfile.ZipFile(path)
         try:
@@ -154,12 +172,13 @@ class ModelArchive:
 
     # -- the parts ---------------------------------------------------------------------------------
     def description(self) -> dict[str, Any]:
-        """The JSON description, checked: bounded in size and depth, finite numbers, a known format."""
+        """The JSON description, checked: bounded in size and depth, finite numbers, a known format, and
+        every field digitnet reads of its declared type and range (``io/description.py``)."""
         header = self.header(META_KEY)
         if header.dtype != np.uint8 or len(header.shape) != 1 or header.shape[0] > MAX_DESCRIPTION_BYTES:
             raise self.damaged(f"its description is not a text of at most {MAX_DESCRIPTION_BYTES // 2**20} MB")
         blob = self.read(header).tobytes()
-        return parse_description(blob, self.path)
+        return check_description(parse_description(blob, self.path), self.path)
 
     def arrays(self, prefix: str) -> dict[str, ArrayHeader]:
         """The headers of the array members named ``prefix...``, by the rest of the name; each is
@@ -176,13 +195,13 @@ class ModelArchive:
                 found[member[len(prefix):-len(".npy")]] = header
         return found
 
-    def network(self, architecture: Any, prefix: str) -> Network:
-        """The network ``architecture`` describes, with the weights stored under ``prefix``."""
+    def network(self, architecture: Any, prefix: str, whole: str = "the network", where: str = "") -> Network:
+        """The network ``architecture`` describes, with the weights stored under ``prefix``. Its sizes
+        are checked before it is built, added to those of the networks this archive built before (a
+        committee's members: ``whole`` names them all and ``where`` this one in messages)."""
         headers = self.arrays(prefix)
         try:
-            dtype = network_dtype(architecture.get("dtype", "float32") if isinstance(architecture, dict) else None)
-            limits = SizeLimits(numbers=MAX_ARRAY_BYTES // dtype.itemsize)
-            network = Network.from_config(architecture, limits=limits)
+            network, self.sized = sized_network(architecture, self.limits, self.sized, whole, where)
         except DigitnetError as err:
             raise DigitnetError(f"{self.path} has an unusable architecture: {err}") from None
         expected = network.named_arrays()
@@ -244,9 +263,9 @@ class _ReadErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, err, tb) -> bool:
+    def __exit__(self, kind, err, tb) -> None:
         if kind is None or issubclass(kind, DigitnetError) or not issubclass(kind, _READ_ERRORS):
-            return False
+            return  # nothing, or not an error of reading: it goes on as it is
         if not _starts_like_a_zip(self.path):  # NumPy's own guess for such a file talks of pickles
             raise DigitnetError(f"{self.path} is not a digitnet model file (those are .npz archives, "
                                 "written by 'digitnet train')") from None

@@ -9,12 +9,12 @@ mistakes: it is how the published MNIST results got past 99.7% (Ciresan et al. 2
 anything that needs one network at a time (drawing first-layer weights, exporting).
 
 Model files: ``digitnet.io.committee_file`` saves a committee as one ``.npz``, read back by
-``digitnet.io.load_model``.
+``digitnet.io.load_model`` (a ``Model`` whose description holds each member's).
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence, cast
 
 import numpy as np
 
@@ -25,10 +25,13 @@ from digitnet.nn.network import Network
 class Committee:
     """Networks that take the same input and give the same outputs; the answer is their mean probability."""
 
-    def __init__(self, members: Sequence[Network], metadata: dict[str, Any] | None = None):
+    def __init__(self, members: Sequence[Network]):
         self.members: list[Network] = list(members)
         if len(self.members) < 2:
             raise DigitnetError(f"a committee needs at least two networks, got {len(self.members)}")
+        for i, member in enumerate(self.members):
+            if not isinstance(member, Network):  # a committee of committees is not one: its members have no loss
+                raise DigitnetError(f"committee member {i} is a {type(member).__name__}, not one network")
         first = self.members[0]
         for i, member in enumerate(self.members[1:], start=1):
             if (member.input_shape, member.inputs, member.n_outputs) != (first.input_shape, first.inputs,
@@ -37,11 +40,10 @@ class Committee:
                     f"committee member {i} takes {member.input_shape} {member.inputs} and gives {member.n_outputs} "
                     f"outputs, but member 0 takes {first.input_shape} {first.inputs} and gives {first.n_outputs}; "
                     "a committee's networks must agree on both")
-        self.metadata: dict[str, Any] = metadata or {}
 
     # -- what it takes and gives: the members' -----------------------------------------------------
     @property
-    def input_shape(self) -> tuple[int, ...]:
+    def input_shape(self) -> tuple[int, ...] | None:
         return self.members[0].input_shape
 
     @property
@@ -67,20 +69,22 @@ class Committee:
     # -- predictions -----------------------------------------------------------------------------
     def predict_proba(self, X, batch_size: int = 4096) -> np.ndarray:
         """The members' mean probabilities: (N, K), or P(class 1) (N, 1) for single-output members."""
-        return self.predict_with_proba(X, batch_size, classes=False)[1]
+        return cast(np.ndarray, self.predict_with_proba(X, batch_size, classes=False)[1])
 
     def predict(self, X, batch_size: int = 4096) -> np.ndarray:
         """The class with the highest mean probability (mean P(class 1) >= 0.5 for a single output)."""
-        return self.predict_with_proba(X, batch_size)[0]
+        return cast(np.ndarray, self.predict_with_proba(X, batch_size)[0])
 
     def predict_with_proba(self, X, batch_size: int = 4096, classes: bool = True,
                            proba: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """``(predict(X), predict_proba(X))`` from one pass of each member over X, in batches.
+        """``(predict(X), predict_proba(X))`` from one pass of each member over X, in batches that bound
+        the memory as a network's do (:meth:`Network.prediction_batch`, the smallest of the members').
 
         The classes come from the averaged probabilities (the probabilities are needed either way).
         """
         X = self.as_input(X)
         mean = np.empty((len(X), self.n_outputs), dtype=np.float64)
+        batch_size = min(member.prediction_batch(batch_size) for member in self.members)  # each member's cap
         for i in range(0, len(X), batch_size):
             xb = X[i:i + batch_size]
             total = np.zeros((len(xb), self.n_outputs), dtype=np.float64)

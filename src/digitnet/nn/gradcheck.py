@@ -50,6 +50,7 @@ def check_layer(layer: Layer, x: np.ndarray, seed: int = 0, training: bool = Tru
 
     layer.forward(x, training)
     analytic_x = layer.backward(r.copy())
+    assert analytic_x is not None  # need_input_grad is True
     analytic_params = {k: g.copy() for k, g in layer.grads.items()}
     errors = {"input": relative_error(analytic_x, numerical_gradient(loss, x))}
     for name, value in layer.params.items():

@@ -48,16 +48,8 @@ def as_array(X, what: str = "the input") -> np.ndarray:
     return array
 
 
-def scale_pixels(X, dtype=np.float32, what: str = "the input", small_floats: str = "0-1") -> np.ndarray:
-    """Pixel values of any numeric type -> ``dtype`` in [0, 1], by the rule in this module's docstring.
-
-    Floats that are all at most 1 are ambiguous: ``small_floats`` says how to read them, as "0-1" (taken
-    as they are: the rule above) or as "0-255" (divided by 255, like larger floats). A model that must
-    give each image the same answer whichever batch it comes in decides that once, from its training
-    data (``DigitClassifier.pixel_range_``), instead of batch by batch.
-    """
-    if small_floats not in ("0-1", "0-255"):
-        raise DigitnetError(f"small_floats must be '0-1' or '0-255', got {small_floats!r}")
+def scale_pixels(X, dtype=np.float32, what: str = "the input") -> np.ndarray:
+    """Pixel values of any numeric type -> ``dtype`` in [0, 1], by the rule in this module's docstring."""
     array = as_array(X, what)
     if array.dtype == np.uint8:  # the common case: no range to check
         out = array.astype(dtype)
@@ -65,9 +57,9 @@ def scale_pixels(X, dtype=np.float32, what: str = "the input", small_floats: str
     if array.size == 0 or array.dtype == bool:
         return array.astype(dtype)
     if array.dtype.kind in "ui":
-        low, high = int(array.min()), int(array.max())
-        if low < 0 or high > 255:
-            raise DigitnetError(f"{what} holds whole numbers from {low} to {high}; pixels must be 0-255 "
+        smallest, largest = int(array.min()), int(array.max())
+        if smallest < 0 or largest > 255:
+            raise DigitnetError(f"{what} holds whole numbers from {smallest} to {largest}; pixels must be 0-255 "
                                 "(rescale them, or give floats in 0-1)")
         out = array.astype(dtype)
         return np.divide(out, np.asarray(255, dtype), out=out)
@@ -77,7 +69,7 @@ def scale_pixels(X, dtype=np.float32, what: str = "the input", small_floats: str
                             "(standardised features need a network built with inputs='features')")
     if high > 255:
         raise DigitnetError(f"{what} holds values up to {high:g}; pixels must be 0-1 or 0-255 (rescale them)")
-    if high <= 1 and small_floats == "0-1":
+    if high <= 1:
         return array.astype(dtype, copy=False)
     out = array.astype(dtype, copy=True)
     return np.divide(out, np.asarray(255, dtype), out=out)

@@ -13,15 +13,12 @@ Three ways to describe one, from the shortest to the most explicit::
 
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, cast
 
 import numpy as np
 
 from digitnet.errors import DigitnetError
-from digitnet.nn.initializers import without_drawing
 from digitnet.nn.inputs import INPUT_KINDS, to_input
 from digitnet.nn.layers import Dense, Dropout, Layer, layer_from_config
 from digitnet.nn.layers import activation as make_activation
@@ -37,32 +34,17 @@ DTYPES = ("float32", "float64")
 PREDICT_NUMBERS = 2**25
 
 
-@dataclass(frozen=True)
-class SizeLimits:
-    """The most a network described by someone else may need, checked before anything is built.
-
-    A model file's description says how big its network is. These bounds are far above every preset
-    (the largest has 1.7 million parameters and 14,400 numbers per image in its widest step) and
-    far below what would exhaust a machine, so a file that claims more is refused at once instead of
-    costing gigabytes or hours: see :func:`check_sizes`.
-    """
-
-    numbers: int = 2**25  # parameters and state, all layers together (128 MB in float32)
-    per_sample: int = 2**21  # numbers one sample needs inside one layer: its output or unfolded patches
-    work: int = 2**28  # multiply-adds one sample costs, all layers together
-    layers: int = 1000
-
-
 class Network:
     """Layers run in order, and the loss they are trained on.
 
     ``inputs`` says what the numbers fed in are: ``"pixels"`` (brightness, scaled to [0, 1] by the one
-    rule in ``digitnet.nn.inputs``) or ``"features"`` (used as they are).
+    rule in ``digitnet.nn.inputs``) or ``"features"`` (used as they are). ``draw=False`` builds every
+    parameter as zeros, drawing no random numbers: for a network whose weights are loaded next.
     """
 
     def __init__(self, layers: Iterable[Layer], loss: "str | Loss" = "cross_entropy",
                  input_shape: "tuple[int, ...] | int | None" = None, seed: int | None = None, dtype=np.float32,
-                 inputs: str = "pixels"):
+                 inputs: str = "pixels", draw: bool = True):
         self.layers: list[Layer] = list(layers)
         if not self.layers:
             raise DigitnetError("a network needs at least one layer")
@@ -78,7 +60,7 @@ class Network:
         if input_shape is None and isinstance(self.layers[0], Dense) and self.layers[0].input_dim:
             input_shape = self.layers[0].input_dim
         if input_shape is not None:
-            self.build(input_shape)
+            self.build(input_shape, draw=draw)
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -123,13 +105,14 @@ class Network:
             layers.append(make_activation(item.get("activation", "identity")))
         return cls(layers, loss=loss, **kwargs)
 
-    def build(self, input_shape: "tuple[int, ...] | int") -> "Network":
+    def build(self, input_shape: "tuple[int, ...] | int", draw: bool = True) -> "Network":
         """Create every layer's parameters for samples of ``input_shape`` (e.g. 784 or (1, 28, 28)),
-        then gather them into one flat array (``digitnet.nn.parameters``)."""
+        then gather them into one flat array (``digitnet.nn.parameters``). ``draw=False``: all zeros,
+        nothing random drawn (the weights are loaded next)."""
         shape = sample_shape(input_shape)
         self.input_shape = shape
         for layer in self.layers:
-            shape = layer.build(shape, self.rng, self.dtype)
+            shape = layer.build(shape, self.rng if draw else None, self.dtype)
         self.params = Parameters(self.layers, self.dtype)
         return self
 
@@ -152,12 +135,11 @@ class Network:
         """Backpropagate dLoss/dOutput; afterwards every layer's ``grads`` hold dLoss/dParameter."""
         layers = self.trainable_layers
         for i in range(len(layers) - 1, -1, -1):
-            delta = layers[i].backward(delta, need_input_grad=i > 0)
+            delta = cast(np.ndarray, layers[i].backward(delta, need_input_grad=i > 0))  # None only after the first
 
     def parameters(self) -> list[Parameter]:
         """Every learned array by name (``"<layer index>.<name>"``), each a view into the flat storage."""
-        self._require_built()
-        return self.params.named
+        return self._built()[1].named
 
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Arrays layers keep but do not learn (BatchNorm's running statistics), by the same naming."""
@@ -176,17 +158,16 @@ class Network:
 
     @property
     def n_parameters(self) -> int:
-        self._require_built()
-        return self.params.size
+        return self._built()[1].size
 
     # -- scikit-learn style inference ------------------------------------------------------------
     def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (N, K), or P(class 1) (N, 1) for a single sigmoid output."""
-        return self.predict_with_proba(X, batch_size, classes=False)[1]
+        return cast(np.ndarray, self.predict_with_proba(X, batch_size, classes=False)[1])
 
     def predict(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class labels: the largest output of each row, or p >= 0.5 for a single sigmoid output."""
-        return self.predict_with_proba(X, batch_size, proba=False)[0]
+        return cast(np.ndarray, self.predict_with_proba(X, batch_size, proba=False)[0])
 
     def predict_with_proba(self, X: np.ndarray, batch_size: int = 4096, classes: bool = True,
                            proba: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -197,8 +178,7 @@ class Network:
         """
         X = self.as_input(X)
         labels, probabilities = [np.zeros(0, np.int64)], [np.empty((0,) + self.layers[-1].output_shape, self.dtype)]
-        widest = max(math.prod(layer.output_shape) for layer in self.layers)
-        batch_size = max(1, min(int(batch_size), PREDICT_NUMBERS // widest))
+        batch_size = self.prediction_batch(batch_size)
         for i in range(0, len(X), batch_size):
             z = self.forward(X[i:i + batch_size])
             if classes:
@@ -206,6 +186,13 @@ class Network:
             if proba:
                 probabilities.append(self.loss.output(z))
         return (np.concatenate(labels) if classes else None, np.concatenate(probabilities) if proba else None)
+
+    def prediction_batch(self, batch_size: int = 4096) -> int:
+        """``batch_size``, lowered where needed so that no layer's output for a batch holds more than
+        :data:`PREDICT_NUMBERS` numbers: the memory a prediction may take, whatever the input's size."""
+        self._require_built()
+        widest = max(math.prod(layer.output_shape) for layer in self.layers)
+        return max(1, min(int(batch_size), PREDICT_NUMBERS // widest))
 
     def classes(self, z: np.ndarray) -> np.ndarray:
         """Class labels from ``forward``'s output ``z``: the one rule that prediction and training's
@@ -225,8 +212,7 @@ class Network:
 
     def as_input(self, X) -> np.ndarray:
         """``X`` as this network's input batch, by the one rule of ``digitnet.nn.inputs``."""
-        self._require_built()
-        return to_input(X, self.input_shape, self.inputs, self.dtype)
+        return to_input(X, self._built()[0], self.inputs, self.dtype)
 
     # -- description and weights -----------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
@@ -235,39 +221,14 @@ class Network:
                 "inputs": self.inputs}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], limits: SizeLimits | None = None) -> "Network":
-        """The network ``get_config`` describes, with fresh initial weights.
+    def from_config(cls, config: dict[str, Any], draw: bool = True) -> "Network":
+        """The network ``get_config`` describes, with fresh initial weights (``draw=True``) or all zeros.
 
-        With ``limits`` (a description from a file: :func:`digitnet.io.load_model`), every size the
-        description implies is checked first (:func:`check_sizes`), and the network is built from
-        zeros, since its weights are about to be loaded: nothing random is drawn, nothing large is
-        made before it is known to fit.
+        This checks the description's form, not its size: a description from a file is sized first by
+        ``digitnet.io`` (``io/limits.py``), which then builds it with ``draw=False`` and loads its weights.
         """
-        if not isinstance(config, dict):
-            raise DigitnetError("the network description is malformed (not a JSON object)")
-        specs, loss, inputs = config.get("layers"), config.get("loss"), config.get("inputs", "pixels")
-        if not isinstance(specs, list) or not specs:
-            raise DigitnetError("the network description is malformed: `layers` must be a list of layers")
-        if limits is not None and len(specs) > limits.layers:
-            raise DigitnetError(f"the network description has {len(specs):,} layers, more than the "
-                                f"{limits.layers:,} allowed")
-        if not isinstance(loss, str) or not isinstance(inputs, str):
-            raise DigitnetError("the network description is malformed: `loss` and `inputs` must be names")
-        layers = []
-        for i, spec in enumerate(specs):
-            try:
-                layers.append(layer_from_config(spec))
-            except DigitnetError as err:
-                raise DigitnetError(f"layer {i} of the network description: {err}") from None
-        input_shape = config.get("input_shape")
-        dtype = config.get("dtype", "float32")
-        if limits is not None:
-            if input_shape is None:
-                raise DigitnetError("the network description has no `input_shape`")
-            check_sizes(layers, input_shape, dtype, limits)
-            with without_drawing():
-                return cls(layers, loss=loss, input_shape=input_shape, dtype=dtype, inputs=inputs)
-        return cls(layers, loss=loss, input_shape=input_shape, dtype=dtype, inputs=inputs)
+        layers, settings = read_config(config)
+        return cls(layers, draw=draw, **settings)
 
     def get_weights(self) -> dict[str, np.ndarray]:
         """Copies of all parameters and state, keyed ``"<layer index>.<name>"``."""
@@ -302,8 +263,34 @@ class Network:
         return f"Network({self.layers!r}, loss={self.loss.name!r})"
 
     def _require_built(self) -> None:
-        if self.input_shape is None:
+        self._built()
+
+    def _built(self) -> "tuple[tuple[int, ...], Parameters]":
+        """The input shape and parameters of a built network; a one-line error for one that is not."""
+        if self.input_shape is None or self.params is None:
             raise DigitnetError("the network has no input size yet: give the first layer an input_dim or call build()")
+        return self.input_shape, self.params
+
+
+def read_config(config: Any) -> tuple[list[Layer], dict[str, Any]]:
+    """The layers and the other settings (``loss``, ``input_shape``, ``dtype``, ``inputs``) of a description
+    written by :meth:`Network.get_config`, as ``Network(layers, **settings)`` takes them; a malformed
+    description raises :class:`DigitnetError` saying what is wrong. Layers are made only of known types."""
+    if not isinstance(config, dict):
+        raise DigitnetError("the network description is malformed (not a JSON object)")
+    specs, loss, inputs = config.get("layers"), config.get("loss"), config.get("inputs", "pixels")
+    if not isinstance(specs, list) or not specs:
+        raise DigitnetError("the network description is malformed: `layers` must be a list of layers")
+    if not isinstance(loss, str) or not isinstance(inputs, str):
+        raise DigitnetError("the network description is malformed: `loss` and `inputs` must be names")
+    layers = []
+    for i, spec in enumerate(specs):
+        try:
+            layers.append(layer_from_config(spec))
+        except DigitnetError as err:
+            raise DigitnetError(f"layer {i} of the network description: {err}") from None
+    return layers, {"loss": loss, "input_shape": config.get("input_shape"), "dtype": config.get("dtype", "float32"),
+                    "inputs": inputs}
 
 
 def network_dtype(dtype) -> np.dtype:
@@ -325,59 +312,6 @@ def sample_shape(shape) -> tuple[int, ...]:
         return tuple(int(n) for n in items)
     raise DigitnetError(f"an input shape must be one to three positive whole numbers, like 784 or (1, 28, 28); "
                         f"got {shape!r}", parameter="input_shape")
-
-
-def check_sizes(layers: list[Layer], input_shape, dtype, limits: SizeLimits) -> int:
-    """Work out what ``layers`` would need for samples of ``input_shape``, without building them, and
-    raise :class:`DigitnetError` where that passes ``limits``; return the number of parameters and state.
-
-    Each layer says its output shape (``compute_output_shape``) and the shapes of its initial parameters
-    (``create_params`` under :func:`~digitnet.nn.initializers.without_drawing`, which costs nothing).
-    Besides its output, a layer with a ``kernel_size`` (a convolution) needs its padded input and its
-    unfolded patches (``im2col``: channels x kernel x output positions) for each sample.
-    """
-    shape, dtype = sample_shape(input_shape), network_dtype(dtype)
-    numbers = work = 0
-    rng = np.random.default_rng(0)
-    for i, layer in enumerate(layers):
-        what = f"layer {i} ({layer.type_name})"
-        with _layer_errors(what, shape):
-            out = tuple(int(n) for n in layer.compute_output_shape(shape))
-        if not out or min(out) < 1:
-            raise DigitnetError(f"{what} gives an empty output {out} for its input of shape {shape}")
-        inside = math.prod(out)
-        kernel = getattr(layer, "kernel_size", None)
-        if kernel is not None and len(shape) == 3 and len(out) == 3:
-            pad = getattr(layer, "padding", (0, 0))
-            inside = max(inside, shape[0] * kernel[0] * kernel[1] * out[1] * out[2],
-                         shape[0] * (shape[1] + 2 * pad[0]) * (shape[2] + 2 * pad[1]))
-        if inside > limits.per_sample:
-            raise DigitnetError(f"{what} would need {inside:,} numbers for each sample, more than the "
-                                f"{limits.per_sample:,} allowed; the description is damaged or not meant for digitnet")
-        with _layer_errors(what, shape), without_drawing():
-            arrays = [*layer.create_params(shape, rng, dtype).values(), *layer.create_state(shape, dtype).values()]
-        sizes = [math.prod(a.shape) for a in arrays]
-        numbers += sum(sizes)
-        if numbers > limits.numbers:
-            raise DigitnetError(f"the network would have more than {limits.numbers:,} parameters (at {what}); "
-                                "the description is damaged or not meant for digitnet")
-        work += sum(sizes) * (math.prod(out[1:]) if len(out) == 3 else 1)  # a kernel's weights meet every position
-        if work > limits.work:
-            raise DigitnetError(f"the network would take more than {limits.work:,} multiply-adds for each sample "
-                                f"(at {what}); the description is damaged or not meant for digitnet")
-        shape = out
-    return numbers
-
-
-@contextlib.contextmanager
-def _layer_errors(what: str, shape: tuple[int, ...]) -> Iterator[None]:
-    """A layer that cannot be sized for its input, whatever it raises, as one DigitnetError naming it."""
-    try:
-        yield
-    except DigitnetError as err:
-        raise DigitnetError(f"{what}: {err}") from None
-    except (TypeError, ValueError, OverflowError, IndexError, ZeroDivisionError) as err:
-        raise DigitnetError(f"{what} does not fit its input of shape {shape} ({err})") from None
 
 
 def _dense_output(layers: list[Layer]) -> int | None:

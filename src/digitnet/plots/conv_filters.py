@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python -m digitnet.plots.conv_filters MODEL.npz OUT.png", file=sys.stderr)
         return 2
-    network = load_model(argv[0])
+    network = load_model(argv[0]).network
     fig = conv_filters_figure(network, load_mnist(progress=False).test_images[:3])
     print(f"wrote {save(fig, argv[1], dpi=110)}")
     return 0

@@ -13,8 +13,10 @@ import numpy as np
 from digitnet.errors import DigitnetError
 from digitnet.metrics import confusion_matrix
 from digitnet.plots.confusion import plot_confusion
+from digitnet.plots.conv_filters import conv_filters_figure
 from digitnet.plots.curves import history_rows, plot_learning_curves
 from digitnet.plots.digits import plot_samples, plot_worst_mistakes
+from digitnet.plots.style import save
 from digitnet.plots.weights import plot_first_layer
 
 
@@ -22,8 +24,9 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
                      history=None, name: str = "model", predictions: tuple | None = None) -> dict[str, Path]:
     """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
 
-    Always: the confusion heat map, the most confident mistakes, a sample of the images. With a training
-    ``history``: learning curves. When the first layer is dense on square images: its weights.
+    Always: the confusion heat map, the most confident mistakes, a sample of the images and the first
+    layer's weights (a convolutional network's first kernels and their maps for three of the images; an
+    MLP's first-layer units as pictures). With a training ``history``: learning curves.
     ``predictions``, ``network.predict_with_proba(images)``, spares the pass when the caller has it.
     """
     out = Path(out_dir)
@@ -49,9 +52,14 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
     if history is not None and history_rows(history):
         written["curves"] = plot_learning_curves(history, out / "learning_curves.png",
                                                  title=f"{name}: learning curves")
-    try:  # plot_first_layer decides what can be drawn: a first dense layer on square images
-        first = getattr(network, "members", [network])[0]  # a committee: its first member's weights
-        written["weights"] = plot_first_layer(first, out / "first_layer_weights.png")
-    except DigitnetError:
-        pass
+    first = getattr(network, "members", [network])[0]  # a committee: its first member's weights
+    written["weights"] = plot_first_layer_of(first, images, out / "first_layer_weights.png")
     return written
+
+
+def plot_first_layer_of(network, images: np.ndarray, path: "str | Path") -> Path:
+    """What the first layer looks for: a convolutional network's first kernels with the maps they make
+    of three of ``images`` (``conv_filters.py``), or each first dense unit's weights as a picture."""
+    if any(layer.type_name == "conv2d" for layer in network.layers):
+        return save(conv_filters_figure(network, images[:3]), path, dpi=110)
+    return plot_first_layer(network, path)

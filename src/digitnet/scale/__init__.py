@@ -11,9 +11,14 @@ digitnet[dask]``) does the scheduling; digitnet writes none of its own.
 - :mod:`~digitnet.scale.trial`: one trial, run on a worker: a recipe and a seed in, one
   :func:`digitnet.train.run`, the model file's bytes out; :class:`~digitnet.scale.trial.TrialPool`
   submits trials and collects their outcomes (or runs them one after the other, without a cluster);
-- :mod:`~digitnet.scale.sweep`: ``digitnet sweep``, a grid or random search over any recipe's
-  settings, resumable, ranked by validation accuracy;
-- :mod:`~digitnet.scale.committee`: ``digitnet train --committee N``.
+- :mod:`~digitnet.scale.space`: what a sweep searches, a grid or random points over any recipe's
+  settings, counted before it is built;
+- :mod:`~digitnet.scale.sweep`: ``digitnet sweep``, running those trials, resumable; each trial's record
+  is :mod:`~digitnet.scale.record` (checked when read back) and the table ranked by validation accuracy
+  :mod:`~digitnet.scale.report`;
+- :mod:`~digitnet.scale.committee`: ``digitnet train --committee N``;
+- :mod:`~digitnet.scale.members`: where the CNN ladder's models and a committee's members are kept, named
+  and checked by their whole recipe, so each reuses the other's and neither overwrites another's.
 
 What crosses the network: recipes (a few hundred bytes of JSON-ready settings) and seeds to the
 workers, model files (bytes, checked on arrival by the same loader as any model file) back. The data

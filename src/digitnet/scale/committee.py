@@ -21,6 +21,7 @@ from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.nn.committee import Committee
 from digitnet.presets.recipe import Recipe
+from digitnet.scale.members import Kept, keep, prepare
 from digitnet.scale.trial import Outcome, TrialPool
 
 
@@ -30,48 +31,39 @@ class TrainedCommittee:
     recipe: Recipe
     metrics: dict[str, Any]
     metadata: dict[str, Any]  # what the model file stores about the committee as a whole
+    members_metadata: list[dict[str, Any]] = field(repr=False, default_factory=list)  # each member's own
     outcomes: list[Outcome] = field(repr=False, default_factory=list)
 
     def save(self, path: "str | Path") -> Path:
         from digitnet.io.committee_file import save_committee
 
-        return save_committee(self.committee, path, self.metadata,
-                              [member.metadata for member in self.committee.members])
-
-
-def member_file(folder: Path, recipe: Recipe, seed: int) -> Path:
-    """Where a member is kept: the name the CNN ladder gives its models (``best-s0.npz``), so each reuses
-    the other's."""
-    return Path(folder) / f"{recipe.name}-s{seed}.npz"
+        return save_committee(self.committee, path, self.metadata, self.members_metadata)
 
 
 def read_members(recipe: Recipe, seeds, folder: "Path | None", data=None,
-                 log: Callable[[str], None] | None = None) -> dict[int, tuple[Any, dict]]:
-    """The members already trained in ``folder`` (same recipe, seed and data, finished: the rule of
-    :func:`digitnet.tutorials.ladder.saved_metrics`), as {seed: (network, metrics)}."""
-    from digitnet.io import load_model
-    from digitnet.tutorials.ladder import saved_metrics
-
-    kept: dict[int, tuple[Any, dict]] = {}
-    for seed in seeds if folder is not None else ():
-        path = member_file(folder, recipe, seed)
-        metrics = saved_metrics(path, recipe, seed, getattr(data, "checksum", None))
-        if metrics is not None:
-            kept[seed] = (load_model(path), metrics)
-            if log:
-                log(f"member seed {seed}: test {metrics['test_accuracy']:.2%}, read from {path}")
+                 log: Callable[[str], None] | None = None) -> dict[int, Kept]:
+    """The members already trained in ``folder`` (finished runs of the same recipe, seed and data), as
+    {seed: Kept}. Raises, before anything is trained, if a member's file there is someone else's (another
+    recipe, seed or data: :mod:`digitnet.scale.members`) or cannot be written."""
+    if folder is None:
+        return {}
+    kept = prepare(folder, recipe, seeds, getattr(data, "checksum", None), "`members`")
+    for seed, member in kept.items():
+        if log:
+            log(f"member seed {seed}: test {_pct(member.metrics.get('test_accuracy'))}, read from {member.path}")
     return kept
 
 
 def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
                     log: Callable[[str], None] | None = None, members_folder: "Path | None" = None,
-                    kept: "dict[int, tuple[Any, dict]] | None" = None) -> TrainedCommittee:
+                    kept: "dict[int, Kept] | None" = None) -> TrainedCommittee:
     """Train one member per seed on ``pool`` and combine them; ``data`` (the loaded data set) is where
     the committee's own validation and test accuracy are measured.
 
     With ``members_folder``, a member already trained there is read instead of trained again
-    (:func:`read_members`; or pass what it returned as ``kept``), and each newly trained member is
-    saved there too. ``pool`` may be None when every member is kept.
+    (:func:`read_members`; or pass what it returned as ``kept``), and each new member is saved there as
+    soon as it ends, so Ctrl-C during the next loses only that one. ``pool`` may be None when every
+    member is kept.
     """
     say = log or (lambda message: None)
     seeds = [int(s) for s in seeds]
@@ -84,21 +76,30 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
     if keys:
         say(f"training {len(keys)} members of {recipe.label} "
             + ("on the cluster" if pool.parallel else "one after the other"))
+    outcomes: dict[int, Outcome] = {}
     for done, outcome in enumerate(pool.as_completed() if keys else (), start=1):
+        outcomes[outcome.seed] = outcome
         m = outcome.metrics
-        say(f"member {done}/{len(keys)}, seed {outcome.seed}: " + (
-            f"test {m['test_accuracy']:.2%}, {m['train_seconds']:.0f}s on {outcome.worker}" if outcome.ok and
-            m.get("test_accuracy") is not None else f"{outcome.status}: {outcome.error}"))
-    outcomes = {seed: pool.result(key) for seed, key in keys.items()}
+        if not outcome.ok:
+            say(f"member {done}/{len(keys)}, seed {outcome.seed}: {outcome.status}: {outcome.error}")
+            continue
+        if members_folder is not None:  # kept now: Ctrl-C during the next member loses only that one
+            kept[outcome.seed] = keep(outcome.write, members_folder, recipe, outcome.seed,
+                                      f"member seed {outcome.seed}")
+        say(f"member {done}/{len(keys)}, seed {outcome.seed}: test {_pct(m.get('test_accuracy'))}, "
+            f"{m.get('train_seconds') or 0:.0f}s on {outcome.worker}"
+            + (f"; kept as {kept[outcome.seed].path}" if members_folder is not None else ""))
     failed = [o for o in outcomes.values() if not o.ok]
     if failed:
-        raise DigitnetError("committee members failed: " + "; ".join(f"seed {o.seed}: {o.error}" for o in failed))
+        raise DigitnetError("committee members failed: " + "; ".join(f"seed {o.seed}: {o.error}" for o in failed)
+                            + (f" (the others are kept in {members_folder})" if members_folder is not None else ""))
     for seed, outcome in outcomes.items():
-        if members_folder is not None:
-            outcome.save(member_file(members_folder, recipe, seed))
-        kept[seed] = (outcome.network(), outcome.metrics)
-    members, member_metrics = [kept[s][0] for s in seeds], [kept[s][1] for s in seeds]
-    committee = Committee(members)
+        if seed not in kept:
+            network, meta = outcome.read()
+            kept[seed] = Kept(None, network, meta)
+    members = [kept[s] for s in seeds]
+    committee = Committee([m.network for m in members])
+    member_metrics = [m.metrics for m in members]
     metrics = {"members_test_accuracy": [m.get("test_accuracy") for m in member_metrics],
                "members_val_accuracy": [m.get("val_accuracy") for m in member_metrics],
                "train_seconds": round(sum(m.get("train_seconds") or 0 for m in member_metrics), 3),
@@ -109,13 +110,17 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
         if recipe.val_size:
             metrics["val_accuracy"] = committee.score(data.train_images[-recipe.val_size:],
                                                       data.train_labels[-recipe.val_size:])
-    first = members[0].metadata
+    first = members[0]
     metadata = {"recipe": recipe.to_dict(), "seed": seeds[0], "seeds": seeds,
                 "committee": {"size": len(members), "combination": "mean of the members' probabilities"},
-                "metrics": metrics, "dataset": first.get("dataset"), "classes": first.get("classes"),
+                "metrics": metrics, "dataset": first.metadata.get("dataset"), "classes": first.metadata.get("classes"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
-    committee.metadata = metadata
-    return TrainedCommittee(committee, recipe, metrics, metadata, list(outcomes.values()))
+    return TrainedCommittee(committee, recipe, metrics, metadata, [m.metadata for m in members],
+                            [outcomes[s] for s in seeds if s in outcomes])
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value:.2%}"
 
 
 def mean_and_spread(values) -> tuple[float, float]:

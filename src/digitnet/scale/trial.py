@@ -35,6 +35,7 @@ from digitnet._version import __version__
 from digitnet.data.errors import DataNote
 from digitnet.errors import DigitnetError
 from digitnet.presets.recipe import Recipe
+from digitnet.scale.members import load_run, recipe_settings
 
 
 @dataclass(frozen=True)
@@ -92,28 +93,32 @@ class Outcome:
     def ok(self) -> bool:
         return self.status == "ok"
 
-    def network(self):
-        """The trained model, read from the bytes by the ordinary loader (as :meth:`save` does)."""
+    def read(self) -> tuple[Any, dict[str, Any]]:
+        """(network, description) read from the bytes by the ordinary loader, as :meth:`save` does."""
         with tempfile.TemporaryDirectory(prefix="digitnet-trial-") as tmp:
-            return self.save(Path(tmp) / "model.npz")
+            return load_run(self.write(Path(tmp) / "model.npz"))
 
-    def save(self, path: "str | Path"):
-        """Write the model file to ``path`` atomically, then read it back with the ordinary loader
-        (bytes from the network are checked like any stranger's file); returns the network."""
-        from digitnet.io import load_model
+    def write(self, path: "str | Path") -> Path:
+        """Write the model file to ``path`` atomically (:class:`~digitnet.io.atomic.WriteFailed` if it
+        cannot be written: a full disk...)."""
         from digitnet.io.atomic import atomic_write
 
         if self.model is None:
             raise DigitnetError(f"trial {self.key} has no model to save ({self.status}: {self.error})")
         with atomic_write(path) as f:
             f.write(self.model)
-        return load_model(path)
+        return Path(path)
+
+    def save(self, path: "str | Path"):
+        """:meth:`write`, then read the file back with the ordinary loader (bytes from the network are
+        checked like any stranger's file); returns the network."""
+        return load_run(self.write(path))[0]
 
 
 def trial_key(recipe: Recipe, seed: int, data: DataSpec) -> str:
     """A short name that is the same for the same recipe, seed and data, on any machine."""
-    settings = {k: v for k, v in recipe.to_dict().items() if k not in ("label", "description")}
-    text = json.dumps({"recipe": settings, "seed": seed, "data": data.describe()}, sort_keys=True, default=str)
+    text = json.dumps({"recipe": recipe_settings(recipe), "seed": seed, "data": data.describe()}, sort_keys=True,
+                      default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -68,16 +68,16 @@ class DigitReader:
     that finds no free turn within ``queue_wait`` seconds raises :class:`Busy` (503) instead of piling up.
     """
 
-    def __init__(self, network, name: str = "model", max_pixels: int = MAX_PIXELS,
-                 max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
+    def __init__(self, network, metadata: dict[str, Any] | None = None, name: str = "model",
+                 max_pixels: int = MAX_PIXELS, max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
         if queue_wait < 0:
             raise ValueError(f"queue_wait must be 0 or more seconds, not {queue_wait}")
-        self.network, self.name, self.max_pixels = network, name, max_pixels
+        self.network, self.metadata, self.name, self.max_pixels = network, metadata or {}, name, max_pixels
         self.max_concurrent, self.queue_wait = max_concurrent, queue_wait
         self._slots = threading.BoundedSemaphore(max_concurrent)
-        self.page_model = PageModel(network, name)
+        self.page_model = PageModel(network, name, self.metadata)
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
         if not self._slots.acquire(timeout=self.queue_wait):
@@ -92,7 +92,7 @@ class DigitReader:
         return reading
 
     def info(self, max_body: int) -> dict[str, Any]:
-        about = summary(getattr(self.network, "metadata", {}) or {})
+        about = summary(self.metadata)
         return {"model": self.name, "recipe": about["label"], "description": about["description"] or "",
                 "test_accuracy": about["test_accuracy"],
                 "classes": int(self.network.n_outputs),

@@ -116,7 +116,6 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     metadata = describe(recipe, seed, data, history, metrics, n_train=len(x_train), n_val=len(x_val),
                         split="given" if isinstance(validation, tuple) else validation,
                         class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
-    network.metadata = metadata
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities))
 
 

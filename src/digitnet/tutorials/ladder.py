@@ -8,8 +8,9 @@ kept), scores the 10,000 test images and saves the same model file.
 Rungs take minutes to tens of minutes each, so every trained model is saved (``ctx.models``) and a
 later run with the same recipe and seed reads it back instead of training again: an interrupted ladder
 resumes where it stopped, and finished models made with ``digitnet train --model RUNG --seed S --out
-DIR/RUNG-sS.npz`` count too. A file is reused only if its recipe, seed and data set match and its
-training was not interrupted.
+DIR/RUNG-sS.npz`` count too. Files are named and judged by :mod:`digitnet.scale.members`, the rule a
+committee's members follow too: a file is reused only if its recipe, seed and data set match and its
+training was not interrupted, and one that holds another run is neither reused nor replaced.
 
 On a Dask cluster (``digitnet reproduce --scheduler``; ``ctx.pool``) every run still to train is handed
 out at once (:func:`submit_rungs`) and trained side by side, each by the same :func:`digitnet.train.run`
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from digitnet.presets import get_preset
 from digitnet.presets.recipe import Recipe
+from digitnet.scale.members import examine, member_file, saved_metrics  # noqa: F401 - saved_metrics: read here by tests
 from digitnet.tutorials.result import Context, Published, Result, plural
 
 RUNGS = ("lenet5", "ch6-conv1", "ch6-conv2", "ch6-relu", "ch6-expanded", "ch6-dropout", "best")
@@ -59,13 +61,14 @@ def train_rung(recipe: Recipe, seed: int, data, path: Path | None, log, quick: b
     A quick run (one short epoch, to show that everything works) that is still at chance gets a note,
     not a failure.
     """
+    from digitnet.io.atomic import save_or_rescue
     from digitnet.train import run
 
     trained = run(recipe, data, seed, log=log, if_nothing_learned="note" if quick else "fail")
     if trained.history.interrupted:
         raise KeyboardInterrupt
     if path is not None:
-        trained.save(path)
+        save_or_rescue(trained.save, path)  # a full disk: kept in the temporary folder, and said so
     return trained.metrics
 
 
@@ -76,9 +79,11 @@ def _submit(ctx: Context, recipe: Recipe, seed: int, head: tuple | None) -> str:
 
 def _keep(outcome, ctx: Context) -> None:
     """Save a model that came back where the ladder keeps it (once)."""
+    from digitnet.io.atomic import save_or_rescue
+
     path = ctx.unsaved.pop(outcome.key, None)
     if path is not None and outcome.ok:
-        outcome.save(path)
+        save_or_rescue(outcome.save, path)  # read back: bytes from a worker are checked like any file
 
 
 def collect_rung(name: str, recipe: Recipe, seed: int, head: tuple | None, path: Path | None, ctx: Context) -> dict:
@@ -101,23 +106,14 @@ def collect_rung(name: str, recipe: Recipe, seed: int, head: tuple | None, path:
     return outcome.metrics
 
 
-def saved_metrics(path: Path, recipe: Recipe, seed: int, dataset: str | None = None) -> dict | None:
-    """The figures stored with a finished model file of the same recipe, seed and data, else None."""
-    from digitnet.errors import DigitnetError
-    from digitnet.io import load_model
-
-    if not path.is_file():
+def saved_run(path: Path | None, recipe: Recipe, seed: int, dataset: str | None) -> dict | None:
+    """The figures of the finished run kept at ``path``, or None if it is to be trained (and saved there);
+    raises if the file holds another run, before that is trained."""
+    if path is None:
         return None
-    try:
-        meta = load_model(path).metadata
-        saved = Recipe.from_dict(meta.get("recipe"))
-    except DigitnetError:
-        return None  # damaged or from another version: trained again, and the new file replaces it
-    metrics = meta.get("metrics") or {}
-    same = (saved == recipe and meta.get("seed") == seed
-            and (meta.get("dataset") or {}).get("checksum") in (None, dataset)
-            and not (meta.get("history") or {}).get("interrupted"))
-    return metrics if same and {"test_accuracy", "train_seconds"} <= metrics.keys() else None
+    found = examine(path, recipe, seed, dataset)
+    found.refuse_other("`models`")
+    return found.kept.metrics if found.kept else None
 
 
 def rung_runs(name: str, ctx: Context) -> tuple[Recipe, tuple | None, list[tuple[int, Path | None]]]:
@@ -131,7 +127,7 @@ def rung_runs(name: str, ctx: Context) -> tuple[Recipe, tuple | None, list[tuple
         recipe = recipe.with_overrides(epochs=QUICK["epochs"], val_size=QUICK["val"])
         head = (QUICK["train"] + QUICK["val"], QUICK["test"])
     seeds = range(ctx.seed, ctx.seed + (1 if ctx.quick else RUNS.get(name, 1)))
-    return recipe, head, [(seed, None if ctx.quick or ctx.models is None else ctx.models / f"{name}-s{seed}.npz")
+    return recipe, head, [(seed, None if ctx.quick or ctx.models is None else member_file(ctx.models, recipe, seed))
                           for seed in seeds]
 
 
@@ -141,7 +137,7 @@ def submit_rungs(names: list[str], ctx: Context) -> None:
     for name in names:
         recipe, head, runs = rung_runs(name, ctx)
         for seed, path in runs:
-            if not (path and saved_metrics(path, recipe, seed, ctx.data.checksum)):
+            if saved_run(path, recipe, seed, ctx.data.checksum) is None:
                 key = _submit(ctx, recipe, seed, head)
                 if path is not None:
                     ctx.unsaved[key] = path
@@ -152,7 +148,7 @@ def run_rung(name: str, ctx: Context) -> Result:
     data = ctx.data.head(*head) if head else ctx.data
     runs = []
     for seed, path in planned:
-        metrics = saved_metrics(path, recipe, seed, data.checksum) if path else None
+        metrics = saved_run(path, recipe, seed, data.checksum)
         if metrics is not None:
             ctx.log(f"{name}, seed {seed}: {metrics['test_accuracy']:.2%}, read from {path}")
         elif ctx.pool is not None:

@@ -15,9 +15,7 @@ keeps the weighted sums near 1 whatever the layer's size:
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
@@ -71,30 +69,12 @@ def get_initializer(name: str) -> Initializer:
         ) from None
 
 
-_DRAWING = contextvars.ContextVar("digitnet_drawing", default=True)
-
-
-@contextlib.contextmanager
-def without_drawing() -> Iterator[None]:
-    """Inside this block :func:`initialize` draws nothing and allocates nothing: it returns read-only
-    zeros of the right shape that take no memory (``np.broadcast_to``).
-
-    Why: a model file's description says how big its network is, and a stranger's file may claim a
-    layer of a billion weights. Its sizes are worked out this way, for nothing, and checked before any
-    weight exists; a network whose weights are loaded next is built from zeros without drawing random
-    numbers it would throw away. Layers draw their initial weights through :func:`initialize` only.
-    """
-    token = _DRAWING.set(False)
-    try:
-        yield
-    finally:
-        _DRAWING.reset(token)
-
-
 def initialize(name: str, shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator,
                dtype=np.float32) -> np.ndarray:
-    """Draw an array of ``shape`` with the named scheme (in float64, then cast: same numbers for any dtype)."""
+    """Draw an array of ``shape`` with the named scheme (in float64, then cast: same numbers for any dtype).
+
+    Layers draw their initial weights here only. A network whose weights are loaded from a file is built
+    with ``draw=False`` (``digitnet.nn.Network``): its layers start from zeros and never come here.
+    """
     scheme = get_initializer(name)
-    if not _DRAWING.get():
-        return np.broadcast_to(np.zeros((), dtype), shape)
     return np.ascontiguousarray(scheme(shape, fan_in, fan_out, rng), dtype=dtype)

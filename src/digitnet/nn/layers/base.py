@@ -13,12 +13,18 @@ A layer is a function of its input and its parameters. Training needs two things
 normalisation's running statistics), and allocates a gradient of the same shape for each parameter.
 Optimisers and model files can then treat every layer alike. Inputs are batches of any shape ``(N, ...)``.
 
+A layer also says what it would need for samples of a given shape, without building anything:
+:meth:`param_shapes` and :meth:`state_shapes` (the arrays' shapes) and :meth:`cost` (the numbers one
+sample occupies inside it, and the multiply-adds it costs). A model file from a stranger is checked
+against these before a single weight exists (``digitnet.io.limits``), whatever the layer type.
+
 Inside a network, ``params`` and ``grads`` are views into one flat array (``digitnet.nn.parameters``):
 a layer updates them in place (``out=``, ``[...] =``) and never rebinds them.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -44,12 +50,15 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.state: dict[str, np.ndarray] = {}
-        self.input_shape: tuple[int, ...] | None = None  # per-sample shape, known after build
-        self.output_shape: tuple[int, ...] | None = None
+        self.input_shape: tuple[int, ...] = ()  # per-sample shapes, known after build (empty before)
+        self.output_shape: tuple[int, ...] = ()
 
     # -- building -------------------------------------------------------------------------------
-    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype) -> tuple[int, ...]:
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None, dtype) -> tuple[int, ...]:
         """Create parameters, state and gradients for a per-sample ``input_shape``; return the output shape.
+
+        ``rng=None`` builds every parameter as zeros and draws nothing: for a network whose weights are
+        loaded next (``digitnet.io``), where random initial weights would be thrown away.
 
         Gradients start as ``np.zeros``, which costs nothing until written (the operating system hands out
         zeroed pages lazily), so a network that moves them into its flat storage wastes nothing.
@@ -57,8 +66,9 @@ class Layer:
         dtype = np.dtype(dtype)
         self.input_shape = tuple(int(s) for s in input_shape)
         self.output_shape = self.compute_output_shape(self.input_shape)
-        self.params = {name: np.ascontiguousarray(a, dtype) for name, a in
-                       self.create_params(self.input_shape, rng, dtype).items()}
+        initial = self.create_params(self.input_shape, rng, dtype) if rng is not None else {
+            name: np.zeros(shape, dtype) for name, shape in self.param_shapes(self.input_shape).items()}
+        self.params = {name: np.ascontiguousarray(a, dtype) for name, a in initial.items()}
         self.state = {name: np.ascontiguousarray(a, dtype) for name, a in
                       self.create_state(self.input_shape, dtype).items()}
         self.grads = {name: np.zeros(a.shape, dtype) for name, a in self.params.items()}
@@ -68,12 +78,31 @@ class Layer:
         return input_shape
 
     def create_params(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype: np.dtype) -> dict:
-        """The initial values of the learned arrays, by name (none for most layers)."""
+        """The initial values of the learned arrays, by name (none for most layers), shaped as
+        :meth:`param_shapes` says."""
         return {}
 
     def create_state(self, input_shape: tuple[int, ...], dtype: np.dtype) -> dict:
-        """Arrays the layer keeps and model files save, but no optimiser updates."""
+        """Arrays the layer keeps and model files save, but no optimiser updates, shaped as
+        :meth:`state_shapes` says."""
         return {}
+
+    # -- sizing, without building ---------------------------------------------------------------------
+    def param_shapes(self, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+        """The shape of each learned array for samples of ``input_shape``, by name; nothing is allocated.
+        Raises :class:`DigitnetError` when the layer cannot take such inputs."""
+        return {}
+
+    def state_shapes(self, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+        """The shape of each array :meth:`create_state` makes, by name; nothing is allocated."""
+        return {}
+
+    def cost(self, input_shape: tuple[int, ...]) -> tuple[int, int]:
+        """``(numbers, work)`` for one sample of ``input_shape`` in prediction: the most numbers the layer
+        holds for it at once (its output, or more where it unfolds its input), and the multiply-adds (or
+        comparisons) it spends on it. Here: one operation per output value, as an activation costs."""
+        out = math.prod(self.compute_output_shape(input_shape))
+        return out, out
 
     # -- computing ------------------------------------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:

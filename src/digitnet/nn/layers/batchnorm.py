@@ -26,6 +26,8 @@ sees them, since they are averaged, not learned.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from digitnet.errors import DigitnetError
@@ -45,16 +47,27 @@ class BatchNorm(Layer):
             raise DigitnetError(f"batchnorm eps must be positive, got {eps}")
         self.momentum, self.eps = float(momentum), float(eps)
 
-    def create_params(self, input_shape, rng, dtype):
+    def param_shapes(self, input_shape):
         if len(input_shape) not in (1, 3):
             raise DigitnetError("batchnorm works on (features,) or (channels, height, width) inputs, "
                                 f"got {tuple(input_shape)}")
-        c = int(input_shape[0])
-        return {"gamma": np.ones(c, dtype), "beta": np.zeros(c, dtype)}
+        return {"gamma": (int(input_shape[0]),), "beta": (int(input_shape[0]),)}
+
+    def state_shapes(self, input_shape):
+        return {"running_mean": (int(input_shape[0]),), "running_var": (int(input_shape[0]),)}
+
+    def create_params(self, input_shape, rng, dtype):
+        channels = self.param_shapes(input_shape)["gamma"]
+        return {"gamma": np.ones(channels, dtype), "beta": np.zeros(channels, dtype)}
 
     def create_state(self, input_shape, dtype):
-        c = int(input_shape[0])
-        return {"running_mean": np.zeros(c, dtype), "running_var": np.ones(c, dtype)}
+        channels = self.state_shapes(input_shape)["running_mean"]
+        return {"running_mean": np.zeros(channels, dtype), "running_var": np.ones(channels, dtype)}
+
+    def cost(self, input_shape):
+        """In prediction a multiply and an add per value (the statistics are fixed)."""
+        out = math.prod(input_shape)
+        return out, 2 * out
 
     def rows(self, x: np.ndarray) -> np.ndarray:
         """The values as (C, m): one row per channel, one column per sample (and position)."""
@@ -106,7 +119,7 @@ class BatchNorm(Layer):
         return self.shaped(dx, grad_out)
 
     def describe(self):
-        return f"BatchNorm ({'channels' if len(self.input_shape or ()) == 3 else 'features'})"
+        return f"BatchNorm ({'channels' if len(self.input_shape) == 3 else 'features'})"
 
     def get_config(self):
         return {"type": self.type_name, "momentum": self.momentum, "eps": self.eps}

@@ -78,15 +78,32 @@ class Conv2D(Layer):
         ow = output_size(w, self.kernel_size[1], self.stride[1], self.padding[1], what)
         return (self.filters, oh, ow)
 
-    def create_params(self, input_shape, rng, dtype):
+    def param_shapes(self, input_shape):
         c, _, _ = check_image_input(input_shape, "a conv2d layer")
         if self.in_channels is not None and self.in_channels != c:
             raise DigitnetError(f"conv2d expects {self.in_channels} input channels but the layer below gives {c}")
-        self.in_channels = c
-        kh, kw = self.kernel_size
+        return {"W": (self.filters, c, *self.kernel_size), "b": (self.filters,)}
+
+    def create_params(self, input_shape, rng, dtype):
+        shapes = self.param_shapes(input_shape)
+        c, (kh, kw) = shapes["W"][1], self.kernel_size
         fan_in, fan_out = c * kh * kw, self.filters * kh * kw
-        return {"W": initialize(self.init, (self.filters, c, kh, kw), fan_in, fan_out, rng, dtype),
-                "b": initialize(self.bias_init, (self.filters,), fan_in, fan_out, rng, dtype)}
+        return {"W": initialize(self.init, shapes["W"], fan_in, fan_out, rng, dtype),
+                "b": initialize(self.bias_init, shapes["b"], fan_in, fan_out, rng, dtype)}
+
+    def build(self, input_shape, rng, dtype):
+        out = super().build(input_shape, rng, dtype)  # remember the channels, for get_config
+        self.in_channels = self.input_shape[0]
+        return out
+
+    def cost(self, input_shape):
+        """Per sample: the output, the unfolded patches or the padded input, whichever is largest (the
+        columns are what inference holds, up to EVAL_CHUNK_ELEMENTS for the batch), and one multiply-add
+        per kernel weight at every output position, plus the bias."""
+        (c, h, w), (kh, kw), (ph, pw) = check_image_input(input_shape, "a conv2d layer"), self.kernel_size, self.padding
+        f, oh, ow = self.compute_output_shape(input_shape)
+        patches = c * kh * kw * oh * ow
+        return max(f * oh * ow, patches, c * (h + 2 * ph) * (w + 2 * pw)), f * patches + f * oh * ow
 
     # -- forward --------------------------------------------------------------------------------
     def forward(self, x, training=False):

@@ -34,15 +34,29 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return (self.units,)
 
-    def create_params(self, input_shape, rng, dtype):
+    def param_shapes(self, input_shape):
         fan_in = math.prod(input_shape)
         if self.input_dim is not None and self.input_dim != fan_in:
             raise DigitnetError(
                 f"dense layer expects {self.input_dim} inputs but the layer below gives {fan_in}; fix the layer sizes"
             )
-        self.input_dim = fan_in
-        return {"W": initialize(self.init, (fan_in, self.units), fan_in, self.units, rng, dtype),
-                "b": initialize(self.bias_init, (self.units,), fan_in, self.units, rng, dtype)}
+        return {"W": (fan_in, self.units), "b": (self.units,)}
+
+    def create_params(self, input_shape, rng, dtype):
+        shapes = self.param_shapes(input_shape)
+        fan_in = shapes["W"][0]
+        return {"W": initialize(self.init, shapes["W"], fan_in, self.units, rng, dtype),
+                "b": initialize(self.bias_init, shapes["b"], fan_in, self.units, rng, dtype)}
+
+    def build(self, input_shape, rng, dtype):
+        out = super().build(input_shape, rng, dtype)  # remember the input size, for get_config and describe
+        self.input_dim = math.prod(self.input_shape)
+        return out
+
+    def cost(self, input_shape):
+        """The output per sample; one multiply-add per weight, and the bias."""
+        fan_in = math.prod(input_shape)
+        return self.units, fan_in * self.units + self.units
 
     def forward(self, x, training=False):
         flat = x.reshape(len(x), -1)

@@ -25,8 +25,9 @@ class Dropout(Layer):
         self._rng = np.random.default_rng()
 
     def build(self, input_shape, rng, dtype):
-        # Its own stream, spawned from the network's seed, so runs with the same seed repeat exactly.
-        self._rng = np.random.default_rng(rng.integers(2**63))
+        # Its own stream, spawned from the network's seed, so runs with the same seed repeat exactly
+        # (a network built from zeros for loaded weights, rng None, has no seed to repeat).
+        self._rng = np.random.default_rng(None if rng is None else rng.integers(2**63))
         return super().build(input_shape, rng, dtype)
 
     def forward(self, x, training=False):

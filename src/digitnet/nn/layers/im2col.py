@@ -66,7 +66,8 @@ def check_image_input(input_shape: tuple[int, ...], what: str) -> tuple[int, int
             f"{what} needs inputs shaped (channels, height, width), but gets {tuple(input_shape)}; "
             "give the network input_shape=(1, 28, 28) for MNIST, and put convolutions before any flatten or dense layer"
         )
-    return tuple(int(s) for s in input_shape)
+    c, h, w = (int(s) for s in input_shape)
+    return c, h, w
 
 
 def cnhw(x: np.ndarray) -> np.ndarray:

@@ -26,6 +26,8 @@ tournament between such slices, keeping the round each window's winner came from
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from digitnet.nn.layers.base import Layer, register
@@ -45,6 +47,11 @@ class _Pool2D(Layer):
         what = f"{self.type_name} {self.size[0]}x{self.size[1]}"
         return (c, output_size(h, self.size[0], self.stride[0], 0, what),
                 output_size(w, self.size[1], self.stride[1], 0, what))
+
+    def cost(self, input_shape):
+        """The output per sample, and one comparison (or addition) per window position for each value."""
+        out = math.prod(self.compute_output_shape(input_shape))
+        return out, out * self.size[0] * self.size[1]
 
     def offsets(self) -> list[tuple]:
         """For each position (p, q) inside a window: the index that picks it from every window at once."""
@@ -89,7 +96,7 @@ def _max_stage(x: np.ndarray, k: int, axis: int, out: int, training: bool):
     best = parts[0].copy()
     winner = np.zeros(best.shape, np.uint8) if training else None
     for i, part in enumerate(parts[1:], start=1):
-        if training:
+        if winner is not None:  # in training
             winner[part > best] = i
         np.maximum(best, part, out=best)
     return best, winner
@@ -144,7 +151,7 @@ class MaxPool2D(_Pool2D):
         winner = np.zeros(best.shape, np.uint8) if training else None
         for round_, index in enumerate(offsets[1:], start=1):
             candidate = xc[index]
-            if training:  # strictly greater: on a tie the earlier position keeps the window
+            if winner is not None:  # training; strictly greater: on a tie the earlier position keeps the window
                 winner[candidate > best] = round_
             np.maximum(best, candidate, out=best)
         if training:

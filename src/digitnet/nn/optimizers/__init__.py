@@ -7,7 +7,7 @@ from digitnet.nn.optimizers.momentum import Momentum, Nesterov
 from digitnet.nn.optimizers.sgd import SGD
 from digitnet.nn.parameters import Parameters
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, Adam)}
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Nesterov, Adam)}
 
 
 def make_optimizer(name: str, params: "Parameters | list[Parameter]", lr: float, weight_decay: float = 0.0,
