@@ -62,3 +62,16 @@ def draw(page, points: list[tuple[float, float]]) -> None:
 def wait_until_settled(page) -> None:
     """Until the answer shown belongs to the picture shown (no request on its way)."""
     page.wait_for_selector("body[data-settled=true]", state="attached", timeout=20_000)
+
+
+def open_page(page, url: str) -> None:
+    """Go to the drawing page (served, or a folder's index.html) and wait until it can read."""
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+
+
+def folder_url(folder) -> str:
+    """The file:// address of an exported page's index.html."""
+    from pathlib import Path
+
+    return Path(folder).resolve().as_uri() + "/index.html"

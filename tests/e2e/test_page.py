@@ -131,5 +131,32 @@ def test_the_page_loads_nothing_from_elsewhere(page):
     page.reload()
     page.wait_for_selector("#model:not(:empty)")
     origin = page.url.split("/", 3)[:3]
-    assert len(requested) >= 4 and all(url.split("/", 3)[:3] == origin for url in requested)
+    assert len(requested) >= 6 and all(url.split("/", 3)[:3] == origin for url in requested)
     assert "model small.npz" in page.inner_text("#model")
+
+
+def test_the_served_page_runs_the_network_in_the_browser_and_sends_photos_to_the_server(page, small_model, tmp_path):
+    """One front end: the page 'digitnet serve' sends is the exported page, with the model generated the
+    same way (static/model.js), marked as served so that uploads still go to /api/predict."""
+    import json
+    import urllib.request
+
+    from digitnet.export.web import model_description
+
+    with urllib.request.urlopen(page.url.rstrip("/") + "/static/model.js") as response:
+        script = response.read().decode("utf-8")
+    served = json.loads(script[script.index("=") + 1:].strip().rstrip(";"))
+    exported = model_description(load_model(small_model), "small.npz")
+    assert served["server"] is True and exported["server"] is False
+    assert {**served, "server": False} == exported
+    page.click("#clear")
+    draw(page, [(0.5, 0.15 + 0.07 * i) for i in range(11)])
+    wait_until_settled(page)
+    assert page.inner_text("#how").startswith("read in this browser")
+    # an MLP has no feature maps: the page shows the weights of the 16 hidden units the drawing excites most
+    assert page.locator("#maps canvas").count() == 16 and "hidden units" in page.inner_text("#maps-caption")
+    photo = tmp_path / "one.png"
+    draw_digit(1, size=(400, 400)).save(photo)
+    page.set_input_files("#upload", str(photo))
+    wait_until_settled(page)
+    assert page.inner_text("#how") == "read by the server" and shown(page)["digit"] == "1"

@@ -24,6 +24,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e
 
 
+def logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """log(sum(exp(z))) along ``axis``, shifted by the max so the largest term is exp(0) = 1 (the energy
+    score of ``digitnet.reject`` is this of the logits)."""
+    m = z.max(axis=axis, keepdims=True)
+    return np.squeeze(m, axis=axis) + np.log(np.exp(z - m).sum(axis=axis))
+
+
 def softplus(x: np.ndarray) -> np.ndarray:
     """log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): the second term never overflows."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))

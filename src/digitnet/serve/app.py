@@ -4,7 +4,8 @@ Why apart from :mod:`digitnet.serve.connections`: this is the application (three
 and that is the plumbing that keeps strangers' connections in bounds. Standard library only
 (``http.server``): one page, three static files and one API call do not need a framework.
 
-    GET  /                 the page (static/index.html, app.js, style.css)
+    GET  /                 the page (static/index.html, app.js, nn.js, prepare.js, style.css)
+    GET  /static/model.js  the model for the page to run in the browser (serve/page_model.py)
     GET  /api/info         the model: its file name, recipe, description and figures, and the limits
     POST /api/predict      body = the picture's bytes (any format digitnet reads); ?ink=auto|dark|light
 
@@ -39,12 +40,14 @@ from digitnet.serve.connections import (
     ConnectionHandler,
     ConnectionServer,
 )
+from digitnet.serve.page_model import PageModel
 
 MAX_PIXELS = 25_000_000  # tighter than the command line's limit: strangers may send pictures
 MAX_CONCURRENT = 2  # pictures prepared at once (more only fight over Python's GIL); more wait up to QUEUE_WAIT s,
                     # then get 503
 QUEUE_WAIT = 10.0
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "nn.js": "text/javascript; charset=utf-8", "prepare.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
 # The page loads nothing from anywhere else and cannot be framed or post forms elsewhere.
 SECURITY_HEADERS = {
@@ -84,6 +87,7 @@ class DigitReader:
         self.max_pixels, self.max_concurrent, self.queue_wait = max_pixels, max_concurrent, queue_wait
         self._turns = threading.BoundedSemaphore(max_concurrent)
         self._workers = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix="digitnet-reader")
+        self.page_model = PageModel(network, self.name, self.metadata)
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
         if not self._turns.acquire(timeout=self.queue_wait):
@@ -152,6 +156,8 @@ class Handler(ConnectionHandler):
             self._send_static("index.html")
         elif path.startswith("/static/") and path[len("/static/"):] in STATIC:
             self._send_static(path[len("/static/"):])
+        elif path == "/static/model.js":
+            self._send_page_model()
         elif path == "/api/info":
             self._send_json(HTTPStatus.OK, self.server.reader.info(self.server.max_body))
         elif path == "/api/predict":
@@ -194,6 +200,13 @@ class Handler(ConnectionHandler):
     def _send_static(self, name: str) -> None:
         data = resources.files("digitnet.serve").joinpath("static", name).read_bytes()
         self.send_answer(HTTPStatus.OK, data, STATIC[name], {"Cache-Control": "no-cache"})
+
+    def _send_page_model(self) -> None:
+        try:
+            script = self.server.reader.page_model.script()
+        except DigitnetError as err:  # a model the page cannot run: the page shows why
+            script = f"window.digitnetModelError = {json.dumps(str(err))};\n".encode("utf-8")
+        self.send_answer(HTTPStatus.OK, script, "text/javascript; charset=utf-8", {"Cache-Control": "no-cache"})
 
     def _send_json(self, status: HTTPStatus, obj: Any) -> None:
         self.send_json(status, json.dumps(obj, default=json_default).encode("utf-8"))
