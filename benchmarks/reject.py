@@ -45,7 +45,15 @@ from digitnet.images import NoDigitError, prepare  # noqa: E402
 from digitnet.io import load_model  # noqa: E402
 from digitnet.metrics.calibration import reliability  # noqa: E402
 from digitnet.nn import functional as F  # noqa: E402
-from digitnet.reject import SCORES, RejectRule, choose_threshold, fit_temperature  # noqa: E402
+from digitnet.reject import (  # noqa: E402
+    SCORES,
+    RejectRule,
+    choose_threshold,
+    fit_temperature,
+    mean_probabilities,
+    mean_score,
+    unanimous,
+)
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 #: (what, the figure's key, "min" or "max", the bound): issue 18's targets
@@ -267,14 +275,13 @@ def committee_table(models, sets, accept: float) -> list[dict]:
     temps = [fit_temperature(z["mnist_val"], y_val) for z in member_logits]
 
     def mean_prob(name):
-        return np.mean([F.softmax(z[name] / t) for z, t in zip(member_logits, temps)], axis=0)
+        return mean_probabilities([z[name] for z in member_logits], temps)
 
     def mean_energy(name):
-        return np.mean([SCORES["energy"](z[name], t) for z, t in zip(member_logits, temps)], axis=0)
+        return mean_score([z[name] for z in member_logits], temps, "energy")
 
     def agree(name):
-        votes = np.stack([z[name].argmax(1) for z in member_logits])
-        return (votes == mean_prob(name).argmax(1)).all(axis=0)
+        return unanimous([z[name] for z in member_logits])
 
     rows = []
     for label, score in (("committee: top mean probability", lambda n: mean_prob(n).max(1)),

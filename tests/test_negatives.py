@@ -26,7 +26,7 @@ def test_negatives_are_mnist_shaped_and_split_by_shares(negatives):
     assert negatives.images.shape == (300, 28, 28) and negatives.images.dtype == np.uint8
     assert len(negatives) == 300
     counts = negatives.kind_counts()
-    assert counts == {"glyph": 135, "scribble": 90, "blob": 30, "raw": 45}
+    assert counts == {"glyph": 90, "pen": 60, "scribble": 75, "blob": 30, "raw": 45}
     assert (negatives.images.reshape(300, -1).max(axis=1) > 100).all(), "every negative has visible ink"
     only = make_negatives(20, seed=1, shares={"scribble": 1.0})
     assert only.kind_counts() == {"scribble": 20}
@@ -36,6 +36,16 @@ def test_changing_one_kind_leaves_the_others_as_they_were():
     a = make_negatives(40, seed=2, shares={"glyph": 1, "raw": 1})
     b = make_negatives(60, seed=2, shares={"glyph": 1, "raw": 2})
     assert np.array_equal(a.images[:20], b.images[:20])  # the glyphs, drawn from their own stream
+
+
+def test_font_digits_are_digits_from_the_training_fonts():
+    from digitnet.negatives.font_digits import digit_fonts, make_font_digits
+
+    images, labels = make_font_digits(30, seed=0)
+    assert images.shape == (30, 28, 28) and labels.tolist() == [i % 10 for i in range(30)]
+    assert (images.reshape(30, -1).max(axis=1) > 100).all()
+    assert np.array_equal(make_font_digits(30, seed=0)[0], images)
+    assert len(digit_fonts()) >= 10
 
 
 def test_prepared_negatives_sit_in_the_20_pixel_box_centred_by_mass(negatives):
@@ -89,10 +99,13 @@ def test_the_training_fonts_ship_with_matplotlib_and_are_not_the_benchmarks_font
 
 
 def test_no_kind_names_a_lookalike(negatives):
+    from digitnet.negatives.pen_letters import CHARACTERS
+
+    assert not any(fonts.is_lookalike(c) for c in CHARACTERS)
     for kind in negatives.kinds:
         parts = kind.split(":")
-        if parts[0] == "glyph":
-            assert not fonts.is_lookalike(parts[2])
+        if parts[0] in ("glyph", "pen"):
+            assert not fonts.is_lookalike(parts[-1] if parts[-1] != "erased" else parts[-2])
 
 
 @pytest.mark.parametrize("kind", list(scribbles.KINDS))
@@ -125,4 +138,4 @@ def test_bad_requests_get_one_line_errors():
     with pytest.raises(DigitnetError, match="zero or more"):
         make_negatives(-1)
     assert len(make_negatives(0)) == 0
-    assert set(KINDS) == {"glyph", "scribble", "blob", "raw"}
+    assert set(KINDS) == {"glyph", "scribble", "blob", "raw", "pen"}

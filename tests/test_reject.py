@@ -205,3 +205,14 @@ def test_a_damaged_rule_is_refused_with_one_line(bad, message):
         RejectRule.from_dict({"score": "energy", "temperature": 1.0, "threshold": 0.0, **bad})
     with pytest.raises(DigitnetError, match="mapping"):
         RejectRule.from_dict(["energy"])
+
+
+# -- committees --------------------------------------------------------------------------------------------
+def test_committee_scores_and_unanimity():
+    from digitnet.reject import mean_probabilities, mean_score, unanimous
+
+    a = np.array([[4.0, 0, 0], [0, 3.0, 0]])
+    b = np.array([[3.0, 0, 0], [0, 0, 3.0]])
+    assert unanimous([a, b]).tolist() == [True, False]
+    np.testing.assert_allclose(mean_score([a, b], [1.0, 2.0]), (energy(a, 1.0) + energy(b, 2.0)) / 2)
+    np.testing.assert_allclose(mean_probabilities([a, b], [1.0, 1.0]), (F.softmax(a) + F.softmax(b)) / 2)

@@ -4,6 +4,7 @@
 
 - **glyphs**: letters (Latin, script, Greek, Cyrillic), symbols and shapes from the fonts that ship with
   matplotlib (:mod:`.fonts`; never a character that people write like a digit),
+- **pen letters**: letters and a few symbols written with a pen, stroke by stroke (:mod:`.pen_letters`),
 - **scribbles**: dashes, crosses, stars, spirals, waves, loops, boxes, faces, hashes... (:mod:`.scribbles`),
 - **blobs**: filled shapes with soft edges, some with holes (:mod:`.textures`),
 
@@ -26,13 +27,13 @@ from PIL import Image
 
 from digitnet.errors import DigitnetError
 from digitnet.images.errors import NoDigitError
-from digitnet.negatives import fonts, glyphs, scribbles, textures
+from digitnet.negatives import fonts, glyphs, pen_letters, scribbles, textures
 from digitnet.negatives.form import mnist_form
 
-KINDS = ("glyph", "scribble", "blob", "raw")
+KINDS = ("glyph", "scribble", "blob", "raw", "pen")
 #: what share of the negatives is of each kind: mostly what people draw (letters, symbols, scribbles),
 #: some shapes and textures for the rest of the world
-SHARES = {"glyph": 0.45, "scribble": 0.3, "blob": 0.1, "raw": 0.15}
+SHARES = {"glyph": 0.3, "pen": 0.2, "scribble": 0.25, "blob": 0.1, "raw": 0.15}
 #: the share of glyphs and scribbles with patches rubbed out (kept small: rubbing out part of an H can
 #: leave a 4)
 ERASED = 0.1
@@ -128,6 +129,15 @@ def _scribble(rng: np.random.Generator) -> tuple[np.ndarray, str]:
     return scribbles.draw_scribble(kind, rng), f"scribble:{kind}"
 
 
+def _pen(rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    char = pen_letters.CHARACTERS[rng.integers(len(pen_letters.CHARACTERS))]
+    return pen_letters.pen_letter(char, rng), f"pen:{char}"
+
+
+def make_pen_letters(n: int, rng: np.random.Generator):
+    return _prepared(n, rng, _pen)
+
+
 def make_glyphs(n: int, rng: np.random.Generator):
     return _prepared(n, rng, _glyph)
 
@@ -152,7 +162,8 @@ def make_raw(n: int, rng: np.random.Generator):
     return images, [f"raw:{k}" for k in kinds]
 
 
-MAKERS = {"glyph": make_glyphs, "scribble": make_scribbles, "blob": make_blobs, "raw": make_raw}
+MAKERS = {"glyph": make_glyphs, "scribble": make_scribbles, "blob": make_blobs, "raw": make_raw,
+          "pen": make_pen_letters}
 
 
 def erase_patches(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:

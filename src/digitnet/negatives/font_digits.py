@@ -38,7 +38,7 @@ def digit_fonts():
 def make_font_digits(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``count`` digits (uint8 (count, 28, 28), in MNIST form) and their labels, 0-9 in turn, each in a
     random training face, drawn as :func:`~digitnet.negatives.glyphs.draw_glyph` draws the negatives."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(5)[4])  # a stream the negatives do not use
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1000,)))  # a stream the negatives never use
     faces = digit_fonts()
     labels = np.arange(int(count)) % 10
     images = np.zeros((len(labels), 28, 28), np.uint8)

@@ -251,10 +251,14 @@ def wobble(stroke: np.ndarray, rng, amount: float) -> np.ndarray:
 
 
 def draw_scribble(kind: str, rng: np.random.Generator) -> np.ndarray:
-    """A scribble of ``kind`` (a key of :data:`KINDS`) as an ink mask (float32 in [0, 1]) on a canvas
-    of :data:`CANVAS` pixels: wobbled, turned up to 20 degrees, stretched up to 25% either way, and drawn
-    with a round pen 2 to 6 pixels wide."""
-    strokes = KINDS[kind](rng)
+    """A scribble of ``kind`` (a key of :data:`KINDS`) as an ink mask: see :func:`draw_strokes`."""
+    return draw_strokes(KINDS[kind](rng), rng)
+
+
+def draw_strokes(strokes: Strokes, rng: np.random.Generator) -> np.ndarray:
+    """``strokes`` (in the unit square) as an ink mask (float32 in [0, 1]) on a canvas of :data:`CANVAS`
+    pixels: wobbled, turned up to 20 degrees, stretched up to 25% either way, and drawn with a round pen
+    2 to 6 pixels wide."""
     amount = rng.uniform(0.0, 0.025)
     angle = math.radians(rng.uniform(-20, 20))
     stretch = np.array([rng.uniform(0.75, 1.25), rng.uniform(0.75, 1.25)])

@@ -10,6 +10,7 @@
 Only NumPy and :mod:`digitnet.nn` are used here, so everything below the model file can use it.
 """
 
+from digitnet.reject.committee import mean_probabilities, mean_score, unanimous
 from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
 from digitnet.reject.rule import ACCEPT, REFUSED, RejectRule
 from digitnet.reject.scores import SCORES, energy, max_logit, max_probability
@@ -17,5 +18,5 @@ from digitnet.reject.temperature import fit_temperature, negative_log_likelihood
 from digitnet.reject.threshold import acceptance, choose_threshold
 
 __all__ = ["ACCEPT", "NOT_A_DIGIT", "OutlierExposure", "REFUSED", "RejectRule", "SCORES", "acceptance",
-           "choose_threshold", "energy", "fit_temperature", "max_logit", "max_probability",
-           "negative_log_likelihood"]
+           "choose_threshold", "energy", "fit_temperature", "max_logit", "max_probability", "mean_probabilities",
+           "mean_score", "negative_log_likelihood", "unanimous"]
