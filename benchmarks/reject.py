@@ -1,6 +1,6 @@
 """Does the reject option meet its targets? Refusals and accuracy on five sets, and calibration.
 
-    python benchmarks/reject.py runs/reject/oe.npz                   # the model's own reject rule
+    python benchmarks/reject.py runs/reject/oe6k_w1_fd_pen.npz       # the model's own reject rule
     python benchmarks/reject.py src/digitnet/models/default.npz --score max_probability   # today's model
     python benchmarks/reject.py MODEL --methods                      # every score, with and without T
     python benchmarks/reject.py A.npz B.npz C.npz --committee        # the three as a committee

@@ -1,6 +1,6 @@
 """Train the default recipe with a reject option, through today's pieces, and save the model.
 
-    .venv/bin/python scripts/reject_experiment.py --out runs/reject/oe.npz                 # the proposal
+    .venv/bin/python scripts/reject_experiment.py --out runs/reject/oe6k_w1_fd_pen.npz    # the proposal
     .venv/bin/python scripts/reject_experiment.py --method none --out runs/reject/plain.npz
     .venv/bin/python scripts/reject_experiment.py --method class --out runs/reject/class.npz
 
@@ -47,8 +47,8 @@ def logits(network, x, batch: int = 2000) -> np.ndarray:
     return np.concatenate([network.forward(x[i:i + batch]) for i in range(0, len(x), batch)])
 
 
-def train(method: str = "uniform", negatives: int = 3000, weight: float = 0.5, seed: int = 0, epochs: int | None = None,
-          accept: float = 0.997, score: str = "energy", shares: dict | None = None, font_digits: int = 0, data=None,
+def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, seed: int = 0, epochs: int | None = None,
+          accept: float = 0.997, score: str = "energy", shares: dict | None = None, font_digits: int = 1000, data=None,
           log=print):
     """Train the default recipe with ``negatives`` negatives (and ``font_digits`` digits drawn from the
     negatives' fonts); return (network, metadata)."""
@@ -101,13 +101,13 @@ def train(method: str = "uniform", negatives: int = 3000, weight: float = 0.5, s
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=METHODS, default="uniform")
-    parser.add_argument("--negatives", type=int, default=3000, help="training negatives (default 3000)")
-    parser.add_argument("--weight", type=float, default=0.5, help="outlier-exposure weight (default 0.5)")
+    parser.add_argument("--negatives", type=int, default=6000, help="training negatives (default 6000)")
+    parser.add_argument("--weight", type=float, default=1.0, help="outlier-exposure weight (default 1.0)")
     parser.add_argument("--accept", type=float, default=0.997, help="share of validation digits the threshold accepts")
     parser.add_argument("--score", default="energy", help="energy, max_probability or max_logit")
     parser.add_argument("--shares", help="kinds of negatives, e.g. glyph=0.5,scribble=0.3,blob=0.1,raw=0.1")
-    parser.add_argument("--font-digits", type=int, default=0, help="digits drawn from the negatives' fonts, "
-                        "trained on as digits (default 0)")
+    parser.add_argument("--font-digits", type=int, default=1000, help="digits drawn from the negatives' fonts, "
+                        "trained on as digits (default 1000)")
     parser.add_argument("--epochs", type=int, help="override the recipe's 4 epochs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)

@@ -5,9 +5,9 @@ something it never meets: a picture goes through :func:`digitnet.images.pipeline
 the paper, removes the background, keeps the largest marks, normalises the strokes, crops, fits the
 ink into 20x20 and centres it by mass. A negative is drawn directly as ink on clean paper, so the
 paper-finding steps have nothing to do (the paper is exactly 0, the ink is the mask); the steps from
-``remove_background`` on are run here exactly as ``prepare`` runs them, which gives the same image as
-preparing a picture of the mask (``tests/test_negatives.py`` checks it) at a fraction of the cost of
-decoding and measuring a whole picture.
+``remove_background`` on are run here exactly as ``prepare`` runs them, which gives the image that
+preparing a picture of the mask gives, to within two grey levels (``tests/test_negatives.py`` checks
+it), at a fraction of the cost of decoding and measuring a whole picture.
 """
 
 from __future__ import annotations
