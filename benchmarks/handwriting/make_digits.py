@@ -102,11 +102,18 @@ def lighting(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 
 def make_picture(digit: int, font_path: Path, rng: np.random.Generator) -> tuple[Image.Image, dict]:
+    return photograph(lambda glyph_h: render_glyph(digit, font_path, glyph_h, rng), rng)
+
+
+def photograph(render, rng: np.random.Generator) -> tuple[Image.Image, dict]:
+    """A "photo" of the ink mask ``render(height)`` returns (an "L" image about ``height`` pixels tall):
+    the picture's size and shape, the mark's size and place, paper, ink, light, grain and blur.
+    ``benchmarks/non_digits`` photographs its letters and scribbles with it too."""
     width = int(rng.integers(64, 1200))  # from a thumbnail to a phone photo scaled for the web
     height = int(width * rng.uniform(0.6, 1.7))  # square-ish to portrait or landscape photo shapes
     short = min(width, height)
     glyph_h = max(16, int(short * rng.uniform(0.3, 0.85)))
-    glyph = render_glyph(digit, font_path, glyph_h, rng)
+    glyph = render(glyph_h)
     if glyph.width > width * 0.95:
         glyph = glyph.resize((int(width * 0.95), max(1, int(glyph.height * width * 0.95 / glyph.width))))
     x0 = int(rng.integers(0, width - glyph.width + 1))

@@ -1,0 +1,409 @@
+"""Does the reject option meet its targets? Refusals and accuracy on five sets, and calibration.
+
+    python benchmarks/reject.py runs/reject/oe6k_w1_fd_pen.npz       # the model's own reject rule
+    python benchmarks/reject.py src/digitnet/models/default.npz --score max_probability   # today's model
+    python benchmarks/reject.py MODEL --methods                      # every score, with and without T
+    python benchmarks/reject.py A.npz B.npz C.npz --committee        # the three as a committee
+    python benchmarks/reject.py MODEL --plots plots/reject           # reliability diagram, answer grids
+
+The sets (each made or found on first use):
+
+- MNIST's 10,000 test images, and its last 5,000 training images (the validation images the rule was
+  fitted on), as arrays, the way ``digitnet evaluate`` reads them;
+- Fashion-MNIST's 10,000 test images (Debian's dataset-fashion-mnist, or ``--fashion DIR``);
+- the handwriting set of ``benchmarks/handwriting/`` (300 pictures of digits, seed 1), and
+- the held-out non-digits of ``benchmarks/non_digits/`` (400 pictures of letters, symbols and
+  scribbles, seed 1), both through ``digitnet predict``'s preparation. A picture the preparation
+  itself turns away ("no digit found") counts as refused, and is counted apart.
+
+A model file keeps its rule under ``"reject"`` in its description (``scripts/reject_experiment.py``
+writes it); for a model without one the rule is fitted here on the validation images, with
+``--score`` and ``--accept``. The targets are those of issue 18.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "handwriting"))
+sys.path.insert(0, str(HERE / "non_digits"))
+
+import make_digits  # noqa: E402
+import make_non_digits  # noqa: E402
+
+from digitnet.data import load_mnist, read_dataset  # noqa: E402
+from digitnet.errors import DigitnetError  # noqa: E402
+from digitnet.images import NoDigitError, prepare  # noqa: E402
+from digitnet.io import load_model  # noqa: E402
+from digitnet.metrics.calibration import reliability  # noqa: E402
+from digitnet.nn import functional as F  # noqa: E402
+from digitnet.reject import (  # noqa: E402
+    SCORES,
+    RejectRule,
+    choose_threshold,
+    fit_temperature,
+    mean_probabilities,
+    mean_score,
+    unanimous,
+)
+
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+#: (what, the figure's key, "min" or "max", the bound): issue 18's targets
+TARGETS = [
+    ("Fashion-MNIST test refused", "fashion_refused", "min", 0.99),
+    ("held-out letters, symbols, scribbles refused", "non_digits_refused", "min", 0.95),
+    ("MNIST test refused", "mnist_refused", "max", 0.005),
+    ("MNIST test accuracy on accepted", "mnist_accuracy_accepted", "min", 0.9927),
+    ("handwriting refused", "handwriting_refused", "max", 0.01),
+    ("handwriting accuracy on accepted", "handwriting_accuracy_accepted", "min", 0.96),
+    ("MNIST test ECE after temperature scaling", "ece_after", "max", 0.005),
+]
+
+
+@dataclass
+class PictureSet:
+    images: np.ndarray  # (N, 28, 28) uint8, what the network sees
+    labels: np.ndarray | None  # digits, or None for non-digits
+    names: list[str]  # what each picture is (a kind, a letter...)
+    unprepared: np.ndarray  # bool (N,): the preparation itself refused the picture
+
+
+# -- the sets ----------------------------------------------------------------------------------------------
+def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key: str) -> PictureSet:
+    images, refused = [], []
+    for row in rows:
+        try:
+            images.append(prepare(folder / row["file"]).image)
+            refused.append(False)
+        except NoDigitError:
+            images.append(np.zeros((28, 28), np.uint8))
+            refused.append(True)
+    labels = np.array([int(r[label_key]) for r in rows]) if label_key else None
+    return PictureSet(np.stack(images), labels, [r[name_key] for r in rows], np.array(refused))
+
+
+def handwriting_set(folder: Path) -> PictureSet:
+    labels = folder / "labels.csv"
+    if not labels.is_file():
+        fonts = make_digits.find_fonts()
+        if len(fonts) < make_digits.MIN_FONTS:
+            raise SystemExit(make_digits.missing_fonts_message(fonts))
+        make_digits.generate(folder, 300, 1, fonts)
+    with open(labels, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return prepared_set(folder, rows, "digit", "digit")
+
+
+def non_digit_set(folder: Path) -> PictureSet:
+    labels = folder / "labels.csv"
+    if not labels.is_file():
+        fonts = make_non_digits.find_fonts()
+        if sum(n in make_digits.FONTS for n in fonts) < make_non_digits.MIN_FONTS:
+            raise SystemExit("the non-digit set needs the handwriting fonts: scripts/apt-install.sh "
+                             + " ".join(make_non_digits.packages()))
+        make_non_digits.generate(folder, 400, 1, fonts)
+    with open(labels, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return prepared_set(folder, rows, None, "kind")
+
+
+def load_sets(args) -> dict[str, PictureSet]:
+    mnist = load_mnist(progress=False)
+    n_val = 5000
+    sets = {
+        "mnist_val": PictureSet(mnist.train_images[-n_val:], mnist.train_labels[-n_val:], [], np.zeros(n_val, bool)),
+        "mnist_test": PictureSet(mnist.test_images, mnist.test_labels, [], np.zeros(len(mnist.test_labels), bool)),
+    }
+    if (args.fashion / "t10k-images-idx3-ubyte.gz").is_file() or (args.fashion / "t10k-images-idx3-ubyte").is_file():
+        fashion = read_dataset(args.fashion)
+        sets["fashion"] = PictureSet(fashion.test_images, None, [], np.zeros(len(fashion.test_images), bool))
+    else:
+        print(f"note: no Fashion-MNIST in {args.fashion}; install it with scripts/apt-install.sh "
+              "dataset-fashion-mnist (as root) or give --fashion DIR", file=sys.stderr)
+    sets["handwriting"] = handwriting_set(args.handwriting)
+    sets["non_digits"] = non_digit_set(args.non_digits)
+    return sets
+
+
+# -- logits, scores, figures -------------------------------------------------------------------------------
+def members(model) -> list:
+    return list(getattr(model, "members", [model]))
+
+
+def logits_of(network, images: np.ndarray, batch: int = 2000) -> np.ndarray:
+    x = network.as_input(images)
+    return np.concatenate([network.forward(x[i:i + batch]) for i in range(0, len(x), batch)]).astype(np.float64)
+
+
+def outcome(sets: dict[str, PictureSet], answers: dict[str, np.ndarray]) -> dict[str, float]:
+    """The figures of ``answers`` (a digit per image, -1 where refused) on each set they are given for."""
+    out = {}
+    for name, digits in answers.items():
+        data = sets[name]
+        refused = (digits < 0) | data.unprepared
+        out[f"{name}_refused"] = float(refused.mean())
+        if data.labels is not None:
+            accepted = ~refused
+            out[f"{name}_accuracy_accepted"] = float(np.mean(digits[accepted] == data.labels[accepted])) \
+                if accepted.any() else float("nan")
+            out[f"{name}_accuracy_all"] = float(np.mean(np.where(refused, -1, digits) == data.labels))
+        if data.unprepared.any():
+            out[f"{name}_refused_by_preparation"] = float(data.unprepared.mean())
+    return out
+
+
+def figures(decide, sets: dict[str, PictureSet], logits: dict[str, np.ndarray]) -> dict[str, float]:
+    """The figures for ``decide(logits) -> digits (-1 refused)`` on every set."""
+    return outcome(sets, {name: decide(logits[name]) for name in sets})
+
+
+def by_kind(decide, data: PictureSet, logits: np.ndarray) -> dict[str, tuple[int, float]]:
+    refused = (decide(logits) < 0) | data.unprepared
+    names = np.array(data.names)
+    return {k: (int((names == k).sum()), float(refused[names == k].mean())) for k in sorted(set(data.names))}
+
+
+def rule_decider(rule: RejectRule, digit_outputs: int = 10):
+    return lambda z: rule.decide(z[:, :digit_outputs])[0]
+
+
+def model_rule(model, sets, logits, args) -> RejectRule:
+    stored = (getattr(model, "metadata", None) or {}).get("reject")
+    if stored and not args.score:
+        return RejectRule.from_dict(stored)
+    z = logits["mnist_val"][:, :10]
+    return RejectRule.fit(z, sets["mnist_val"].labels, score=args.score or "energy", accept=args.accept)
+
+
+def calibration(rule: RejectRule, sets, logits) -> dict[str, float]:
+    z, y = logits["mnist_test"][:, :10], sets["mnist_test"].labels
+    return {"ece_before": reliability(F.softmax(z), y).ece, "ece_after": reliability(rule.probabilities(z), y).ece,
+            "temperature": rule.temperature}
+
+
+def print_targets(title: str, figs: dict[str, float]) -> bool:
+    print(title)
+    met_all = True
+    for what, key, kind, bound in TARGETS:
+        value = figs.get(key)
+        if value is None:
+            print(f"  {what:48} {'(set missing)':>10}")
+            met_all = False
+            continue
+        met = value >= bound if kind == "min" else value <= bound
+        met_all &= met
+        sign = ">=" if kind == "min" else "<="
+        print(f"  {what:48} {value:>9.2%}   target {sign} {bound:.2%}   {'met' if met else 'NOT MET'}")
+    return met_all
+
+
+# -- comparisons -----------------------------------------------------------------------------------------
+def methods_table(model, sets, logits, accept: float) -> list[dict]:
+    """Every score of the logits, at T = 1 and at the fitted T, the threshold accepting ``accept`` of the
+    validation digits; then a feature-space distance (not a function of the logits: for comparison)."""
+    z_val, y_val = logits["mnist_val"][:, :10], sets["mnist_val"].labels
+    t_fit = fit_temperature(z_val, y_val)
+    rows = []
+    for score in SCORES:
+        for temperature in ((1.0,) if score == "max_logit" else (1.0, t_fit)):
+            rule = RejectRule(score, temperature, choose_threshold(SCORES[score](z_val, temperature), accept))
+            rows.append({"method": f"{score}, T={temperature:.3g}", **figures(rule_decider(rule), sets, logits)})
+    if logits["mnist_val"].shape[1] == 11:  # an extra "not a digit" output: refuse when it wins, or by its share
+        def wins(z):
+            return np.where(z.argmax(1) == 10, -1, z[:, :10].argmax(1))
+
+        def share(z):
+            return 1 - F.softmax(z)[:, 10]
+
+        th = choose_threshold(share(logits["mnist_val"]), accept)
+        rows.append({"method": "extra class wins", **figures(wins, sets, logits)})
+        rows.append({"method": "1 - p(not a digit), threshold",
+                     **figures(lambda z: np.where(share(z) >= th, z[:, :10].argmax(1), -1), sets, logits)})
+    net = members(model)[0]
+    rows.append({"method": "Mahalanobis distance of the features (not from logits)",
+                 **mahalanobis_figures(net, sets, accept)})
+    return rows
+
+
+def features(network, images: np.ndarray, batch: int = 2000) -> np.ndarray:
+    """The inputs of the last dense layer: what the network's final decision is made from."""
+    last = max(i for i, layer in enumerate(network.layers) if layer.type_name == "dense")
+    x = network.as_input(images)
+    out = []
+    for i in range(0, len(x), batch):
+        h = x[i:i + batch]
+        for layer in network.layers[:last]:
+            h = layer.forward(h, False)
+        out.append(h.reshape(len(h), -1).astype(np.float64))
+    return np.concatenate(out)
+
+
+def mahalanobis_figures(network, sets, accept: float) -> dict[str, float]:
+    """Lee et al. (2018): class means and one shared covariance of the features of 10,000 training digits;
+    an image's score is minus its smallest Mahalanobis distance to a class mean."""
+    mnist = load_mnist(progress=False)
+    f_train, y_train = features(network, mnist.train_images[:10000]), mnist.train_labels[:10000]
+    means = np.stack([f_train[y_train == k].mean(axis=0) for k in range(10)])
+    centred = f_train - means[y_train]
+    precision = np.linalg.pinv(centred.T @ centred / len(centred) + 1e-6 * np.eye(centred.shape[1]))
+
+    def score(f):
+        d = np.stack([np.einsum("ij,jk,ik->i", f - m, precision, f - m) for m in means], axis=1)
+        return -d.min(axis=1), d.argmin(axis=1)
+
+    scored = {k: score(features(network, v.images))[0] for k, v in sets.items()}
+    th = choose_threshold(scored["mnist_val"], accept)
+    # the digit answered is the network's own; the distance only decides refusal
+    return outcome(sets, {k: np.where(scored[k] >= th, logits_of(network, v.images)[:, :10].argmax(1), -1)
+                          for k, v in sets.items()})
+
+
+def committee_table(models, sets, accept: float) -> list[dict]:
+    """Several networks as a committee: their mean probabilities' top, their mean energy, and their
+    mean energy with a refusal whenever they do not all agree."""
+    member_logits = [{k: logits_of(net, v.images)[:, :10] for k, v in sets.items()} for m in models
+                     for net in members(m)]
+    y_val = sets["mnist_val"].labels
+    temps = [fit_temperature(z["mnist_val"], y_val) for z in member_logits]
+
+    def mean_prob(name):
+        return mean_probabilities([z[name] for z in member_logits], temps)
+
+    def mean_energy(name):
+        return mean_score([z[name] for z in member_logits], temps, "energy")
+
+    def agree(name):
+        return unanimous([z[name] for z in member_logits])
+
+    rows = []
+    for label, score in (("committee: top mean probability", lambda n: mean_prob(n).max(1)),
+                         ("committee: mean energy", mean_energy)):
+        th = choose_threshold(score("mnist_val"), accept)
+        rows.append({"method": label, **outcome(sets, {n: np.where(score(n) >= th, mean_prob(n).argmax(1), -1)
+                                                       for n in sets})})
+    # unanimity first, then the energy threshold that keeps the total acceptance of validation digits
+    val_agree, val_energy = agree("mnist_val"), mean_energy("mnist_val")
+    still = min(1.0, accept * len(val_agree) / max(1, val_agree.sum()))
+    th = choose_threshold(val_energy[val_agree], still) if val_agree.any() else np.inf
+    rows.append({"method": "committee: mean energy, and unanimous", **outcome(
+        sets, {n: np.where((mean_energy(n) >= th) & agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
+    rows.append({"method": "committee: unanimity alone", **outcome(
+        sets, {n: np.where(agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    columns = [("fashion_refused", "F-MNIST refused"), ("non_digits_refused", "non-digits refused"),
+               ("mnist_test_refused", "MNIST refused"), ("mnist_test_accuracy_accepted", "MNIST acc."),
+               ("handwriting_refused", "handwr. refused"), ("handwriting_accuracy_accepted", "handwr. acc.")]
+    print(f"  {'method':58}" + "".join(f"{title:>19}" for _, title in columns))
+    for row in rows:
+        print(f"  {row['method']:58}" + "".join(
+            f"{row[key]:>19.2%}" if key in row else f"{'-':>19}" for key, _ in columns))
+
+
+# -- plots -------------------------------------------------------------------------------------------------
+def draw(folder: Path, model_name: str, rule: RejectRule, sets, logits) -> None:
+    from digitnet.plots.refusals import plot_answers
+    from digitnet.plots.reliability import plot_reliability
+
+    z, y = logits["mnist_test"][:, :10], sets["mnist_test"].labels
+    plot_reliability([("before: softmax(z)", reliability(F.softmax(z), y)),
+                      (f"after: softmax(z / {rule.temperature:.3g})", reliability(rule.probabilities(z), y))],
+                     folder / "reliability.png", title=f"Reliability of {model_name} on MNIST's 10,000 test images")
+    for name, title in (("non_digits", "Held-out letters, symbols and scribbles"),
+                        ("handwriting", "Pictures of handwritten digits (the handwriting set)"),
+                        ("fashion", "Fashion-MNIST test images")):
+        if name not in sets:
+            continue
+        pick = np.arange(min(40, len(sets[name].images)))
+        digits, _ = rule.decide(logits[name][pick, :10])
+        digits = np.where(sets[name].unprepared[pick], -1, digits)
+        probs = rule.probabilities(logits[name][pick, :10]).max(axis=1)
+        names = [sets[name].names[i] for i in pick] if sets[name].names else None
+        plot_answers(sets[name].images[pick], digits, probs, folder / f"answers_{name}.png",
+                     f"{title}: what {model_name} answers", names=names)
+    print(f"plots written to {folder}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="+", type=Path)
+    parser.add_argument("--score", choices=tuple(SCORES), help="fit a rule with this score here, even if the "
+                        "model keeps one")
+    parser.add_argument("--accept", type=float, default=0.997, help="share of validation digits a rule fitted "
+                        "here accepts (default 0.997)")
+    parser.add_argument("--methods", action="store_true", help="compare every score, with and without temperature")
+    parser.add_argument("--committee", action="store_true", help="also measure the models as one committee")
+    parser.add_argument("--kinds", action="store_true", help="refusals of the non-digits by kind and by what is drawn")
+    parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
+    parser.add_argument("--handwriting", type=Path, default=Path("runs/handwriting"))
+    parser.add_argument("--non-digits", type=Path, default=Path("runs/non_digits"))
+    parser.add_argument("--plots", type=Path, help="write the reliability diagram and answer grids here")
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    args = parser.parse_args(argv)
+    try:
+        models = [load_model(path) for path in args.models]
+    except DigitnetError as err:
+        raise SystemExit(f"error: {err}")
+    sets = load_sets(args)
+    print("sets: " + ", ".join(f"{k} {len(v.images):,}" for k, v in sets.items() if k != "mnist_val")
+          + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits\n")
+    report, all_met = {}, True
+    for path, model in zip(args.models, models):
+        # a committee's logits: the mean of its members' (its file keeps one rule for them)
+        logits = {k: np.mean([logits_of(net, v.images) for net in members(model)], axis=0) for k, v in sets.items()}
+        rule = model_rule(model, sets, logits, args)
+        figs = figures(rule_decider(rule), sets, logits)
+        figs["mnist_refused"] = figs["mnist_test_refused"]
+        figs["mnist_accuracy_accepted"] = figs["mnist_test_accuracy_accepted"]
+        figs.update(calibration(rule, sets, logits))
+        all_met &= print_targets(f"{path}: {rule}", figs)
+        print(f"  (MNIST test ECE before temperature scaling {figs['ece_before']:.2%}; accuracy on all "
+              f"{figs['mnist_test_accuracy_all']:.2%} counting refusals as errors)")
+        entry = {"rule": rule.to_dict(), "figures": figs}
+        if args.kinds:
+            kinds = by_kind(rule_decider(rule), sets["non_digits"], logits["non_digits"])
+            print("  held-out non-digits refused, by kind: "
+                  + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
+            drawn = {}
+            with open(args.non_digits / "labels.csv", newline="", encoding="utf-8") as f:
+                whats = [r["kind"] + " " + r["what"] for r in csv.DictReader(f)]
+            accepted = ~((rule_decider(rule)(logits["non_digits"]) < 0) | sets["non_digits"].unprepared)
+            for w, a in zip(whats, accepted):
+                drawn.setdefault(w, [0, 0])
+                drawn[w][0] += 1
+                drawn[w][1] += int(a)
+            missed = sorted(((a, n, w) for w, (n, a) in drawn.items() if a), reverse=True)
+            print("  accepted as digits: " + ", ".join(f"{w} ({a}/{n})" for a, n, w in missed))
+            entry["by_kind"] = kinds
+        if args.methods:
+            rows = methods_table(model, sets, logits, args.accept)
+            print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")
+            print_table(rows)
+            entry["methods"] = rows
+        if args.plots:
+            draw(args.plots, path.name, rule, sets, logits)
+        report[str(path)] = entry
+        print()
+    if args.committee and len(models) > 1 or (args.committee and hasattr(models[0], "members")):
+        rows = committee_table(models, sets, args.accept)
+        print(f"committee of {sum(len(members(m)) for m in models)} networks, thresholds accepting "
+              f"{args.accept:.1%} of validation digits:")
+        print_table(rows)
+        report["committee"] = rows
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, default=float))
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

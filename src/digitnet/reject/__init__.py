@@ -1,0 +1,22 @@
+"""The reject option: knowing when a picture is not a digit, and probabilities that mean what they say.
+
+- :mod:`.scores`: how much a network's logits look like a digit (top probability, energy, top logit);
+- :mod:`.temperature`: temperature scaling, fitted on validation images (calibration);
+- :mod:`.threshold`: the score that accepts a chosen share of validation digits;
+- :mod:`.rule`: :class:`RejectRule`, the three together, as a model file keeps them;
+- :mod:`.outlier_exposure`: the training loss that teaches a network to give non-digits low scores;
+- :mod:`.committee`: what a committee's members add: their disagreement.
+
+Only NumPy and :mod:`digitnet.nn` are used here, so everything below the model file can use it.
+"""
+
+from digitnet.reject.committee import mean_probabilities, mean_score, unanimous
+from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
+from digitnet.reject.rule import ACCEPT, REFUSED, RejectRule
+from digitnet.reject.scores import SCORES, energy, max_logit, max_probability
+from digitnet.reject.temperature import fit_temperature, negative_log_likelihood
+from digitnet.reject.threshold import acceptance, choose_threshold
+
+__all__ = ["ACCEPT", "NOT_A_DIGIT", "OutlierExposure", "REFUSED", "RejectRule", "SCORES", "acceptance",
+           "choose_threshold", "energy", "fit_temperature", "max_logit", "max_probability", "mean_probabilities",
+           "mean_score", "negative_log_likelihood", "unanimous"]

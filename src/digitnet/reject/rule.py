@@ -1,0 +1,102 @@
+"""The reject rule: a score of the logits, a temperature and a threshold; everything a model file keeps.
+
+    rule = RejectRule.fit(validation_logits, validation_labels)     # at training time
+    digits, scores = rule.decide(logits)                             # -1 where the image is refused
+    probabilities = rule.probabilities(logits)                       # calibrated: softmax(z / T)
+
+The decision is ``score(z, T) >= threshold``, a formula of the logits and two numbers, so an ONNX graph
+or a JavaScript forward pass reproduces it exactly. The rule is stored in a model file's description
+as plain JSON (:meth:`to_dict`); :meth:`from_dict` checks what a file claims before anything uses it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn import functional as F
+from digitnet.reject.scores import SCORES
+from digitnet.reject.temperature import HIGHEST, LOWEST, fit_temperature
+from digitnet.reject.threshold import choose_threshold
+
+#: the answer for an image that is refused, where a digit would be
+REFUSED = -1
+#: the default share of validation digits the threshold accepts
+ACCEPT = 0.997
+
+
+@dataclass(frozen=True)
+class RejectRule:
+    """Refuse an image when ``score(logits / temperature) < threshold``.
+
+    ``score`` names a function of :data:`digitnet.reject.scores.SCORES`; ``temperature`` also gives the
+    calibrated probabilities; ``accept`` records the share of validation digits the threshold was
+    chosen to accept (for readers; the decision uses only the threshold).
+    """
+
+    score: str = "energy"
+    temperature: float = 1.0
+    threshold: float = -math.inf
+    accept: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.score not in SCORES:
+            raise DigitnetError(f"unknown reject score {self.score!r}; known: {', '.join(SCORES)}")
+        t = self.temperature
+        if not (isinstance(t, (int, float)) and not isinstance(t, bool) and LOWEST <= t <= HIGHEST):
+            raise DigitnetError(f"the reject rule's temperature must be a number from {LOWEST} to {HIGHEST}, got {t!r}")
+        th = self.threshold
+        if not (isinstance(th, (int, float)) and not isinstance(th, bool) and not math.isnan(th)):
+            raise DigitnetError(f"the reject rule's threshold must be a number, got {th!r}")
+        if self.accept is not None and not (isinstance(self.accept, (int, float)) and 0 < self.accept <= 1):
+            raise DigitnetError(f"the reject rule's `accept` must be a share in (0, 1], got {self.accept!r}")
+        object.__setattr__(self, "temperature", float(t))
+        object.__setattr__(self, "threshold", float(th))
+
+    # -- fitting ----------------------------------------------------------------------------------
+    @classmethod
+    def fit(cls, logits, labels, score: str = "energy", accept: float = ACCEPT,
+            calibrate: bool = True) -> "RejectRule":
+        """The rule for a network whose validation images gave ``logits`` (their digits ``labels``): the
+        temperature that calibrates them (or 1), then the threshold accepting ``accept`` of them."""
+        temperature = fit_temperature(logits, labels) if calibrate else 1.0
+        scores = SCORES[score](np.asarray(logits, dtype=np.float64), temperature)
+        return cls(score, temperature, choose_threshold(scores, accept), accept)
+
+    # -- using it ---------------------------------------------------------------------------------
+    def scores(self, logits) -> np.ndarray:
+        """One score per image; an image is accepted when its score is at least the threshold."""
+        return SCORES[self.score](np.asarray(logits, dtype=np.float64), self.temperature)
+
+    def accepts(self, logits) -> np.ndarray:
+        return self.scores(logits) >= self.threshold
+
+    def decide(self, logits) -> tuple[np.ndarray, np.ndarray]:
+        """(the digit of each image, or :data:`REFUSED`; each image's score)."""
+        z = np.asarray(logits)
+        scores = self.scores(z)
+        return np.where(scores >= self.threshold, z.argmax(axis=1), REFUSED), scores
+
+    def probabilities(self, logits) -> np.ndarray:
+        """The calibrated probabilities, softmax(z / T)."""
+        return F.softmax(np.asarray(logits) / np.asarray(self.temperature, dtype=np.asarray(logits).dtype))
+
+    # -- in model files ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> "RejectRule":
+        """The rule :meth:`to_dict` wrote, checked: a known score, numbers where numbers belong."""
+        if not isinstance(d, dict):
+            raise DigitnetError(f"the reject rule must be a mapping, got {type(d).__name__}")
+        unknown = set(d) - {"score", "temperature", "threshold", "accept"}
+        if unknown:
+            raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        if not isinstance(d.get("score", "energy"), str):
+            raise DigitnetError("the reject rule's score must be a name")
+        return cls(**d)

@@ -1,0 +1,218 @@
+"""The reject option's core: the outlier-exposure loss, the scores, temperature scaling, the threshold
+and the rule a model file keeps."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from digitnet.errors import DigitnetError
+from digitnet.nn import functional as F
+from digitnet.nn.gradcheck import numerical_gradient, relative_error
+from digitnet.nn.losses import SoftmaxCrossEntropy
+from digitnet.reject import (
+    NOT_A_DIGIT,
+    REFUSED,
+    SCORES,
+    OutlierExposure,
+    RejectRule,
+    acceptance,
+    choose_threshold,
+    energy,
+    fit_temperature,
+    max_logit,
+    max_probability,
+    negative_log_likelihood,
+)
+
+
+# -- the loss ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("weight, smoothing", [(0.5, 0.0), (1.0, 0.1), (0.0, 0.0)])
+def test_outlier_exposure_gradient_matches_finite_differences(rng, weight, smoothing):
+    z = rng.normal(0, 2, (7, 10))
+    y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
+    loss = OutlierExposure(weight, smoothing)
+    _, delta = loss.fn_and_delta(z, y)
+    numeric = numerical_gradient(lambda: loss.fn(z, y), z)
+    assert relative_error(delta, numeric) < 1e-6
+
+
+def test_without_negatives_it_is_the_plain_cross_entropy(rng):
+    z, y = rng.normal(0, 3, (6, 10)).astype(np.float32), np.array([1, 2, 3, 4, 5, 6])
+    for smoothing in (0.0, 0.1):
+        a, b = OutlierExposure(0.7, smoothing).fn_and_delta(z, y), SoftmaxCrossEntropy(smoothing).fn_and_delta(z, y)
+        assert a[0] == pytest.approx(b[0], rel=1e-6)
+        np.testing.assert_allclose(a[1], b[1], atol=1e-7)
+
+
+def test_a_negative_is_aimed_at_the_uniform_distribution(rng):
+    """Its loss is weight * (cross-entropy against 1/K), which is smallest, log K, at equal logits;
+    its gradient is weight * (softmax - 1/K) / N."""
+    loss = OutlierExposure(0.5)
+    flat = np.zeros((1, 10))
+    assert loss.fn(flat, np.array([NOT_A_DIGIT])) == pytest.approx(0.5 * math.log(10))
+    z = rng.normal(0, 2, (4, 10))
+    _, delta = loss.fn_and_delta(z, np.full(4, NOT_A_DIGIT))
+    np.testing.assert_allclose(delta, 0.5 * (F.softmax(z) - 0.1) / 4, atol=1e-12)
+    assert loss.fn(z, np.full(4, NOT_A_DIGIT)) > 0.5 * math.log(10)
+
+
+def test_the_loss_is_stable_for_huge_logits():
+    z = np.array([[1e4, -1e4] + [0.0] * 8, [-1e4] * 10], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, delta = OutlierExposure(0.5).fn_and_delta(z, np.array([0, NOT_A_DIGIT]))
+    assert np.isfinite(value) and np.isfinite(delta).all()
+
+
+def test_a_bad_weight_is_refused():
+    for weight in (-1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="weight"):
+            OutlierExposure(weight)
+
+
+def test_training_with_negatives_lowers_their_scores():
+    """A small network trained on three bright bars as classes and noise as negatives gives the noise
+    lower energy and top probability than one trained without the negatives."""
+    from digitnet.nn import Network
+    from digitnet.train import Trainer
+
+    gen = np.random.default_rng(0)
+    x = gen.random((300, 64)).astype(np.float32) * 0.2
+    y = np.arange(300) % 3
+    for k in range(3):
+        x[y == k, k * 16:(k + 1) * 16] = 1.0
+    noise = gen.random((300, 64)).astype(np.float32)
+    results = {}
+    for name, use in (("plain", False), ("exposed", True)):
+        net = Network.from_sizes([64, 32, 3], seed=0, inputs="features")
+        xs, ys = (np.concatenate([x, noise]), np.concatenate([y, np.full(300, NOT_A_DIGIT)])) if use else (x, y)
+        if use:
+            net.loss = OutlierExposure(1.0)
+        Trainer(net, lr=0.1, epochs=15, batch_size=32, seed=0, progress=False, log=lambda m: None).fit(xs, ys)
+        held_out = gen.random((200, 64)).astype(np.float32)
+        z = net.forward(held_out)
+        results[name] = (max_probability(z).mean(), net.score(x, y))
+    assert results["exposed"][0] < results["plain"][0] - 0.2
+    assert results["exposed"][1] > 0.95
+
+
+# -- scores ------------------------------------------------------------------------------------------------
+def test_scores_are_their_formulas(rng):
+    z = rng.normal(0, 3, (5, 10))
+    for t in (0.5, 1.0, 2.0):
+        np.testing.assert_allclose(energy(z, t), t * np.log(np.exp(z / t).sum(axis=1)))
+        np.testing.assert_allclose(max_probability(z, t), (np.exp(z / t) / np.exp(z / t).sum(1, keepdims=True)).max(1))
+    np.testing.assert_allclose(max_logit(z), z.max(axis=1))
+    assert set(SCORES) == {"energy", "max_probability", "max_logit"}
+
+
+def test_scores_need_logits_of_several_classes():
+    with pytest.raises(ValueError, match="logits"):
+        energy(np.zeros(10))
+
+
+# -- temperature -------------------------------------------------------------------------------------------
+def test_fit_temperature_finds_the_temperature_that_made_the_labels():
+    """Labels drawn from softmax(z / 2.5): the fitted temperature is close to 2.5 and minimises the NLL."""
+    gen = np.random.default_rng(3)
+    z = gen.normal(0, 4, (20000, 10))
+    p = F.softmax(z / 2.5)
+    y = (p.cumsum(axis=1) > gen.random((len(z), 1))).argmax(axis=1)
+    t = fit_temperature(z, y)
+    assert t == pytest.approx(2.5, rel=0.05)
+    best = negative_log_likelihood(z, y, t)
+    assert best <= negative_log_likelihood(z, y, t * 1.05) and best <= negative_log_likelihood(z, y, t / 1.05)
+
+
+def test_fit_temperature_is_repeatable_and_bounded():
+    gen = np.random.default_rng(0)
+    z = gen.normal(0, 1, (500, 10))
+    assert fit_temperature(z, z.argmax(1)) == fit_temperature(z, z.argmax(1))
+    assert fit_temperature(z, z.argmax(1)) == pytest.approx(0.05)  # always right: as sharp as allowed
+    assert 0.05 <= fit_temperature(z, gen.integers(0, 10, 500)) <= 20  # labels unrelated: very soft
+
+
+def test_fit_temperature_refuses_what_it_cannot_use():
+    with pytest.raises(DigitnetError, match="labels"):
+        fit_temperature(np.zeros((3, 10)), np.array([0, 1, -1]))
+    with pytest.raises(DigitnetError, match="logits"):
+        fit_temperature(np.zeros((3, 10)), np.array([0, 1]))
+
+
+# -- threshold ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("accept", [0.5, 0.9, 0.997, 1.0])
+def test_the_threshold_accepts_at_least_the_share_asked_and_is_the_largest_that_does(accept):
+    scores = np.random.default_rng(0).normal(size=5000)
+    t = choose_threshold(scores, accept)
+    assert acceptance(scores, t) >= accept
+    assert acceptance(scores, np.nextafter(t, np.inf)) < accept or t == scores.max()
+
+
+def test_threshold_refuses_bad_input():
+    with pytest.raises(DigitnetError):
+        choose_threshold([], 0.9)
+    with pytest.raises(DigitnetError):
+        choose_threshold([1.0, np.nan], 0.9)
+    with pytest.raises(DigitnetError):
+        choose_threshold([1.0, 2.0], 0.0)
+
+
+# -- the rule ----------------------------------------------------------------------------------------------
+def test_the_rule_refuses_below_its_threshold_and_answers_the_top_digit_above():
+    z = np.array([[5.0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0.1] * 10, [0, 0, 9.0, 0, 0, 0, 0, 0, 0, 0]])
+    rule = RejectRule("energy", 1.0, threshold=4.0)
+    digits, scores = rule.decide(z)
+    assert digits.tolist() == [0, REFUSED, 2]
+    np.testing.assert_allclose(scores, energy(z))
+    assert rule.accepts(z).tolist() == [True, False, True]
+
+
+def test_a_fitted_rule_accepts_its_share_of_validation_digits_and_calibrates():
+    gen = np.random.default_rng(1)
+    z = gen.normal(0, 6, (4000, 10))
+    y = (F.softmax(z / 3.0).cumsum(1) > gen.random((4000, 1))).argmax(1)
+    rule = RejectRule.fit(z, y, score="max_probability", accept=0.99)
+    assert rule.temperature == pytest.approx(3.0, rel=0.1)
+    assert rule.accepts(z).mean() >= 0.99
+    np.testing.assert_allclose(rule.probabilities(z), F.softmax(z / rule.temperature), rtol=1e-6)
+    assert RejectRule.fit(z, y, calibrate=False).temperature == 1.0
+
+
+def test_the_rule_goes_into_a_model_file_and_back_unchanged():
+    rule = RejectRule("max_logit", 1.25, 3.5, 0.997)
+    assert RejectRule.from_dict(rule.to_dict()) == rule
+    assert RejectRule.from_dict({"score": "energy"}).threshold == -math.inf
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"score": "vibes"}, "unknown reject score"),
+    ({"temperature": 0}, "temperature"),
+    ({"temperature": "2"}, "temperature"),
+    ({"temperature": float("nan")}, "temperature"),
+    ({"threshold": float("nan")}, "threshold"),
+    ({"threshold": "high"}, "threshold"),
+    ({"threshold": True}, "threshold"),
+    ({"accept": 2}, "accept"),
+    ({"extra": 1}, "unknown keys"),
+    ({"score": 3}, "score must be a name"),
+])
+def test_a_damaged_rule_is_refused_with_one_line(bad, message):
+    with pytest.raises(DigitnetError, match=message):
+        RejectRule.from_dict({"score": "energy", "temperature": 1.0, "threshold": 0.0, **bad})
+    with pytest.raises(DigitnetError, match="mapping"):
+        RejectRule.from_dict(["energy"])
+
+
+# -- committees --------------------------------------------------------------------------------------------
+def test_committee_scores_and_unanimity():
+    from digitnet.reject import mean_probabilities, mean_score, unanimous
+
+    a = np.array([[4.0, 0, 0], [0, 3.0, 0]])
+    b = np.array([[3.0, 0, 0], [0, 0, 3.0]])
+    assert unanimous([a, b]).tolist() == [True, False]
+    np.testing.assert_allclose(mean_score([a, b], [1.0, 2.0]), (energy(a, 1.0) + energy(b, 2.0)) / 2)
+    np.testing.assert_allclose(mean_probabilities([a, b], [1.0, 1.0]), (F.softmax(a) + F.softmax(b)) / 2)
