@@ -37,6 +37,7 @@ from digitnet.negatives.font_digits import make_font_digits
 from digitnet.nn.losses import SoftmaxCrossEntropy
 from digitnet.presets import get_preset
 from digitnet.reject import NOT_A_DIGIT, OutlierExposure, RejectRule
+from digitnet.train import build_network, build_trainer
 from digitnet.train.runner import describe
 
 METHODS = ("uniform", "class", "none")
@@ -59,7 +60,7 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
     data = data or load_mnist(progress=False)
     if method == "class":
         recipe = recipe.for_data(784, 11)  # the last dense layer gets an eleventh unit: "not a digit"
-    network = recipe.build(seed=seed)
+    network = build_network(recipe, seed)
     x, y = network.as_input(data.train_images), np.asarray(data.train_labels, dtype=np.int64)
     x_train, y_train, x_val, y_val = validation_split(x, y, size=recipe.val_size)
     made = time.perf_counter()
@@ -76,7 +77,7 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
     log(f"{method}: {len(x_train):,} training images ({len(neg):,} negatives: {neg.kind_counts()}, {font_digits:,} "
         f"font digits, drawn in "
         f"{negative_seconds:.1f} s), {len(x_val):,} for validation")
-    trainer = recipe.trainer(network, seed=seed, progress=False, log=log)
+    trainer = build_trainer(recipe, network, seed, progress=False, log=log)
     history = trainer.fit(x_train, y_train, x_val, y_val)
     network.loss = SoftmaxCrossEntropy(recipe.label_smoothing)  # what the model file records and reloads
     z_val = logits(network, x_val)

@@ -20,10 +20,11 @@ ROOT = Path(digitnet.__file__).parent
 #: the levels of docs/architecture.md, by package or module (the longest matching prefix decides)
 LEVELS = {
     "digitnet": 0, "digitnet._version": 0, "digitnet.errors": 0,
-    "digitnet.nn": 1, "digitnet.augment": 1, "digitnet.metrics": 1,
-    "digitnet.data": 2, "digitnet.io": 2, "digitnet.presets": 2, "digitnet.models": 2,
+    "digitnet.nn": 1, "digitnet.augment": 1, "digitnet.metrics": 1, "digitnet.reject": 1,
+    "digitnet.data": 2, "digitnet.io": 2, "digitnet.presets": 2, "digitnet.models": 2, "digitnet.images": 2,
+    "digitnet.negatives": 2,
     "digitnet.train": 3,
-    "digitnet.images": 4, "digitnet.plots": 4, "digitnet.serve": 4, "digitnet.tutorials": 4,
+    "digitnet.plots": 4, "digitnet.serve": 4, "digitnet.tutorials": 4,
     "digitnet.estimator": 4, "digitnet.scale": 4, "digitnet.export": 4,
     "digitnet.cli": 5, "digitnet.__main__": 5,
 }

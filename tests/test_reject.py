@@ -35,15 +35,15 @@ def test_outlier_exposure_gradient_matches_finite_differences(rng, weight, smoot
     z = rng.normal(0, 2, (7, 10))
     y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
     loss = OutlierExposure(weight, smoothing)
-    _, delta = loss.fn_and_delta(z, y)
-    numeric = numerical_gradient(lambda: loss.fn(z, y), z)
+    _, delta = loss.loss_and_grad(z, y)
+    numeric = numerical_gradient(lambda: loss.value(z, y), z)
     assert relative_error(delta, numeric) < 1e-6
 
 
 def test_without_negatives_it_is_the_plain_cross_entropy(rng):
     z, y = rng.normal(0, 3, (6, 10)).astype(np.float32), np.array([1, 2, 3, 4, 5, 6])
     for smoothing in (0.0, 0.1):
-        a, b = OutlierExposure(0.7, smoothing).fn_and_delta(z, y), SoftmaxCrossEntropy(smoothing).fn_and_delta(z, y)
+        a, b = OutlierExposure(0.7, smoothing).loss_and_grad(z, y), SoftmaxCrossEntropy(smoothing).loss_and_grad(z, y)
         assert a[0] == pytest.approx(b[0], rel=1e-6)
         np.testing.assert_allclose(a[1], b[1], atol=1e-7)
 
@@ -53,18 +53,18 @@ def test_a_negative_is_aimed_at_the_uniform_distribution(rng):
     its gradient is weight * (softmax - 1/K) / N."""
     loss = OutlierExposure(0.5)
     flat = np.zeros((1, 10))
-    assert loss.fn(flat, np.array([NOT_A_DIGIT])) == pytest.approx(0.5 * math.log(10))
+    assert loss.value(flat, np.array([NOT_A_DIGIT])) == pytest.approx(0.5 * math.log(10))
     z = rng.normal(0, 2, (4, 10))
-    _, delta = loss.fn_and_delta(z, np.full(4, NOT_A_DIGIT))
+    _, delta = loss.loss_and_grad(z, np.full(4, NOT_A_DIGIT))
     np.testing.assert_allclose(delta, 0.5 * (F.softmax(z) - 0.1) / 4, atol=1e-12)
-    assert loss.fn(z, np.full(4, NOT_A_DIGIT)) > 0.5 * math.log(10)
+    assert loss.value(z, np.full(4, NOT_A_DIGIT)) > 0.5 * math.log(10)
 
 
 def test_the_loss_is_stable_for_huge_logits():
     z = np.array([[1e4, -1e4] + [0.0] * 8, [-1e4] * 10], dtype=np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        value, delta = OutlierExposure(0.5).fn_and_delta(z, np.array([0, NOT_A_DIGIT]))
+        value, delta = OutlierExposure(0.5).loss_and_grad(z, np.array([0, NOT_A_DIGIT]))
     assert np.isfinite(value) and np.isfinite(delta).all()
 
 
@@ -78,6 +78,7 @@ def test_training_with_negatives_lowers_their_scores():
     """A small network trained on three bright bars as classes and noise as negatives gives the noise
     lower energy and top probability than one trained without the negatives."""
     from digitnet.nn import Network
+    from digitnet.nn.optimizers import make_optimizer
     from digitnet.train import Trainer
 
     gen = np.random.default_rng(0)
@@ -92,7 +93,8 @@ def test_training_with_negatives_lowers_their_scores():
         xs, ys = (np.concatenate([x, noise]), np.concatenate([y, np.full(300, NOT_A_DIGIT)])) if use else (x, y)
         if use:
             net.loss = OutlierExposure(1.0)
-        Trainer(net, lr=0.1, epochs=15, batch_size=32, seed=0, progress=False, log=lambda m: None).fit(xs, ys)
+        optimizer = make_optimizer("momentum", net.params, 0.1)
+        Trainer(net, optimizer, epochs=15, batch_size=32, seed=0, progress=False, log=lambda m: None).fit(xs, ys)
         held_out = gen.random((200, 64)).astype(np.float32)
         z = net.forward(held_out)
         results[name] = (max_probability(z).mean(), net.score(x, y))

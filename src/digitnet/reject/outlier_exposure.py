@@ -35,13 +35,13 @@ class OutlierExposure(SoftmaxCrossEntropy):
             raise ValueError(f"the outlier-exposure weight must be a finite number >= 0, got {weight}")
         self.weight = float(weight)
 
-    def fn_and_delta(self, z, y):
+    def loss_and_grad(self, z, y):
         y = np.asarray(y)
         if y.ndim != 1:
-            return super().fn_and_delta(z, y)
+            return super().loss_and_grad(z, y)
         negative = y == NOT_A_DIGIT
         if not negative.any():
-            return super().fn_and_delta(z, y)
+            return super().loss_and_grad(z, y)
         n, k = z.shape
         shifted = z - z.max(axis=1, keepdims=True)
         p = np.exp(shifted)
