@@ -47,7 +47,7 @@ def site(tmp_path_factory, mnist):
     assert build.returncode == 0, f"the quick docs build failed:\n{build.stderr[-6000:]}"
     html = out / "html"
     pages = sorted(html.rglob("*.html"))
-    figures = sorted(html.glob("_images/sphx_glr_*.png"))
+    figures = [p for p in html.glob("_images/sphx_glr_*.png") if not p.stem.endswith("_thumb")]
     print(f"\nquick docs build: {seconds:.0f} s, {len(pages)} pages, {len(figures)} gallery figures")
     return html
 
@@ -68,7 +68,7 @@ def test_the_backprop_page_comes_first_and_shows_the_agreement(site):
     positions = [index.find(f"{script.stem}.html") for script in EXAMPLES]
     assert positions == sorted(positions) and EXAMPLES[0].stem == "00_backprop_on_one_screen"
     page = (site / "auto_examples" / "00_backprop_on_one_screen.html").read_text(encoding="utf-8")
-    assert "largest difference between NumPy&#39;s and digitnet&#39;s" in page
+    assert "largest difference between the weights after the step" in page
 
 
 def test_the_chinese_gallery_has_every_page(site):
@@ -87,7 +87,6 @@ def test_the_site_has_the_readmes_the_pages_and_the_api_reference(site):
     api = site / "api" / "generated"
     for module in ("digitnet.nn.layers.dense", "digitnet.book.network2", "digitnet.train.trainer"):
         assert (api / f"{module}.html").is_file(), f"no API page for {module}"
-    assert "def backprop" not in (api / "digitnet.book.network.html").read_text(encoding="utf-8")
     assert "backprop" in (api / "digitnet.book.network.html").read_text(encoding="utf-8")
 
 
