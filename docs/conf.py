@@ -26,7 +26,8 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
-sys.path.insert(0, str(ROOT / "src"))  # the checkout's digitnet, also when it is not installed in editable mode
+if (ROOT / "src" / "digitnet").is_dir():  # the checkout's digitnet, also when it is not installed in editable mode
+    sys.path.insert(0, str(ROOT / "src"))
 
 from digitnet import __version__  # noqa: E402
 

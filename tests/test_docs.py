@@ -12,6 +12,7 @@ import importlib.util
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -38,11 +39,18 @@ def site(tmp_path_factory, mnist):
             pytest.fail(message)
         pytest.skip(message)
     out = tmp_path_factory.mktemp("site")
+    # a copy of the sources: sphinx-gallery and autosummary write what they generate beside them, and a
+    # `make docs` running in the checkout at the same time must not see quick results (or the reverse)
+    generated = shutil.ignore_patterns("_build", "auto_examples", "generated", "sg_execution_times.rst", "__pycache__")
+    for folder in ("docs", "examples"):
+        shutil.copytree(ROOT / folder, out / "checkout" / folder, ignore=generated)
+    for readme in ("README.md", "README.zh-CN.md"):
+        shutil.copy2(ROOT / readme, out / "checkout" / readme)
     env = dict(os.environ, DIGITNET_QUICK="1", MPLBACKEND="Agg")
     started = time.perf_counter()
     build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-                            str(ROOT / "docs"), str(out / "html"), "-d", str(out / "doctrees")],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+                            str(out / "checkout" / "docs"), str(out / "html"), "-d", str(out / "doctrees")],
+                           cwd=out, env=env, capture_output=True, text=True, timeout=900)
     seconds = time.perf_counter() - started
     assert build.returncode == 0, f"the quick docs build failed:\n{build.stderr[-6000:]}"
     html = out / "html"
