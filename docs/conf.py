@@ -173,5 +173,6 @@ def setup(app):
 # -- HTML ------------------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = f"digitnet {version}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["digitnet.css"]
 html_show_sourcelink = False
