@@ -99,7 +99,7 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib",),
     "image_srcset": [],
     "show_memory": False,
-    "write_computation_times": True,
+    "write_computation_times": False,
 }
 
 
