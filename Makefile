@@ -5,8 +5,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+DOCS_STAMP = $(VENV)/.docs-extra
 
-.PHONY: train test install clean system-packages handwriting bench packaged-model
+.PHONY: train test install clean system-packages handwriting bench packaged-model docs docs-quick
 
 $(BIN)/digitnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +21,25 @@ train: install
 	$(BIN)/digitnet train
 	$(BIN)/digitnet evaluate models/default.npz
 
-test: install system-packages
+test: install $(DOCS_STAMP) system-packages
 	$(BIN)/ruff check src tests benchmarks scripts examples
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# the documentation site (docs/conf.py): Sphinx, sphinx-gallery and MyST, from the docs extra. `make test`
+# needs them too: tests/test_docs.py builds the site in quick mode with warnings as errors
+$(DOCS_STAMP): $(BIN)/digitnet pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	touch $@
+
+# the full site, every example run in full (figures from the full runs): docs/_build/html
+docs: $(DOCS_STAMP)
+	$(BIN)/python -m sphinx -b html -W --keep-going docs docs/_build/html
+	@echo "the site: docs/_build/html/index.html (or: $(BIN)/python -m http.server -d docs/_build/html)"
+
+# what CI checks (tests/test_docs.py does the same into a temporary folder): examples in --quick form
+docs-quick: $(DOCS_STAMP)
+	DIGITNET_QUICK=1 $(BIN)/python -m sphinx -b html -W --keep-going docs docs/_build/html-quick
 
 # Chromium for the browser tests (needs root; see the script)
 system-packages: install
@@ -46,3 +62,4 @@ packaged-model: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
+	rm -rf docs/_build docs/auto_examples docs/zh/auto_examples docs/api/generated docs/sg_execution_times.rst
