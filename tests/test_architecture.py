@@ -25,7 +25,7 @@ LEVELS = {
     "digitnet.negatives": 2,
     "digitnet.train": 3,
     "digitnet.plots": 4, "digitnet.serve": 4, "digitnet.tutorials": 4,
-    "digitnet.estimator": 4, "digitnet.scale": 4, "digitnet.export": 4,
+    "digitnet.estimator": 4, "digitnet.scale": 4, "digitnet.export": 4, "digitnet.book": 4,
     "digitnet.cli": 5, "digitnet.__main__": 5,
 }
 

@@ -106,7 +106,7 @@ class BookLayers:
         """The book's ``backprop``: (nabla_b, nabla_w) of the cost of the columns of x, summed over them."""
         X, Y = np.atleast_2d(np.asarray(x, np.float64).T), np.atleast_2d(np.asarray(y, np.float64).T)
         z = self.net.forward(X, training=True)
-        _, delta = self.net.loss.fn_and_delta(z, Y)
+        _, delta = self.net.loss.loss_and_grad(z, Y)
         self.net.backward(delta * len(X))  # digitnet averages over the batch; the book sums
         return ([layer.grads["b"].reshape(-1, 1).copy() for layer in self.dense],
                 [layer.grads["W"].T.copy() for layer in self.dense])
@@ -118,7 +118,7 @@ class BookLayers:
     def mean_cost(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The mean cost over the rows (without any L2 term): the book's sum of ``fn`` over the samples
         divided by their number."""
-        return float(self.net.loss.fn(self.net.forward(X), Y))
+        return float(self.net.loss.value(self.net.forward(X), Y))
 
 
 def as_matrices(data, what: str = "data") -> tuple[np.ndarray, np.ndarray]:

@@ -39,7 +39,7 @@ from digitnet.book.core import (
 )
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
-from digitnet.nn.network import SizeLimits
+from digitnet.io.limits import SizeLimits
 from digitnet.nn.optimizers import SGD
 
 __all__ = ["CrossEntropyCost", "Network", "QuadraticCost", "load", "sigmoid", "sigmoid_prime", "vectorized_result"]
@@ -218,7 +218,7 @@ def load(filename):
     sizes = data["sizes"]
     if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 1 for s in sizes) or len(sizes) < 2:
         raise DigitnetError(f"{path}: `sizes` must list at least two positive layer sizes")
-    if sum(x * y + y for x, y in zip(sizes[:-1], sizes[1:])) > SizeLimits().numbers:
+    if 8 * sum(x * y + y for x, y in zip(sizes[:-1], sizes[1:])) > SizeLimits().bytes:  # float64, as the book
         raise DigitnetError(f"{path}: a network of sizes {sizes} has more weights than digitnet allows")
     net = Network(sizes, cost=COSTS[data["cost"]])
     try:
