@@ -3,17 +3,20 @@
 Sources: the README (included in ``index.md``), the Markdown pages of ``docs/`` (MyST), an API reference
 generated from the docstrings (autosummary, recursive: every module of ``src/digitnet`` gets a page
 without a list kept by hand), and two galleries built by sphinx-gallery by *running* the example
-scripts: ``examples/`` (English) and ``docs/zh/examples/`` (the same code, narrated in Chinese). Each
-example becomes a page with its printed output and figures, downloadable as a script and a notebook.
+scripts: ``examples/`` (English) and its Chinese twin. The Chinese pages have no code of their own:
+``docs/zh/examples/`` holds only their words, and ``_ext/zh_gallery.py`` puts each together with the
+English script's code into a runnable script (in ``_build/zh_examples``, generated) before the galleries
+are made, stopping the build where the cells do not line up. Each example becomes a page with its printed
+output and figures, downloadable as a script and a notebook.
 
 Two modes, chosen by the environment:
 
 - the full site (``make docs``): every example runs in full, as the published site shows it;
 - ``DIGITNET_QUICK=1`` (what ``make test`` runs, ``tests/test_docs.py``): the examples read the same
   variable and run their ``--quick`` version, and the Chinese gallery is rendered without running (its
-  code is the English code, which ``tests/test_docs.py`` checks line by line), so the whole build stays
-  short. Together with ``-W`` a tutorial that stops running, a broken link or a docstring that does not
-  parse fails the build.
+  code is the English code, which has just run), so the whole build stays short. Together with ``-W`` a
+  tutorial that stops running, a broken link or a docstring that is not valid reStructuredText fails the
+  build.
 """
 
 from __future__ import annotations
@@ -24,10 +27,15 @@ import sys
 import types
 from pathlib import Path
 
+from sphinx.errors import SphinxError
+
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 if (ROOT / "src" / "digitnet").is_dir():  # the checkout's digitnet, also when it is not installed in editable mode
     sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(DOCS / "_ext"))
+
+import zh_gallery  # noqa: E402
 
 from digitnet import __version__  # noqa: E402
 
@@ -77,6 +85,8 @@ suppress_warnings = ["ref.python"]
 
 # -- the galleries ---------------------------------------------------------------------------------
 os.environ.setdefault("MPLBACKEND", "Agg")
+#: the Chinese gallery's scripts, written by ``zh_gallery`` from ``examples/`` and ``docs/zh/examples/``
+ZH_SCRIPTS = DOCS / "_build" / "zh_examples"
 
 
 def _quick_pattern() -> str:
@@ -86,7 +96,7 @@ def _quick_pattern() -> str:
 
 
 sphinx_gallery_conf = {
-    "examples_dirs": [str(ROOT / "examples"), str(DOCS / "zh" / "examples")],
+    "examples_dirs": [str(ROOT / "examples"), str(ZH_SCRIPTS)],
     "gallery_dirs": ["auto_examples", "zh/auto_examples"],
     "filename_pattern": _quick_pattern(),
     "within_subsection_order": "FileNameSortKey",
@@ -164,7 +174,20 @@ def readme_into_page(app, docname, source):
     source[0] = source[0].replace("<!-- README -->", text)
 
 
+class ChineseGalleryError(SphinxError):
+    category = "Chinese gallery"
+
+
+def chinese_scripts(app):
+    """Write the Chinese gallery's scripts before sphinx-gallery reads them; misaligned cells stop the build."""
+    try:
+        zh_gallery.write_scripts(ROOT / "examples", DOCS / "zh" / "examples", ZH_SCRIPTS)
+    except zh_gallery.Misaligned as error:
+        raise ChineseGalleryError(str(error)) from None
+
+
 def setup(app):
+    app.connect("builder-inited", chinese_scripts, priority=400)  # sphinx-gallery makes the galleries at 500
     app.connect("source-read", readme_into_page)
     app.connect("autodoc-process-docstring", plain_text_docstrings)
     app.connect("autodoc-skip-member", outside_digitnet)

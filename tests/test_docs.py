@@ -1,5 +1,6 @@
 """The documentation site builds (quick mode, warnings as errors), its galleries hold every tutorial in
-English and in Chinese with the same code, and README.zh-CN.md quotes what README.md quotes.
+English and in Chinese (the English code with the Chinese words, cell for cell), and README.zh-CN.md
+quotes what README.md quotes.
 
 The quick build is the check CI runs (``make test``): the examples read ``DIGITNET_QUICK=1`` and run
 their ``--quick`` form, so a tutorial that stops running, a broken link or a page that does not build
@@ -99,26 +100,96 @@ def test_the_site_has_the_readmes_the_pages_and_the_api_reference(site):
 
 
 # -- one code, two languages -------------------------------------------------------------------------
-def code_tokens(path: Path) -> list[tuple[int, str]]:
-    """The script's code without its comments and its docstring: what must be the same in both languages."""
-    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
-    kept = [(t.type, t.string) for t in tokens
-            if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)]
-    assert kept[0][0] == tokenize.STRING, f"{path.name} should start with its docstring"
-    return kept[1:]
+def load(path: Path):
+    """A module of the docs' own code (docs/_ext), which docs/conf.py imports the same way by name."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_every_example_has_a_chinese_version():
-    assert [p.name.replace("_zh.py", ".py") for p in CHINESE] == [p.name for p in EXAMPLES]
+zh_gallery = load(ROOT / "docs" / "_ext" / "zh_gallery.py")
+
+
+def without_comments(code: str) -> list[tuple[int, str]]:
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    return [(t.type, t.string) for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL)]
+
+
+def test_every_example_has_its_chinese_text():
+    pairs = zh_gallery.pairs(ROOT / "examples", ROOT / "docs" / "zh" / "examples")
+    assert [english for english, _ in pairs] == EXAMPLES
+    assert [chinese.name for _, chinese in pairs] == [p.name for p in CHINESE]
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
-def test_the_chinese_version_runs_the_same_code(script):
-    chinese = ROOT / "docs" / "zh" / "examples" / script.name.replace(".py", "_zh.py")
-    english, translated = code_tokens(script), code_tokens(chinese)
-    for i, (a, b) in enumerate(zip(english, translated)):
-        assert a == b, f"{chinese.name} differs from {script.name} at code token {i}: {b[1]!r} instead of {a[1]!r}"
-    assert len(english) == len(translated), f"{chinese.name} and {script.name} have different lengths of code"
+def test_the_chinese_page_is_the_english_code_with_the_chinese_words(script, tmp_path):
+    """The assembled script as sphinx-gallery reads it: the English cells' code (comments aside) and the
+    Chinese text, cell for cell in the English order; and each page links to the other."""
+    parser = pytest.importorskip("sphinx_gallery.py_source_parser")
+    chinese = ROOT / "docs" / "zh" / "examples" / f"{script.stem}_zh.py"
+    assembled = tmp_path / chinese.name
+    assembled.write_text(zh_gallery.assemble(script, chinese), encoding="utf-8")
+    _, english_cells = parser.split_code_and_text_blocks(str(script))
+    _, chinese_cells = parser.split_code_and_text_blocks(str(chinese))
+    _, cells = parser.split_code_and_text_blocks(str(assembled))
+    assert [c.type for c in cells] == [c.type for c in english_cells]
+    assert [c.content for c in cells if c.type == "text"] == [c.content for c in chinese_cells if c.type == "text"]
+    for ours, theirs in zip(cells, english_cells):
+        if ours.type == "code":
+            assert without_comments(ours.content) == without_comments(theirs.content), f"line {ours.lineno}"
+    assert f":doc:`/zh/auto_examples/{chinese.stem}`" in english_cells[0].content
+    assert f"</auto_examples/{script.stem}>`" in cells[0].content
+
+
+def test_the_chinese_pages_translate_the_code_comments():
+    assembled = zh_gallery.assemble(EXAMPLES[0], CHINESE[0])
+    assert "# 快速运行" in assembled and "# a smoke run" not in assembled
+    assert "    Z2 = A1 @ W2 + b2                         # 输出层的分数" in assembled  # in the same column
+
+
+#: ways a Chinese text stops lining up with its script (as changes of the two texts), and what the error says
+MISALIGNED = {
+    "a text cell left out": (lambda en, zh: (en, zh.replace("# %%\n# 训练", "# 训练", 1)),
+                             "cells after its docstring"),
+    "a cell added to the script": (lambda en, zh: (en + "\n# %%\n# One more.\nprint(1)\n", zh),
+                                   "cells after its docstring"),
+    "text where code stands": (lambda en, zh: (en, zh.replace("\n...\n", "\n# %%\n# 多余\n", 1)), "is code in"),
+    "code in the Chinese text": (lambda en, zh: (en, zh.replace("\n...\n", "\nprint(1)\n", 1)),
+                                 "in place of a code cell"),
+    "a comment reworded in English": (lambda en, zh: (en.replace("# a smoke run: 200 steps", "# 200 steps"), zh),
+                                      "no longer has: ['a smoke run: 200 steps']"),
+    "a title without its underline": (lambda en, zh: (en, zh.replace("# ----------------\n", "", 1)),
+                                      "has titles underlined with ['-']"),
+}
+
+
+@pytest.mark.parametrize("case", MISALIGNED)
+def test_cells_that_do_not_line_up_stop_the_build_and_say_where(case, tmp_path):
+    change, message = MISALIGNED[case]
+    english = ROOT / "examples" / "01_is_it_zero.py"
+    chinese = ROOT / "docs" / "zh" / "examples" / "01_is_it_zero_zh.py"
+    before = english.read_text(encoding="utf-8"), chinese.read_text(encoding="utf-8")
+    after = change(*before)
+    assert after != before, "the change found nothing to change"
+    for path, text in zip((english, chinese), after):
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    zh_gallery.assemble(english, chinese)  # the real pair lines up
+    with pytest.raises(zh_gallery.Misaligned, match=re.escape(message)):
+        zh_gallery.assemble(tmp_path / english.name, tmp_path / chinese.name)
+
+
+def test_the_scripts_are_written_into_a_folder_of_their_own(tmp_path):
+    out = tmp_path / "zh_examples"
+    out.mkdir()
+    (out / "99_removed_zh.py").write_text('"""An example that is gone."""\n', encoding="utf-8")
+    written = zh_gallery.write_scripts(ROOT / "examples", ROOT / "docs" / "zh" / "examples", out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert sorted(p.name for p in written) == sorted(["GALLERY_HEADER.rst"] + [p.name for p in CHINESE])
+    (tmp_path / "text").mkdir()
+    with pytest.raises(zh_gallery.Misaligned, match="missing"):
+        zh_gallery.write_scripts(ROOT / "examples", tmp_path / "text", out)
 
 
 # -- README.zh-CN.md against README.md ------------------------------------------------------------------

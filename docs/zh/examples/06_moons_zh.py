@@ -22,60 +22,17 @@ English: :doc:`Tutorial 6 </auto_examples/06_moons>`.
 # %%
 # 数据与网络
 # ----------
-import os
-import sys
-
-import matplotlib.pyplot as plt
-import numpy as np
-
-from digitnet.presets import get_preset
-from digitnet.tutorials import moons
-
-QUICK = "--quick" in sys.argv or os.environ.get("DIGITNET_QUICK") == "1"  # 快速运行：300 步
-
-recipe = get_preset("moons")
-X_train, y_train, X_test, y_test = moons.moons_data()
-print(f"{len(X_train)} training points, {len(X_test)} held out; layers for inputs of shape {recipe.input_shape}:")
-for layer in recipe.layers:
-    print(f"  {layer}")
+{"a smoke run: 300 steps": "快速运行：300 步"}
 
 # %%
 # 训练，并不时看一眼决策边界
 # --------------------------
 # ``moons.train`` 每 100 步调用一次 ``snapshot``；这里的 ``Snapshots`` 在其中四个时刻，记录网络在平面网格上
 # 给出的“下方月牙”概率。
-iterations = moons.QUICK_ITERATIONS if QUICK else moons.ITERATIONS
-xs, ys = np.linspace(-2, 3, 150), np.linspace(-1.5, 2, 110)
-grid = np.column_stack([a.ravel() for a in np.meshgrid(xs, ys)]).astype(np.float32)
-
-
-class Snapshots:
-    """What the network answers over the grid at a few chosen steps."""
-
-    def __init__(self, steps):
-        self.steps, self.frames = steps, {}
-
-    def snapshot(self, network, step, accuracy):
-        if step in self.steps:
-            self.frames[step] = (network.predict_proba(grid)[:, -1].reshape(len(ys), len(xs)), accuracy)
-
-
-snapshots = Snapshots({0, iterations // 10, iterations // 3, iterations})
-network, costs = moons.train(recipe, X_train, y_train, iterations, movie=snapshots)
-for step, cost in costs[:: max(len(costs) // 6, 1)]:
-    print(f"step {step:>5}: cost {cost:.4f}")
-print(f"held-out accuracy {network.score(X_test, y_test):.1%}, training {network.score(X_train, y_train):.1%}")
+...
 
 # %%
 # 学习过程中的决策边界
 # --------------------
 # 颜色表示属于下方月牙（红）或上方月牙（蓝）的概率；黑线是网络拿不定主意（概率 0.5）的地方。
-fig, axes = plt.subplots(1, len(snapshots.frames), figsize=(12, 3.4), layout="constrained", sharey=True)
-for ax, (step, (p, accuracy)) in zip(axes, sorted(snapshots.frames.items())):
-    ax.contourf(xs, ys, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
-    ax.contour(xs, ys, p, levels=[0.5], colors="black", linewidths=1.2)
-    ax.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap="RdBu_r", edgecolors="black", linewidths=0.3, s=8)
-    ax.set_title(f"step {step}: training {accuracy:.0%}", fontsize=10)
-    ax.set_xlabel("x1")
-axes[0].set_ylabel("x2")
-plt.show()
+...
