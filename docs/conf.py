@@ -113,22 +113,22 @@ sphinx_gallery_conf = {
 }
 
 
-def plain_text_docstrings(app, what, name, obj, options, lines):
-    """Docstrings are written for ``help()`` first: most are also valid reStructuredText, but some use
-    ``|x|`` for an absolute value, ``*`` as a product, or indent a formula. Such a docstring is shown as
-    it is written (a literal block) rather than rendered wrongly or failing the build; its first
-    paragraph, the summary, stays text, with ``|`` and ``*`` escaped if that is what it takes."""
-    if not lines or _parses("\n".join(lines)):
+#: modules whose docstrings are not valid reStructuredText yet (another branch edits them this round):
+#: until they are, the part after the summary is shown as written, as a literal block. Every other
+#: docstring must be valid: with ``-W`` a docstring that is not fails the build. Once these parse, empty
+#: the set and remove the hook.
+NOT_YET_RST = {"digitnet.export.onnx", "digitnet.cli.export_cmd"}
+
+
+def not_yet_rst(app, what, name, obj, options, lines):
+    """Show a docstring of :data:`NOT_YET_RST` that does not parse as its summary and a literal block."""
+    if name not in NOT_YET_RST or _parses("\n".join(lines)):
         return
     cut = lines.index("") if "" in lines else len(lines)
-    first, rest = lines[:cut], lines[cut:]
-    if not _parses("\n".join(first)):
-        first = [re.sub(r"([|*])", r"\\\1", line) for line in first]
-        if not _parses("\n".join(first)):
-            first, rest = [], lines
+    rest = lines[cut:]
     while rest and not rest[0].strip():
         rest = rest[1:]
-    lines[:] = first + ([""] + ["::", ""] + ["    " + line for line in rest] if rest else [])
+    lines[:] = lines[:cut] + (["", "::", ""] + ["    " + line for line in rest] if rest else [])
 
 
 def _parses(text: str) -> bool:
@@ -189,7 +189,7 @@ def chinese_scripts(app):
 def setup(app):
     app.connect("builder-inited", chinese_scripts, priority=400)  # sphinx-gallery makes the galleries at 500
     app.connect("source-read", readme_into_page)
-    app.connect("autodoc-process-docstring", plain_text_docstrings)
+    app.connect("autodoc-process-docstring", not_yet_rst)
     app.connect("autodoc-skip-member", outside_digitnet)
 
 

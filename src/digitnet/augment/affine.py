@@ -4,8 +4,10 @@ Handwriting varies in slant, size and position; a digit tilted by 10 degrees or 
 still the same digit. Drawing a fresh small transformation for every image in every epoch shows the
 network many plausible variants of the same 55,000 examples.
 
-The map turns about the image centre c: an output pixel p = (row, col) reads from
+The map turns about the image centre c: an output pixel p = (row, col) reads from::
+
     c + R(angle) (p - c - shift) / scale,       R(a) = [[cos a, -sin a], [sin a, cos a]]
+
 which undoes "scale, rotate by -angle, then shift" (see ``warp.py`` for why we go backwards).
 """
 

@@ -5,7 +5,7 @@ Of all the images a classifier answers with 90% confidence, about 90% should be 
 probability) and comparing, in each bin, the mean confidence with the accuracy (DeGroot & Fienberg
 1983; Niculescu-Mizil & Caruana 2005). The *expected calibration error* (ECE, Naeini et al. 2015;
 Guo et al. 2017) is the gap between the two, averaged over the bins weighted by how many answers
-fall in each:
+fall in each::
 
     ECE = sum over bins b of (n_b / N) * |accuracy_b - confidence_b|
 

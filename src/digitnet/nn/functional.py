@@ -32,5 +32,5 @@ def logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): the second term never overflows."""
+    """``log(1 + e^x) = max(x, 0) + log(1 + e^-|x|)``: the second term never overflows."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))

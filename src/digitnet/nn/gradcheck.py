@@ -30,7 +30,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """max |a - b| / max(|a| + |b|, tiny): 1e-7 is excellent, 1e-2 means a bug."""
+    """``max |a - b| / max(|a| + |b|, tiny)``: 1e-7 is excellent, 1e-2 means a bug."""
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-12))
 
 

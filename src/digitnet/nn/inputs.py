@@ -5,7 +5,7 @@ Kaggle-style CSV, floats in [0, 1] from another library, floats in [0, 255] from
 NumPy arrays, DataFrames or nested lists, flat (N, 784) or shaped (N, 28, 28) or (N, 1, 28, 28). A
 network trained on [0, 1] that is fed [0, 255] (or the other way round) sees nonsense and says nothing,
 so the rule is written down once, here, and every entry point (training, ``predict``, the estimator,
-the server) goes through it:
+the server) goes through it::
 
     the whole array is judged at once, then
     - integers (any width) must lie in 0..255 and are divided by 255; booleans are 0 and 1;
@@ -84,7 +84,7 @@ def check_features(X, dtype=np.float32, what: str = "the input") -> np.ndarray:
 
 
 def to_input(X, input_shape: tuple[int, ...], kind: str = "pixels", dtype=np.float32) -> np.ndarray:
-    """``X`` as a batch (N, *input_shape) of ``dtype``: the one conversion every network input goes through."""
+    """``X`` as a batch ``(N, *input_shape)`` of ``dtype``: the one conversion every network input goes through."""
     if kind not in INPUT_KINDS:
         raise DigitnetError(f"inputs must be one of {', '.join(INPUT_KINDS)}, got {kind!r}")
     X = as_array(X)

@@ -14,7 +14,7 @@ from digitnet.nn.layers.base import Layer, register
 
 @register
 class Sigmoid(Layer):
-    """s(x) = 1 / (1 + e^-x): squashes to (0, 1). Saturates for |x| >> 1, which slows learning."""
+    """``s(x) = 1 / (1 + e^-x)``: squashes to (0, 1). Saturates for ``|x| >> 1``, which slows learning."""
 
     type_name = "sigmoid"
 

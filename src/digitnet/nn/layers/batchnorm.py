@@ -10,14 +10,17 @@ For dense inputs (N, C) the statistics run over the batch; for feature maps (N, 
 uses one kernel everywhere.
 
 At test time there is no batch to average over (and one image must not change another's prediction),
-so the layer uses running averages of the training statistics instead:
+so the layer uses running averages of the training statistics instead::
+
     running <- (1 - momentum) * running + momentum * batch statistic.
 
 The values are seen as a matrix with one row per channel (channel first, see ``im2col.py``), so each
 channel's statistics are sums along one contiguous row. With x_hat = (x - mean) / sqrt(var + eps) and m
-values per channel, the backward pass is
+values per channel, the backward pass is::
+
     dL/dgamma = sum(g * x_hat)      dL/dbeta = sum(g)
     dL/dx = gamma / (m * sqrt(var + eps)) * (m * g - sum(g) - x_hat * sum(g * x_hat))
+
 where the two sums come from the mean and the variance depending on every x of the channel.
 
 The running mean and variance live in ``state``, not ``params``: model files save them, but no optimiser

@@ -6,7 +6,7 @@ the whole image: far fewer weights, and a feature found in one place is found ev
 "shared weights and local receptive fields", LeCun et al. 1998).
 
 With the patches of the whole batch unfolded into columns (``im2col.py``), the layer is three matrix
-products, each over the whole batch at once:
+products, each over the whole batch at once::
 
     cols:  (C*kh*kw, N*OH*OW)   one column per output position of every image
     Wm:    (F, C*kh*kw)         the kernels, one row per filter (the stored weights, reshaped)

@@ -1,8 +1,11 @@
 """Adam: momentum on the gradient plus a per-weight step size from a running mean of squared gradients.
 
+::
+
     m <- b1 m + (1 - b1) g          (direction, smoothed)
     v <- b2 v + (1 - b2) g^2        (scale, smoothed)
     w <- w - lr * m_hat / (sqrt(v_hat) + eps)
+
 where m_hat and v_hat undo the bias of starting m and v at zero (Kingma & Ba, 2015).
 """
 

@@ -1,8 +1,10 @@
 """Momentum and Nesterov momentum: a ball rolling downhill, carrying speed between steps.
 
-The *velocity* accumulates gradients and the weights move by the velocity:
+The *velocity* accumulates gradients and the weights move by the velocity::
+
     v <- mu v - lr g
     w <- w + v
+
 A common bug (one of our source tutorials has it) is to apply the decay factor mu to the weights
 instead of to v; then nothing accumulates and the network barely learns.
 
