@@ -2,13 +2,16 @@
 
 Two checks, both over every module under src/digitnet: importing a module (alone, in a fresh set of
 digitnet modules) loads nothing from a higher level; and no ``import`` statement anywhere in it, at
-the top or inside a function (a lazy import is still a dependency), names a higher level.
+the top or inside a function (a lazy import is still a dependency), names a higher level. And the
+maps of the code in the docs say what is so: the level table of docs/architecture.md is ``LEVELS``, and
+the README's map shows every package and names no file that is not there.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +131,34 @@ def test_no_module_imports_by_a_module_level_getattr():
              if any(isinstance(node, ast.FunctionDef) and node.name == "__getattr__"
                     for node in ast.parse(source(name).read_text()).body)]
     assert users == []
+
+
+# -- the maps of the code, in the docs ---------------------------------------------------------------
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def test_the_level_table_of_the_docs_is_the_one_tested_here():
+    """docs/architecture.md's table "What may import what" names each package at the level LEVELS gives."""
+    text = (CHECKOUT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = {}
+    for row in text.splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if row.startswith("|") and cells[0].isdigit():
+            for name in re.findall(r"`([a-z_]+)`", cells[1]):
+                table["digitnet" if name == "digitnet" else f"digitnet.{name}"] = int(cells[0])
+    assert table == {name: n for name, n in LEVELS.items() if name != "digitnet.__main__"}
+
+
+def test_the_readme_map_names_every_package_and_only_files_that_exist():
+    """README.md's "How the code is laid out" shows each package of src/digitnet, and every ``.py`` or
+    ``.js`` file it names is one of the tree's."""
+    readme = (CHECKOUT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## How the code is laid out", 1)[1].split("```")[1]
+    shown = set(re.findall(r"^  (\w+)/", block, flags=re.MULTILINE))
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages <= shown, f"packages missing from the README's map: {sorted(packages - shown)}"
+    modules = {p.name for p in ROOT.glob("*.py") if not p.name.startswith("_")}
+    assert [name for name in modules if f"  {name}" not in block] == [], "modules missing from the README's map"
+    files = {p.name for folder in ("src", "benchmarks") for p in (CHECKOUT / folder).rglob("*.[pj][ys]")}
+    named = set(re.findall(r"\b[\w]+\.(?:py|js)\b", block)) - {"model.js"}  # model.js: written by serve and export
+    assert named <= files, f"the README's map names files that do not exist: {sorted(named - files)}"
