@@ -171,20 +171,30 @@ def generate(out: Path, count: int, seed: int, fonts: dict[str, Path]) -> list[d
         path = out / f"{i:04d}-digit{digit}.{ext}"
         save(picture, path, fmt, rng)
         rows.append({"file": path.name, "digit": digit, "font": font, "format": ext, **conditions})
-    with open(out / "labels.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_labels(out, rows)
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("runs/handwriting"), help="folder for the pictures")
-    parser.add_argument("--count", type=int, default=300, help="how many pictures (default 300)")
-    parser.add_argument("--seed", type=int, default=0)
+def write_labels(out: Path, rows: list[dict]) -> None:
+    """``out/labels.csv``: one line per picture, with the keys of its row as the columns."""
+    with open(out / "labels.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def picture_set_options(doc: str, out: str, count: int, seed: int, seed_help: str | None = None):
+    """The command line of a script that makes a set of pictures: where, how many, from which seed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(out), help="folder for the pictures")
+    parser.add_argument("--count", type=int, default=count, help=f"how many pictures (default {count})")
+    parser.add_argument("--seed", type=int, default=seed, help=seed_help)
     parser.add_argument("--list-packages", action="store_true", help="print the Debian font packages needed and stop")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = picture_set_options(__doc__, "runs/handwriting", count=300, seed=0).parse_args(argv)
     if args.list_packages:
         print(" ".join(sorted(set(FONTS.values()))))
         return 0

@@ -24,8 +24,6 @@ writes the pictures and ``labels.csv`` (file, kind, what is drawn, font, conditi
 
 from __future__ import annotations
 
-import argparse
-import csv
 import math
 import sys
 from pathlib import Path
@@ -227,20 +225,14 @@ def generate(out: Path, count: int, seed: int, fonts: dict[str, Path]) -> list[d
         path = out / f"{i:04d}-{kind}.{ext}"
         make_digits.save(picture, path, fmt, rng)
         rows.append({"file": path.name, "kind": kind, "what": what, "font": font, "format": ext, **conditions})
-    with open(out / "labels.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    make_digits.write_labels(out, rows)
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("runs/non_digits"), help="folder for the pictures")
-    parser.add_argument("--count", type=int, default=400, help="how many pictures (default 400)")
-    parser.add_argument("--seed", type=int, default=1, help="seed (default 1; 0 is the set looked at while developing)")
-    parser.add_argument("--list-packages", action="store_true", help="print the Debian font packages needed and stop")
-    args = parser.parse_args(argv)
+    options = make_digits.picture_set_options(__doc__, "runs/non_digits", count=400, seed=1,
+                                              seed_help="seed (default 1; 0 is the set looked at while developing)")
+    args = options.parse_args(argv)
     if args.list_packages:
         print(" ".join(packages()))
         return 0
