@@ -1,0 +1,218 @@
+"""The reject option ("not a digit") and calibration on every surface that gives an answer: a training
+run writes the rule into the model, and the Python API, ``digitnet predict``, ``evaluate``, ``info``,
+the server's API, the committee and the estimator all answer with it, alike (docs/reject.md).
+
+The model is the default recipe with its reject option, trained briefly (``rule_model`` in conftest.py);
+to see a refusal on a surface, the same model is saved with a threshold no picture reaches.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from digit_pictures import draw_digit, encode
+from digitnet.cli import main
+from digitnet.errors import DigitnetError
+from digitnet.io import load_model, save_model
+from digitnet.io.committee_file import save_committee
+from digitnet.nn import Network
+from digitnet.nn.committee import Committee
+from digitnet.reject import CommitteeRule, RejectRule
+from reject_helpers import with_rule
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def logsumexp(z: np.ndarray) -> np.ndarray:
+    top = z.max(axis=1)
+    return top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+
+
+@pytest.fixture(scope="module")
+def refusing(rule_model, tmp_path_factory):
+    """The trained model, with a threshold no picture reaches: it refuses everything."""
+    return with_rule(rule_model, tmp_path_factory.mktemp("refusing") / "refusing.npz", threshold=1e6)
+
+
+# -- training writes the rule ---------------------------------------------------------------------------
+def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
+    model = load_model(rule_model)
+    rule = model.reject
+    assert isinstance(rule, RejectRule) and rule.score == "energy" and rule.accept == pytest.approx(0.997)
+    assert 0.05 <= rule.temperature <= 20 and math.isfinite(rule.threshold)
+    assert model.temperature == rule.temperature
+    metrics = model.metrics
+    for key in ("test_refused", "test_accuracy_accepted", "test_ece_before", "test_ece_after", "negatives_seconds"):
+        assert metrics[key] is not None, key
+    assert 0 <= metrics["test_refused"] < 0.5 and metrics["test_accuracy_accepted"] >= metrics["test_accuracy"]
+    recipe = model.metadata["recipe"]
+    assert recipe["negatives"] == 400 and recipe["font_digits"] == 100 and recipe["reject_accept"] == 0.997
+
+
+def test_the_rule_accepts_the_share_of_validation_digits_it_was_fitted_for(rule_model, mnist):
+    model = load_model(rule_model)
+    validation = mnist.head(4500, 0).train_images[-500:]
+    assert model.accepts(validation).mean() == pytest.approx(0.997, abs=0.004)
+
+
+def test_the_default_preset_has_the_proposed_reject_option():
+    from digitnet.presets import get_preset
+
+    recipe = get_preset("default")
+    assert (recipe.negatives, recipe.negative_weight, recipe.font_digits, recipe.reject_accept,
+            recipe.reject_score) == (6000, 1.0, 1000, 0.997, "energy")
+    assert "6,000 negatives" in recipe.description
+    others = [get_preset(name) for name in ("mlp", "lenet5")]
+    assert all(r.negatives == 0 and r.reject_accept == 0 for r in others)
+
+
+def test_a_recipe_for_other_inputs_refuses_negatives():
+    from digitnet.presets import get_preset
+
+    with pytest.raises(DigitnetError, match="784 pixels"):
+        get_preset("mlp").with_overrides(inputs="features", negatives=10)
+
+
+# -- the Python API ------------------------------------------------------------------------------------
+def test_the_model_answers_with_calibrated_probabilities_scores_and_decisions(rule_model, mnist):
+    model = load_model(rule_model)
+    images = np.concatenate([mnist.test_images[:200], np.random.default_rng(0).integers(0, 256, (50, 28, 28))])
+    z = model.network.logits(images).astype(np.float64)
+    T, threshold = model.reject.temperature, model.reject.threshold
+    np.testing.assert_allclose(model.predict_proba(images), softmax(z / T), atol=1e-5)
+    np.testing.assert_array_equal(model.predict(images), model.network.predict(images))  # argmax unchanged
+    scores = model.scores(images)
+    np.testing.assert_allclose(scores, T * logsumexp(z / T), rtol=1e-5)
+    decision = model.decide(images)
+    np.testing.assert_array_equal(decision.accepted, scores >= threshold)
+    np.testing.assert_array_equal(decision.digits, np.where(scores >= threshold, z.argmax(axis=1), -1))
+    refused = np.flatnonzero(~decision.accepted)
+    assert all(decision.reason(int(i)).startswith("its energy score") for i in refused)
+    assert decision.reason(int(np.flatnonzero(decision.accepted)[0])) is None
+
+
+def test_a_model_without_a_rule_answers_as_its_network_and_never_refuses(small_model, mnist):
+    model = load_model(small_model)
+    images = mnist.test_images[:100]
+    assert model.reject is None and model.temperature == 1.0
+    np.testing.assert_array_equal(model.predict_proba(images), model.network.predict_proba(images))
+    assert model.accepts(np.random.default_rng(1).integers(0, 256, (20, 28, 28))).all()
+
+
+def test_a_damaged_rule_is_refused_when_the_file_is_read(rule_model, tmp_path):
+    bad = with_rule(rule_model, tmp_path / "bad.npz", temperature=-1.0)
+    with pytest.raises(DigitnetError, match="temperature"):
+        load_model(bad)
+
+
+# -- digitnet predict -----------------------------------------------------------------------------------
+def test_predict_says_not_a_digit_with_the_reason_and_exits_0(refusing, tmp_path, capsys):
+    picture = tmp_path / "seven.png"
+    draw_digit(7).save(picture)
+    assert main(["predict", str(refusing), str(picture)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{picture}: not a digit (its energy score") and "below the model's threshold" in out
+    assert main(["predict", str(refusing), str(picture), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    result = record["results"][0]
+    assert record["refused"] == 1 and record["failed"] == 0
+    assert result["digit"] is None and "threshold" in result["reason"] and len(result["probabilities"]) == 10
+
+
+def test_predict_with_the_rule_reads_a_digit(rule_model, tmp_path, capsys):
+    picture = tmp_path / "one.png"
+    draw_digit(1).save(picture)
+    assert main(["predict", str(rule_model), str(picture), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["reason"] is None and isinstance(result["digit"], int) and result["score"] is not None
+
+
+# -- digitnet evaluate and info -------------------------------------------------------------------------
+def test_evaluate_reports_refusals_and_calibration(rule_model, tmp_path, capsys, monkeypatch):
+    assert main(["evaluate", str(rule_model), "--json", "--plots", str(tmp_path / "plots")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    reject, calibration = result["reject"], result["calibration"]
+    model = load_model(rule_model)
+    assert reject["rule"]["threshold"] == pytest.approx(model.reject.threshold)
+    assert 0 <= reject["refused"] < 0.5 and reject["accuracy_accepted"] >= result["accuracy"]
+    assert calibration["bins"] == 15 and calibration["temperature"] == pytest.approx(model.reject.temperature)
+    assert 0 <= calibration["ece_after"] <= 1 and 0 <= calibration["ece_before"] <= 1
+    assert (tmp_path / "plots" / "reliability.png").stat().st_size > 0
+    assert (tmp_path / "plots" / "refusals.png").stat().st_size > 0
+    assert main(["evaluate", str(rule_model)]) == 0
+    out = capsys.readouterr().out
+    assert "refused as not digits:" in out and "before temperature scaling" in out
+
+
+def test_evaluate_a_model_without_a_rule(small_model, capsys):
+    assert main(["evaluate", str(small_model), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["reject"]["rule"] is None and result["reject"]["refused"] == 0
+    assert result["calibration"]["ece_after"] is None and result["calibration"]["ece_before"] is not None
+
+
+def test_info_shows_the_rule(rule_model, small_model, capsys):
+    assert main(["info", str(rule_model)]) == 0
+    out = capsys.readouterr().out
+    assert "reject rule: not a digit when the energy score is below" in out and "temperature" in out
+    assert main(["info", str(small_model)]) == 0
+    assert "reject rule: none" in capsys.readouterr().out
+
+
+# -- the server ------------------------------------------------------------------------------------------
+def test_the_server_answers_a_refused_upload_in_predicts_json_form(refusing):
+    from digitnet.serve import DigitReader
+
+    reader = DigitReader(load_model(refusing), name="refusing.npz")
+    answer = reader.read(encode(draw_digit(7)))
+    assert answer["digit"] is None and "threshold" in answer["reason"] and len(answer["probabilities"]) == 10
+    assert reader.info(1000)["reject"]["threshold"] == 1e6
+
+
+# -- committees --------------------------------------------------------------------------------------------
+def test_a_committee_scores_with_its_members_temperatures_and_refuses_when_most_disagree(mnist, tmp_path):
+    members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]  # untrained: they disagree
+    images = mnist.test_images[:300]
+    z = [m.logits(images).astype(np.float64) for m in members]
+    temperatures = [1.0, 2.0, 0.5]
+    mean_energy = np.mean([t * logsumexp(zm / t) for zm, t in zip(z, temperatures)], axis=0)
+    threshold = float(np.quantile(mean_energy, 0.2))
+    rule = CommitteeRule("energy", tuple(temperatures), threshold, 0.99, 0.5)
+    path = save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule.to_dict()})
+    model = load_model(path)
+    assert model.reject == rule and model.temperature == tuple(temperatures)
+    decision = model.decide(images)
+    probabilities = np.mean([softmax(zm / t) for zm, t in zip(z, temperatures)], axis=0)
+    np.testing.assert_allclose(decision.probabilities, probabilities, atol=1e-5)
+    against = np.sum([zm.argmax(axis=1) != probabilities.argmax(axis=1) for zm in z], axis=0)
+    expected = (mean_energy >= threshold) & (against <= 1.5)
+    assert 0 < expected.sum() < len(images)
+    np.testing.assert_array_equal(decision.accepted, expected)
+    by_disagreement = np.flatnonzero((mean_energy >= threshold) & (against > 1.5))
+    assert len(by_disagreement) and decision.reason(int(by_disagreement[0])).endswith("give another answer")
+    assert decision.figures(mnist.test_labels[:300])["disagreement"] == pytest.approx(np.mean(against > 0))
+
+
+def test_a_committee_rule_must_name_a_temperature_per_member(tmp_path):
+    members = [Network.from_sizes([784, 8, 10], seed=s) for s in range(2)]
+    rule = {"score": "energy", "temperatures": [1.0, 1.0, 1.0], "threshold": 0.0}
+    path = save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule})
+    with pytest.raises(DigitnetError, match="3 temperatures for a committee of 2"):
+        load_model(path)
+
+
+# -- the file: a model saved with a rule reads back the same rule -----------------------------------------
+def test_a_rule_that_refuses_nothing_round_trips(small_model, tmp_path):
+    model = load_model(small_model)
+    path = save_model(model.network, tmp_path / "m.npz", {**model.metadata,
+                                                          "reject": RejectRule(temperature=1.5).to_dict()})
+    back = load_model(path)
+    assert back.reject.threshold == -math.inf and back.reject.temperature == 1.5
+    assert back.accepts(np.zeros((3, 28, 28), np.uint8)).all()
