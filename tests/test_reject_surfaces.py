@@ -216,3 +216,90 @@ def test_a_rule_that_refuses_nothing_round_trips(small_model, tmp_path):
     back = load_model(path)
     assert back.reject.threshold == -math.inf and back.reject.temperature == 1.5
     assert back.accepts(np.zeros((3, 28, 28), np.uint8)).all()
+
+
+# -- ONNX -------------------------------------------------------------------------------------------------
+def onnx_outputs(model, images: np.ndarray) -> dict[str, np.ndarray]:
+    import onnxruntime as ort
+
+    from digitnet.export import to_onnx
+    from digitnet.export.onnx import committee_to_onnx
+
+    network = model.network
+    graph = (committee_to_onnx(network.members, model.metadata) if isinstance(network, Committee)
+             else to_onnx(network, model.metadata))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    x = network.as_input(images)
+    names = ["probabilities", "label", "score", "is_digit"]
+    return {**dict(zip(names, session.run(names, {"input": x}))),
+            "metadata": {p.key: p.value for p in graph.metadata_props}}
+
+
+def test_onnx_reproduces_the_calibrated_probabilities_the_score_and_the_decision(rule_model, mnist):
+    model = load_model(rule_model)
+    rule = model.reject
+    images = np.concatenate([mnist.test_images[:300], np.random.default_rng(2).integers(0, 256, (100, 28, 28))])
+    z = model.network.logits(images).astype(np.float64)
+    # the threshold in the middle of these scores, so both answers are checked
+    scores = rule.temperature * logsumexp(z / rule.temperature)
+    middle = RejectRule(rule.score, rule.temperature, float(np.median(scores)), rule.accept)
+    model = type(model)(model.network, {**model.metadata, "reject": middle.to_dict()})
+    found, decision = onnx_outputs(model, images), model.decide(images)
+    np.testing.assert_allclose(found["probabilities"], softmax(z / rule.temperature), atol=1e-5)
+    np.testing.assert_array_equal(found["label"], decision.classes)
+    np.testing.assert_allclose(found["score"], scores, rtol=1e-5, atol=1e-4)
+    clear = np.abs(scores - middle.threshold) > 1e-3  # float32 sums in another order at the boundary
+    np.testing.assert_array_equal(found["is_digit"][clear], decision.accepted[clear])
+    assert found["is_digit"].dtype == bool and 0.3 < found["is_digit"].mean() < 0.7
+    meta = found["metadata"]
+    assert json.loads(meta["temperature"]) == pytest.approx(rule.temperature)
+    assert json.loads(meta["threshold"]) == pytest.approx(middle.threshold)
+    assert json.loads(meta["reject"])["score"] == "energy"
+
+
+def test_onnx_of_a_committee_reproduces_its_rule_with_disagreement(mnist, tmp_path):
+    members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]
+    images = mnist.test_images[:300]
+    rule = CommitteeRule("energy", (1.0, 2.0, 0.5), 0.0, None, 0.5)
+    model = load_model(save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule.to_dict()}))
+    scores = model.scores(images)
+    rule = CommitteeRule("energy", (1.0, 2.0, 0.5), float(np.quantile(scores, 0.2)), None, 0.5)
+    model = type(model)(model.network, {**model.metadata, "reject": rule.to_dict()})
+    found, decision = onnx_outputs(model, images), model.decide(images)
+    np.testing.assert_allclose(found["probabilities"], decision.probabilities, atol=1e-5)
+    np.testing.assert_allclose(found["score"], decision.scores, rtol=1e-5, atol=1e-4)
+    clear = np.abs(decision.scores - rule.threshold) > 1e-3
+    np.testing.assert_array_equal(found["is_digit"][clear], decision.accepted[clear])
+    assert (~decision.accepted & (decision.scores >= rule.threshold)).any()  # some refused by disagreement
+
+
+def test_a_model_without_a_rule_exports_no_reject_outputs(small_model):
+    from digitnet.export import to_onnx
+
+    graph = to_onnx(load_model(small_model).network, load_model(small_model).metadata)
+    assert [o.name for o in graph.graph.output] == ["probabilities", "label"]
+
+
+# -- the estimator ----------------------------------------------------------------------------------------
+def test_the_estimator_scores_samples_and_has_a_fitted_threshold(mnist):
+    pytest.importorskip("sklearn")
+    from digitnet.estimator import DigitClassifier
+
+    X, y = mnist.train_images[:3000].reshape(3000, -1), mnist.train_labels[:3000]
+    clf = DigitClassifier(hidden=(64,), epochs=2, validation_fraction=0.2, reject_accept=0.99, negatives=200).fit(X, y)
+    assert isinstance(clf.reject_, RejectRule) and math.isfinite(clf.threshold_)
+    from digitnet.negatives import make_negatives
+
+    noise = make_negatives(50, seed=12345).images.reshape(50, -1)  # pictures that are not digits, unseen
+    digits = mnist.test_images[:200].reshape(200, -1)
+    scores = clf.score_samples(np.concatenate([digits, noise]))
+    assert scores.shape == (250,) and scores[:200].mean() > scores[200:].mean()
+    np.testing.assert_array_equal(clf.accepts(digits), clf.score_samples(digits) >= clf.threshold_)
+    answers = clf.predict_or_refuse(np.concatenate([digits, noise]))
+    np.testing.assert_array_equal(answers[answers != -1], clf.predict(np.concatenate([digits, noise]))[answers != -1])
+    assert (answers[200:] == -1).mean() > (answers[:200] == -1).mean()
+    np.testing.assert_array_equal(clf.predict_proba(digits).argmax(axis=1), clf.predict(digits))
+    plain = DigitClassifier(hidden=(16,), epochs=1).fit(X[:500], y[:500])
+    assert plain.threshold_ == -math.inf and plain.accepts(noise).all()

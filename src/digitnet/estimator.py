@@ -334,10 +334,13 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         """:meth:`predict`, with ``refused`` where the reject rule refuses the sample (an object array when
         ``refused`` is not of the classes' type)."""
         answers, accepted = self.predict(X), self.accepts(X)
-        try:
-            return np.where(accepted, answers, refused)
-        except (TypeError, ValueError):  # classes that are text and a number for "refused": any object will do
-            return np.where(accepted, answers.astype(object), refused)
+        try:  # a type that holds both (uint8 digits and -1: a signed integer)
+            dtype = np.result_type(answers.dtype, np.asarray(refused).dtype)
+        except TypeError:  # classes that are text and a number for "refused": any object will do
+            dtype = np.dtype(object)
+        out = answers.astype(dtype)
+        out[~accepted] = refused
+        return out
 
     @property
     def threshold_(self) -> float:
