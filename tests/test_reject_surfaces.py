@@ -303,3 +303,23 @@ def test_the_estimator_scores_samples_and_has_a_fitted_threshold(mnist):
     np.testing.assert_array_equal(clf.predict_proba(digits).argmax(axis=1), clf.predict(digits))
     plain = DigitClassifier(hidden=(16,), epochs=1).fit(X[:500], y[:500])
     assert plain.threshold_ == -math.inf and plain.accepts(noise).all()
+
+
+def test_a_trained_committee_keeps_a_rule_of_its_own(tiny_data, tmp_path, capsys):
+    """``digitnet train --committee`` with the reject option: the members' temperatures, the committee's
+    threshold on the mean of their scores, "most members" disagreement, and its figures."""
+    out = tmp_path / "committee.npz"
+    code = main(["train", "--model", "mlp-512", "--layers", "784,16,10", "--augment", "none", "--val-size", "50",
+                 "--epochs", "2", "--negatives", "60", "--font-digits", "20", "--reject-accept", "0.98",
+                 "--committee", "2", "--serial", "--data", str(tiny_data), "--members", str(tmp_path / "members"),
+                 "--out", str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    model = load_model(out)
+    rule = model.reject
+    assert isinstance(rule, CommitteeRule) and rule.size == 2 and rule.disagreement == 0.5
+    members = model.metadata["members"]
+    assert [m["reject"]["temperature"] for m in members] == pytest.approx(list(rule.temperatures))
+    for key in ("test_refused", "test_accuracy_accepted", "test_ece_before", "test_ece_after", "test_disagreement"):
+        assert model.metrics[key] is not None, key
+    assert main(["info", str(out)]) == 0
+    assert "members' mean energy score" in capsys.readouterr().out
