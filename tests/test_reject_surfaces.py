@@ -323,3 +323,18 @@ def test_a_trained_committee_keeps_a_rule_of_its_own(tiny_data, tmp_path, capsys
         assert model.metrics[key] is not None, key
     assert main(["info", str(out)]) == 0
     assert "members' mean energy score" in capsys.readouterr().out
+
+
+def test_the_default_preset_in_the_estimator_keeps_what_fits_the_data(mnist):
+    """No held-out share: no rule to fit, so none (and no error); classes that are not 0-9: no font digits."""
+    pytest.importorskip("sklearn")
+    from digitnet.estimator import DigitClassifier
+
+    X, y = mnist.train_images[:300], mnist.train_labels[:300]
+    small = {"epochs": 1, "negatives": 40}
+    clf = DigitClassifier(model="default", font_digits=10, **small).fit(X, y)
+    assert clf.reject_ is None and clf.threshold_ == -math.inf and clf.recipe_.negatives == 40
+    binary = DigitClassifier(model="default", validation_fraction=0.2, **small).fit(X, y % 2)
+    assert binary.recipe_.font_digits == 0 and isinstance(binary.reject_, RejectRule)
+    with pytest.raises(ValueError, match="validation"):
+        DigitClassifier(model="default", reject_accept=0.99, font_digits=0, **small).fit(X, y)

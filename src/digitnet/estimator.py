@@ -53,7 +53,8 @@ flattened into one row of features (``n_features_in_`` = 784), and presets descr
 --------------------------------
 A preset with the reject option (``model="default"``, or ``reject_accept=0.997`` on any pixel preset)
 is trained on ``negatives`` as well (pictures that are not digits, drawn by digitnet) and fits a rule
-on the held-out share (so it needs ``validation_fraction`` > 0): a temperature that calibrates
+on the held-out share (without one, ``validation_fraction=0``, a preset's rule is left out, and so are
+its font digits when the classes are not the digits 0-9): a temperature that calibrates
 ``predict_proba`` and a threshold of a score. In scikit-learn's words for novelty detection,
 ``score_samples(X)`` says how much each sample looks like what the model was trained on (higher is
 more), ``threshold_`` is the score a sample needs, and ``accepts(X)`` says which samples reach it.
@@ -213,7 +214,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         n_val = min(int(round(self._validation_fraction() * len(X))), len(X) - 1)
         with _as_value_errors():
             self._decide_pixel_range(X)
-            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=n_val)
+            recipe = self._with_what_fits(self.recipe(self.n_features_in_, len(self.classes_))
+                                          .with_overrides(val_size=n_val))
             if _is_auto(self.epochs):
                 recipe = recipe.with_overrides(epochs=auto_epochs(recipe.epochs, len(X) - n_val, recipe.batch_size))
             # scikit-learn's estimators warn rather than fail when a fit learns little (a ConvergenceWarning);
@@ -227,6 +229,17 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         self.reject_ = trained.model.reject
         self._learnt()
         return self
+
+    def _with_what_fits(self, recipe):
+        """A preset's reject option, kept where it fits the data: its rule needs held-out samples
+        (``validation_fraction`` > 0) and its font digits the classes 0-9. A setting given here is kept as
+        given (and a clear error says when it cannot be)."""
+        changes = {}
+        if recipe.reject_accept and not recipe.val_size and self.reject_accept is None:
+            changes["reject_accept"] = 0.0
+        if recipe.font_digits and self.font_digits is None and [str(c) for c in self.classes_] != list("0123456789"):
+            changes["font_digits"] = 0
+        return recipe.with_overrides(**changes) if changes else recipe
 
     def partial_fit(self, X, y, classes=None) -> "DigitClassifier":
         """One epoch over (X, y), continuing from what was learnt; ``classes`` (every label there will be)

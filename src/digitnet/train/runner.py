@@ -124,7 +124,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
     images = "validation" if len(x_val) else "training"
-    shortfall = nothing_learned(history, y_val if len(x_val) else y_train, images)
+    digits = y_train[y_train >= 0] if drawn is not None else y_train  # negatives (-1) have no class to be right on
+    shortfall = nothing_learned(history, y_val if len(x_val) else digits, images)
     if shortfall and if_nothing_learned == "fail":
         raise TrainingFailed(f"training failed: {shortfall}; the learning rate (`lr` {recipe.lr:g}) is probably "
                              "too high, or the run too short. No model was kept", parameter="lr")
