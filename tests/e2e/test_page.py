@@ -161,32 +161,3 @@ def test_the_served_page_runs_the_network_in_the_browser_and_sends_photos_to_the
     wait_until_settled(page)
     assert page.inner_text("#how") == "read by the server" and shown(page)["digit"] == "1"
 
-
-# -- "not a digit": a served model whose reject rule refuses --------------------------------------------
-def test_a_refused_drawing_and_a_refused_upload_show_not_a_digit(browser_ready, rule_model, tmp_path):
-    """The drawing is refused by the rule in the browser (nn.js), the upload by the server's answer: both
-    show "not a digit" and the reason instead of a big digit, with the calibrated bars still drawn."""
-    from reject_helpers import with_rule
-
-    refusing = with_rule(rule_model, tmp_path / "refusing.npz", threshold=1e6)
-    model = load_model(refusing)
-    with running_server(refusing) as server, browser_page() as page:
-        page.goto(server.url)
-        page.wait_for_selector("#bars li")
-        draw(page, [(0.5, 0.15 + 0.07 * i) for i in range(11)])
-        wait_until_settled(page)
-        view = shown(page)
-        assert page.inner_text("#how").startswith("read in this browser")
-        assert view["confidence"] == "not a digit" and view["digit"] != "1"
-        assert "below the model's threshold" in view["status"]
-        assert page.evaluate("document.body.dataset.state") == "refused"
-        expected = read_digit(model, pad_png(page))  # the same picture in Python: refused, same probabilities
-        assert expected["digit"] is None
-        assert [float(bar["p"]) for bar in view["bars"]] == pytest.approx(expected["probabilities"], abs=1e-4)
-        photo = tmp_path / "seven.png"
-        draw_digit(7, size=(400, 400)).save(photo)
-        page.set_input_files("#upload", str(photo))
-        wait_until_settled(page)
-        view = shown(page)
-        assert page.inner_text("#how") == "read by the server"
-        assert view["confidence"] == "not a digit" and "below the model's threshold" in view["status"]

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         from digitnet.plots import save_model_plots
 
-        decision = trained.model.decide(ds.test_images) if "reject" in trained.metadata else None
+        decision = trained.model.decide(ds.test_images) if len(ds.test_labels) else None
         drawn = save_model_plots(trained.network, ds.test_images, ds.test_labels, args.plots, history,
                                  name=recipe.name, predictions=trained.test_predictions, decision=decision)
         print(f"pictures: {', '.join(str(p) for p in drawn.values())}")

@@ -109,8 +109,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
         say(drawn_text(drawn))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
-    extra = f", {drawn_counts(drawn)} among them," if drawn is not None else ""
-    say(f"training {recipe.label} on {len(x_train):,} images{extra} ({len(x_val):,} for validation) from "
+    extra = f"{drawn_counts(drawn)} among them; " if drawn is not None else ""
+    say(f"training {recipe.label} on {len(x_train):,} images ({extra}{len(x_val):,} for validation) from "
         f"{data.source or data.name}")
     say(network.summary())
     trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
