@@ -173,7 +173,7 @@ def test_read_gives_numpys_answers_on_all_mnist_test_images(page, default_networ
     digits, probabilities, reasons = read_many(page, mnist.test_images)
     assert digits == default_network.predict(mnist.test_images).tolist()
     assert np.abs(probabilities - default_network.predict_proba(mnist.test_images)).max() < 1e-4
-    assert reasons == [None] * len(digits)  # the packaged model has no reject rule yet
+    assert reasons == [None] * len(digits)  # exported without its description: the network alone, no rule
 
 
 def pictures() -> dict[str, Image.Image]:
