@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DOCS_STAMP = $(VENV)/.docs-extra
 
-.PHONY: train test install clean system-packages handwriting bench packaged-model docs docs-quick
+.PHONY: train test install clean system-packages handwriting reject-benchmark bench packaged-model docs docs-quick
 
 $(BIN)/digitnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,17 @@ system-packages: install
 handwriting: install
 	scripts/apt-install.sh $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages)
 	$(BIN)/python benchmarks/handwriting/measure.py models/default.npz
+
+# "not a digit" (docs/reject.md): every target of the reject option measured on a model (REJECT_MODEL, default
+# models/default.npz, the one `make train` writes): Fashion-MNIST from Debian, the fonts of the handwriting
+# set and of the held-out non-digits (needs root), the two sets made (seed 1) if they are not there yet
+REJECT_MODEL ?= models/default.npz
+reject-benchmark: install
+	scripts/apt-install.sh dataset-fashion-mnist $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages) \
+		$$($(BIN)/python benchmarks/non_digits/make_non_digits.py --list-packages)
+	test -d runs/handwriting || $(BIN)/python benchmarks/handwriting/make_digits.py --seed 1 --out runs/handwriting
+	test -d runs/non_digits || $(BIN)/python benchmarks/non_digits/make_non_digits.py --seed 1 --out runs/non_digits
+	$(BIN)/python benchmarks/reject.py $(REJECT_MODEL) --kinds --plots runs/reject/plots --json runs/reject/figures.json
 
 # speed against PyTorch and scikit-learn (installed only for this; CPU build of PyTorch), see docs/performance.md
 bench: install

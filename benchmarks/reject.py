@@ -47,6 +47,7 @@ from digitnet.metrics.calibration import reliability  # noqa: E402
 from digitnet.nn import functional as F  # noqa: E402
 from digitnet.reject import (  # noqa: E402
     SCORES,
+    CommitteeRule,
     RejectRule,
     choose_threshold,
     fit_temperature,
@@ -135,7 +136,9 @@ def load_sets(args) -> dict[str, PictureSet]:
 
 # -- logits, scores, figures -------------------------------------------------------------------------------
 def members(model) -> list:
-    return list(getattr(model, "members", [model]))
+    """The networks of a loaded model (``digitnet.io.Model``), a network or a committee: one or its members."""
+    network = getattr(model, "network", model)
+    return list(getattr(network, "members", [network]))
 
 
 def logits_of(network, images: np.ndarray, batch: int = 2000) -> np.ndarray:
@@ -177,7 +180,7 @@ def rule_decider(rule: RejectRule, digit_outputs: int = 10):
 
 def model_rule(model, sets, logits, args) -> RejectRule:
     stored = (getattr(model, "metadata", None) or {}).get("reject")
-    if stored and not args.score:
+    if stored and not args.score and "temperatures" not in stored:
         return RejectRule.from_dict(stored)
     z = logits["mnist_val"][:, :10]
     return RejectRule.fit(z, sets["mnist_val"].labels, score=args.score or "energy", accept=args.accept)
@@ -297,6 +300,19 @@ def committee_table(models, sets, accept: float) -> list[dict]:
         sets, {n: np.where((mean_energy(n) >= th) & agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
     rows.append({"method": "committee: unanimity alone", **outcome(
         sets, {n: np.where(agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
+
+    def majority(name):  # no more than half of the members give another digit than the committee
+        answer = mean_prob(name).argmax(1)
+        against = np.sum([z[name].argmax(1) != answer for z in member_logits], axis=0)
+        return against <= 0.5 * len(member_logits)
+
+    th = choose_threshold(mean_energy("mnist_val"), accept)
+    rows.append({"method": "committee: mean energy, and most members agree (digitnet's rule)", **outcome(
+        sets, {n: np.where((mean_energy(n) >= th) & majority(n), mean_prob(n).argmax(1), -1) for n in sets})})
+    rows.append({"method": "committee: most members agree, alone", **outcome(
+        sets, {n: np.where(majority(n), mean_prob(n).argmax(1), -1) for n in sets})})
+    rows.append({"method": "committee: share of images where the members do not all agree", **{
+        f"{n}_refused": float(np.mean(~agree(n))) for n in sets}})
     return rows
 
 
@@ -362,22 +378,34 @@ def main(argv: list[str] | None = None) -> int:
         # a committee's logits: the mean of its members' (its file keeps one rule for them)
         logits = {k: np.mean([logits_of(net, v.images) for net in members(model)], axis=0) for k, v in sets.items()}
         rule = model_rule(model, sets, logits, args)
-        figs = figures(rule_decider(rule), sets, logits)
+        answers = {k: rule_decider(rule)(z) for k, z in logits.items()}
+        figs = outcome(sets, answers)
+        if model.is_committee and model.reject is not None and not args.score:
+            # a committee's file keeps its own rule (each member at its own temperature, the mean of their
+            # scores, and how many may disagree): digitnet's own decision, as every surface gives it
+            decisions = {k: model.decide(v.images) for k, v in sets.items()}
+            answers = {k: d.digits for k, d in decisions.items()}
+            figs = outcome(sets, answers)
+            test = decisions["mnist_test"].figures(sets["mnist_test"].labels)
+            figs.update({"ece_before": test["ece_before"], "ece_after": test["ece_after"],
+                         "disagreement": test["disagreement"]})
+            rule = model.reject
         figs["mnist_refused"] = figs["mnist_test_refused"]
         figs["mnist_accuracy_accepted"] = figs["mnist_test_accuracy_accepted"]
-        figs.update(calibration(rule, sets, logits))
+        if not isinstance(rule, CommitteeRule):
+            figs.update(calibration(rule, sets, logits))
         all_met &= print_targets(f"{path}: {rule}", figs)
         print(f"  (MNIST test ECE before temperature scaling {figs['ece_before']:.2%}; accuracy on all "
               f"{figs['mnist_test_accuracy_all']:.2%} counting refusals as errors)")
         entry = {"rule": rule.to_dict(), "figures": figs}
         if args.kinds:
-            kinds = by_kind(rule_decider(rule), sets["non_digits"], logits["non_digits"])
+            kinds = by_kind(lambda _: answers["non_digits"], sets["non_digits"], logits["non_digits"])
             print("  held-out non-digits refused, by kind: "
                   + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
             drawn = {}
             with open(args.non_digits / "labels.csv", newline="", encoding="utf-8") as f:
                 whats = [r["kind"] + " " + r["what"] for r in csv.DictReader(f)]
-            accepted = ~((rule_decider(rule)(logits["non_digits"]) < 0) | sets["non_digits"].unprepared)
+            accepted = ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared)
             for w, a in zip(whats, accepted):
                 drawn.setdefault(w, [0, 0])
                 drawn[w][0] += 1
@@ -390,7 +418,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")
             print_table(rows)
             entry["methods"] = rows
-        if args.plots:
+        if args.plots and isinstance(rule, CommitteeRule):
+            print("  (--plots draws one network's rule; a committee's file is measured without pictures)")
+        elif args.plots:
             draw(args.plots, path.name, rule, sets, logits)
         report[str(path)] = entry
         print()

@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
 
 from data_helpers import arrays, write_dataset
+
+
+@pytest.fixture(scope="session", autouse=True)
+def negatives_cache(tmp_path_factory) -> Iterator[Path]:
+    """Negatives drawn by training runs are cached for the test session, not in the user's cache."""
+    from digitnet.train import reject_data
+
+    folder = tmp_path_factory.mktemp("negatives-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(reject_data, "cache_folder", lambda: folder)
+    yield folder
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +47,25 @@ def small_model(mnist, tmp_path_factory) -> Path:
                                                         mnist.train_labels[:30000])
     path = tmp_path_factory.mktemp("model") / "small.npz"
     save_model(network, path, {"recipe": {"description": "test model"}, "metrics": {"test_accuracy": 0.97}})
+    return path
+
+
+@pytest.fixture(scope="session")
+def rule_model(mnist, tmp_path_factory) -> Path:
+    """The default recipe with its reject option, trained briefly (one epoch of 4,000 digits, 400 negatives,
+    100 font digits; the rule fitted on 500 validation digits) and saved once per run: the tests of every
+    surface that says "not a digit" need a model file with a rule that a real training run fitted."""
+    import warnings
+
+    from digitnet.presets import get_preset
+    from digitnet.train import run
+
+    recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, font_digits=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trained = run(recipe, mnist.head(4500, 2000), seed=0, if_nothing_learned="note")
+    path = tmp_path_factory.mktemp("rule-model") / "rule.npz"
+    trained.save(path)
     return path
 
 

@@ -67,7 +67,9 @@ def test_model_js_holds_the_networks_own_numbers(tmp_path):
     model = described(tmp_path / "page")
     assert model["format"] == "digitnet-web-model" and model["version"] == 1 and model["server"] is False
     assert model["name"] == "default.npz"  # the file's name, not where it lies
-    assert model["about"]["classes"] == [str(d) for d in range(10)] and model["reject"] is None
+    assert model["about"]["classes"] == [str(d) for d in range(10)]
+    rule = load_model(packaged_model_path()).reject  # the packaged model's reject rule goes along
+    assert model["reject"] == {"score": rule.score, "temperature": rule.temperature, "threshold": rule.threshold}
     (member,) = model["members"]
     assert member["input_shape"] == [1, 28, 28] and member["output"] == "softmax"
     layers = network.layers_before_loss  # the final softmax is the loss's output, run once

@@ -120,7 +120,8 @@ def test_train_and_evaluate_write_plots_from_the_command_line(tiny_data, tmp_pat
     model, train_plots, eval_plots = tmp_path / "m.npz", tmp_path / "tp", tmp_path / "ep"
     assert main(["train", "--data", str(tiny_data), "--layers", "784,16,10", "--epochs", "2", "--val-size", "40",
                  "--quiet", "--out", str(model), "--plots", str(train_plots)]) == 0
-    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png"}
+    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png",
+             "reliability.png"}  # no reject rule: no refusals.png
     assert {p.name for p in train_plots.iterdir()} == names
     assert main(["evaluate", str(model), "--data", str(tiny_data), "--plots", str(eval_plots)]) == 0
     assert "pictures:" in capsys.readouterr().out
@@ -142,12 +143,14 @@ def test_a_convolutional_network_gets_its_first_kernels_drawn(tmp_path, digits):
 
 
 def test_train_and_evaluate_write_the_five_pictures_of_a_cnn(tiny_data, tmp_path, capsys):
-    """The README's promise for the default model, a CNN: evaluate --plots writes five files."""
+    """The README's promise for a CNN: evaluate --plots writes six files (seven with a reject rule, as the
+    default model has: tests/test_reject_surfaces.py checks refusals.png)."""
     model, eval_plots = tmp_path / "cnn.npz", tmp_path / "ep"
     assert main(["train", "--data", str(tiny_data), "--model", "lenet5", "--epochs", "1", "--val-size", "40",
                  "--quiet", "--out", str(model)]) == 0
     assert main(["evaluate", str(model), "--data", str(tiny_data), "--plots", str(eval_plots)]) == 0
-    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png"}
+    names = {"confusion.png", "worst_mistakes.png", "samples.png", "learning_curves.png", "first_layer_weights.png",
+             "reliability.png"}
     assert {p.name for p in eval_plots.iterdir()} == names
     assert "first_layer_weights.png" in capsys.readouterr().out
 

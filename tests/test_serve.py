@@ -389,10 +389,10 @@ class HeldNetwork:
     def __getattr__(self, name):
         return getattr(self.network, name)
 
-    def predict_proba(self, x):
+    def logits(self, x):  # what a model reads a picture with (digitnet.io.Model.decide)
         self.entered.set()
         assert self.go.wait(20), "the test never let the network go"
-        return self.network.predict_proba(x)
+        return self.network.logits(x)
 
 
 class ThreadNoting:
@@ -404,9 +404,9 @@ class ThreadNoting:
     def __getattr__(self, name):
         return getattr(self.network, name)
 
-    def predict_proba(self, x):
+    def logits(self, x):
         self.threads.add(threading.current_thread().name)
-        return self.network.predict_proba(x)
+        return self.network.logits(x)
 
 
 def test_pictures_are_read_by_a_fixed_pool_of_workers_not_by_the_connections(small_model):

@@ -49,12 +49,26 @@ Images may come as rows of 784 values or as (N, 28, 28) / (N, 1, 28, 28) arrays:
 flattened into one row of features (``n_features_in_`` = 784), and presets described layer by layer
 (LeNet-5, the CNN ladder) reshape the rows into images themselves.
 
+"Not a digit": the reject option
+--------------------------------
+A preset with the reject option (``model="default"``, or ``reject_accept=0.997`` on any pixel preset)
+is trained on ``negatives`` as well (pictures that are not digits, drawn by digitnet) and fits a rule
+on the held-out share (without one, ``validation_fraction=0``, a preset's rule is left out, and so are
+its font digits when the classes are not the digits 0-9): a temperature that calibrates
+``predict_proba`` and a threshold of a score. In scikit-learn's words for novelty detection,
+``score_samples(X)`` says how much each sample looks like what the model was trained on (higher is
+more), ``threshold_`` is the score a sample needs, and ``accepts(X)`` says which samples reach it.
+``predict`` still returns a class for every sample, so the estimator stays a plain classifier;
+``predict_or_refuse(X)`` gives ``refused`` (default -1) where the rule refuses. Without a rule,
+``threshold_`` is -inf and every sample is accepted.
+
 Incremental learning
 --------------------
 ``partial_fit(X, y, classes=...)`` trains one epoch over the given batch with the recipe's optimiser,
 at the recipe's base learning rate (a schedule needs to know the run's length, which incremental
 learning does not), without a validation split; the optimiser's momentum is carried from call to call
-(a copied or unpickled estimator starts a fresh optimiser on the same weights).
+(a copied or unpickled estimator starts a fresh optimiser on the same weights). A reject rule fitted
+by ``fit`` was fitted to the network as it was, so ``partial_fit`` drops it (``threshold_`` becomes -inf).
 """
 
 from __future__ import annotations
@@ -108,20 +122,23 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     seed gives the same model), ``verbose`` (progress bars and one line per epoch), and the recipe
     settings, each ``None`` to keep the preset's value: ``activation``, ``loss``, ``init``, ``dropout``,
     ``augment``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``, ``schedule``, ``batch_size``,
-    ``label_smoothing``, ``weight_average``, ``patience``, ``inputs`` (their meaning:
+    ``label_smoothing``, ``weight_average``, ``patience``, ``inputs``, ``negatives``,
+    ``negative_weight``, ``font_digits``, ``reject_accept``, ``reject_score`` (their meaning:
     ``digitnet train --help``).
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_`` (and ``feature_names_in_`` for a
     DataFrame), ``network_`` (the trained :class:`~digitnet.nn.network.Network`), ``recipe_``,
     ``history_``, ``n_iter_`` (epochs trained), ``loss_curve_`` (training loss per epoch),
     ``validation_scores_`` and ``best_validation_score_`` (accuracy on the held-out share, when
-    ``validation_fraction`` > 0) and ``pixel_range_`` (pixel inputs only).
+    ``validation_fraction`` > 0), ``pixel_range_`` (pixel inputs only), ``reject_`` (the reject rule, or
+    None) and ``threshold_`` (its threshold; -inf without one).
     """
 
     def __init__(self, model="mlp", hidden=None, *, activation=None, loss=None, init=None, dropout=None,
                  augment=None, optimizer=None, lr=None, momentum=None, weight_decay=None, schedule=None,
                  epochs="auto", batch_size=None, label_smoothing=None, weight_average=None, patience=None,
-                 inputs=None, validation_fraction=0.0, seed=0, verbose=False):
+                 inputs=None, negatives=None, negative_weight=None, font_digits=None, reject_accept=None,
+                 reject_score=None, validation_fraction=0.0, seed=0, verbose=False):
         self.model = model
         self.hidden = hidden
         self.activation = activation
@@ -140,6 +157,11 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         self.weight_average = weight_average
         self.patience = patience
         self.inputs = inputs
+        self.negatives = negatives
+        self.negative_weight = negative_weight
+        self.font_digits = font_digits
+        self.reject_accept = reject_accept
+        self.reject_score = reject_score
         self.validation_fraction = validation_fraction
         self.seed = seed
         self.verbose = verbose
@@ -192,7 +214,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         n_val = min(int(round(self._validation_fraction() * len(X))), len(X) - 1)
         with _as_value_errors():
             self._decide_pixel_range(X)
-            recipe = self.recipe(self.n_features_in_, len(self.classes_)).with_overrides(val_size=n_val)
+            recipe = self._with_what_fits(self.recipe(self.n_features_in_, len(self.classes_))
+                                          .with_overrides(val_size=n_val))
             if _is_auto(self.epochs):
                 recipe = recipe.with_overrides(epochs=auto_epochs(recipe.epochs, len(X) - n_val, recipe.batch_size))
             # scikit-learn's estimators warn rather than fail when a fit learns little (a ConvergenceWarning);
@@ -203,8 +226,20 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
                           class_names=[str(c) for c in self.classes_])
         self.__dict__.pop("_trainer", None)  # partial_fit after fit starts a fresh optimiser
         self.network_, self.history_, self.recipe_ = trained.network, trained.history, trained.recipe
+        self.reject_ = trained.model.reject
         self._learnt()
         return self
+
+    def _with_what_fits(self, recipe):
+        """A preset's reject option, kept where it fits the data: its rule needs held-out samples
+        (``validation_fraction`` > 0) and its font digits the classes 0-9. A setting given here is kept as
+        given (and a clear error says when it cannot be)."""
+        changes = {}
+        if recipe.reject_accept and not recipe.val_size and self.reject_accept is None:
+            changes["reject_accept"] = 0.0
+        if recipe.font_digits and self.font_digits is None and [str(c) for c in self.classes_] != list("0123456789"):
+            changes["font_digits"] = 0
+        return recipe.with_overrides(**changes) if changes else recipe
 
     def partial_fit(self, X, y, classes=None) -> "DigitClassifier":
         """One epoch over (X, y), continuing from what was learnt; ``classes`` (every label there will be)
@@ -231,6 +266,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
             trainer = self._incremental_trainer(first)
             trainer.train_epoch(X, y_index)
         self.history_ = trainer.history
+        self.reject_ = None  # fitted to the network as it was: it no longer applies
         self._learnt()
         return self
 
@@ -266,17 +302,75 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 
     # -- predicting ------------------------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities (N, number of classes), columns in the order of ``classes_``."""
-        X = self._input(X)
-        with _as_value_errors():
-            p = self.network_.predict_proba(X)
+        """Probabilities (N, number of classes), columns in the order of ``classes_``; calibrated by the
+        reject rule's temperature when there is one (softmax(z / T))."""
+        p = self._decide(X).probabilities
         return np.hstack([1 - p, p]) if p.shape[1] == 1 else p  # one output: P(classes_[1])
 
     def predict(self, X) -> np.ndarray:
-        """The most probable class of each sample, as one of ``classes_``."""
+        """The most probable class of each sample, as one of ``classes_`` (refused or not: see
+        :meth:`predict_or_refuse`)."""
         X = self._input(X)
         with _as_value_errors():
             return self.classes_[self.network_.predict(X)]
+
+    def score_samples(self, X) -> np.ndarray:
+        """How much each sample looks like the classes the model learned (the reject rule's score, e.g. the
+        energy of the logits; without a rule, the energy at T = 1): higher is more; a sample is accepted
+        when it reaches ``threshold_``.
+
+        The network is run in float64 here, so that a sample's score does not depend on the batch it comes
+        in (float32 sums in another order differ by more than scikit-learn's checks allow)."""
+        from digitnet.nn.network import Network
+        from digitnet.reject import RejectRule
+
+        X = self._input(X)
+        network = self.network_
+        if network.n_outputs < 2:
+            raise InvalidInput("this model has a single output, which has no score of its own; score_samples "
+                               "needs one output per class")
+        with _as_value_errors():
+            exact = Network.from_config({**network.get_config(), "dtype": "float64"}, draw=False)
+            exact.set_weights(network.get_weights())
+            z = exact.logits(X.astype(np.float64))
+        rule = getattr(self, "reject_", None) or RejectRule()
+        return rule.scores(z)
+
+    def accepts(self, X) -> np.ndarray:
+        """True for each sample the reject rule takes for one of the classes: ``score_samples(X) >=
+        threshold_`` (every sample, without a rule)."""
+        if getattr(self, "reject_", None) is None:
+            return np.ones(len(self._input(X)), dtype=bool)
+        return self.score_samples(X) >= self.threshold_
+
+    def predict_or_refuse(self, X, refused=-1) -> np.ndarray:
+        """:meth:`predict`, with ``refused`` where the reject rule refuses the sample (an object array when
+        ``refused`` is not of the classes' type)."""
+        answers, accepted = self.predict(X), self.accepts(X)
+        try:  # a type that holds both (uint8 digits and -1: a signed integer)
+            dtype = np.result_type(answers.dtype, np.asarray(refused).dtype)
+        except TypeError:  # classes that are text and a number for "refused": any object will do
+            dtype = np.dtype(object)
+        out = answers.astype(dtype)
+        out[~accepted] = refused
+        return out
+
+    @property
+    def threshold_(self) -> float:
+        """The score a sample needs to be accepted (-inf: the model refuses nothing)."""
+        if not self.__sklearn_is_fitted__():
+            raise AttributeError("threshold_ is set by fit")
+        rule = getattr(self, "reject_", None)
+        return rule.threshold if rule is not None else -math.inf
+
+    def _decide(self, X):
+        """The reject option's decision for ``X`` (``digitnet.reject.decide``), one pass over the network."""
+        from digitnet.reject import decide
+
+        X = self._input(X)
+        with _as_value_errors():
+            z = self.network_.logits(X)
+            return decide([z], getattr(self, "reject_", None), output=self.network_.loss.output)
 
     # -- input -----------------------------------------------------------------------------------
     def _validate(self, X, y, reset: bool):
@@ -332,7 +426,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 #: the parameters that are recipe settings under the same name (``None``: the preset's value)
 _RECIPE_SETTINGS = ("activation", "loss", "init", "dropout", "augment", "optimizer", "lr", "momentum",
                     "weight_decay", "schedule", "epochs", "batch_size", "label_smoothing", "weight_average",
-                    "patience", "inputs")
+                    "patience", "inputs", "negatives", "negative_weight", "font_digits", "reject_accept",
+                    "reject_score")
 
 
 def _is_auto(epochs) -> bool:

@@ -160,3 +160,4 @@ def test_the_served_page_runs_the_network_in_the_browser_and_sends_photos_to_the
     page.set_input_files("#upload", str(photo))
     wait_until_settled(page)
     assert page.inner_text("#how") == "read by the server" and shown(page)["digit"] == "1"
+

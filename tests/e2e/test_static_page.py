@@ -17,7 +17,7 @@ from digit_pictures import draw_digit, encode
 from digitnet.export.web import export_web, network_and_metadata
 from digitnet.images import prepare
 from digitnet.images.reading import read_digit
-from digitnet.io import load_model
+from digitnet.io import Model, load_model
 from digitnet.models import packaged_model_path
 from digitnet.nn import Network
 from digitnet.nn.committee import Committee
@@ -173,7 +173,7 @@ def test_read_gives_numpys_answers_on_all_mnist_test_images(page, default_networ
     digits, probabilities, reasons = read_many(page, mnist.test_images)
     assert digits == default_network.predict(mnist.test_images).tolist()
     assert np.abs(probabilities - default_network.predict_proba(mnist.test_images)).max() < 1e-4
-    assert reasons == [None] * len(digits)  # the packaged model has no reject rule yet
+    assert reasons == [None] * len(digits)  # exported without its description: the network alone, no rule
 
 
 def pictures() -> dict[str, Image.Image]:
@@ -271,8 +271,9 @@ def test_the_models_reject_rule_refuses_in_the_page(browser, small_model, mnist,
     decided = np.abs(scores - threshold) > 1e-5  # float32 NumPy against float64 JavaScript at the boundary
     assert np.array_equal(refused[decided], (scores < threshold)[decided])
     assert 0.2 < refused.mean() < 0.4
-    assert all(r.startswith("not a digit") for r, no in zip(reasons, refused) if no)
-    assert np.abs(probabilities - network.predict_proba(images)).max() < 1e-4  # still given when refused
+    assert all(r.startswith(f"its {score.replace('_', ' ')} score") for r, no in zip(reasons, refused) if no)
+    calibrated = Model(network, {"reject": rule}).predict_proba(images)  # softmax(z / T), as in Python
+    assert np.abs(probabilities - calibrated).max() < 1e-4  # still given when refused
 
 
 def test_a_committee_refuses_when_its_networks_disagree(browser, mnist, tmp_path):

@@ -22,6 +22,7 @@ from digitnet.nn.optimizers import OPTIMIZERS
 from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import OPTION_NAMES
+from digitnet.reject.scores import SCORES as REJECT_SCORES
 
 #: library parameter names whose command-line flag is not simply ``--name`` (error messages use the flag)
 FLAGS = {"data_dir": "--data", "model": "--model"}
@@ -47,7 +48,7 @@ def argument_type(check, what: str = ""):
 #: ``metavar``, ``choices`` and aliases (and a help of its own where the flag takes less than the
 #: setting: ``--layers`` takes sizes only). A setting not listed here (``inputs``: the command line always
 #: reads pictures) has no flag.
-ARCHITECTURE, OPTIMISATION = "architecture", "optimisation"
+ARCHITECTURE, OPTIMISATION, REJECT = "architecture", "optimisation", "the reject option (docs/reject.md)"
 RECIPE_FLAGS: dict[str, dict[str, Any]] = {
     "layers": {"group": ARCHITECTURE, "metavar": "SIZES", "help": "layer sizes, e.g. 784,256,10"},
     "activation": {"group": ARCHITECTURE, "choices": tuple(sorted(ACTIVATIONS))},
@@ -66,6 +67,11 @@ RECIPE_FLAGS: dict[str, dict[str, Any]] = {
     "label_smoothing": {"group": OPTIMISATION, "metavar": "S"},
     "weight_average": {"group": OPTIMISATION, "metavar": "DECAY"},
     "patience": {"group": OPTIMISATION, "metavar": "EPOCHS"},
+    "negatives": {"group": REJECT, "metavar": "N"},
+    "negative_weight": {"group": REJECT, "metavar": "W"},
+    "font_digits": {"group": REJECT, "metavar": "N"},
+    "reject_accept": {"group": REJECT, "metavar": "SHARE"},
+    "reject_score": {"group": REJECT, "choices": tuple(REJECT_SCORES)},
 }
 #: the flags that describe an MLP (its sizes and the MLP options), refused for a CNN preset
 MLP_FLAGS = ("layers", *OPTION_NAMES)

@@ -94,7 +94,8 @@ def write_onnx(model, out: Path) -> None:
     shape = ", ".join(["N", *(str(s) for s in network.input_shape)])
     print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB, ONNX opset {OPSET}): input 'input' float32 ({shape})"
           f"{' pixels in [0, 1]' if network.inputs == 'pixels' else ''}, outputs 'probabilities' "
-          f"(N, {network.n_outputs}) and 'label' (N,)")
+          f"(N, {network.n_outputs}) and 'label' (N,)"
+          + (", 'score' (N,) and 'is_digit' (N,): the model's reject rule" if model.reject is not None else ""))
 
 
 def write_web(model, folder: Path, path: "str | Path") -> None:

@@ -49,6 +49,36 @@ def run(args: argparse.Namespace) -> int:
     if metrics.get("epochs_run") is not None:
         print(f" (best epoch {metrics.get('best_epoch')} of {metrics['epochs_run']}, "
               f"{metrics.get('train_seconds')}s of training)", end="")
-    print("\n")
+    print()
+    print(rule_text(model))
+    print()
     print(network.summary())
     return 0
+
+
+def rule_text(model) -> str:
+    """What the model's reject rule is, in words: its score, threshold and temperature, or that it has none."""
+    from digitnet.reject import CommitteeRule
+
+    rule, metrics = model.reject, model.metrics
+    if rule is None:
+        return "reject rule: none (every picture gets a digit)"
+    threshold = "none" if rule.threshold == float("-inf") else f"{rule.threshold:.3f}"
+    accept = f" (chosen to accept {rule.accept:.1%} of the validation digits)" if rule.accept else ""
+    if isinstance(rule, CommitteeRule):
+        temperatures = ", ".join(f"{t:.3f}" for t in rule.temperatures)
+        text = (f"reject rule: not a digit when the members' mean {rule.score.replace('_', ' ')} score is below "
+                f"{threshold}{accept}; temperatures {temperatures}")
+        if rule.disagreement is not None:
+            text += f"; also when more than {rule.disagreement:.0%} of the networks give another answer"
+    else:
+        text = (f"reject rule: not a digit when the {rule.score.replace('_', ' ')} score is below {threshold}{accept}; "
+                f"temperature {rule.temperature:.3f}")
+    if metrics.get("test_refused") is not None:
+        accuracy = metrics.get("test_accuracy_accepted")
+        text += (f"\n  refuses {metrics['test_refused']:.2%} of the test images; accuracy on the others "
+                 + (f"{accuracy:.2%}" if accuracy is not None else "-"))
+    if metrics.get("test_ece_before") is not None and metrics.get("test_ece_after") is not None:
+        text += (f"\n  expected calibration error (15 bins) {metrics['test_ece_before']:.2%} before temperature "
+                 f"scaling, {metrics['test_ece_after']:.2%} after")
+    return text

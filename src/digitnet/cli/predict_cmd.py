@@ -5,8 +5,12 @@ and the model packaged with digitnet reads them (``digitnet.models``).
 
 Each picture is prepared the way MNIST's digits were (see :mod:`digitnet.images`) before the network
 sees it; ``--save-28`` writes that 28x28 image so you can see why the network answered as it did.
-The exit code is 0 when every picture was read, 1 when some could not be (or their 28x28 images could
-not be saved: a full disk is said once, and the pictures are still read), 2 for usage mistakes.
+A model with a reject rule (the packaged one has) answers "not a digit" for a picture that does not
+look like one: ``photo.png: not a digit (its energy score ... is below the model's threshold ...)``,
+and ``"digit": null`` with a ``"reason"`` in ``--json``. That is an answer, not a failure: the exit
+code is 0 when every picture was read (as a digit or as not a digit), 1 when some could not be (or
+their 28x28 images could not be saved: a full disk is said once, and the pictures are still read), 2
+for usage mistakes.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from digitnet.io.atomic import WriteFailed
 def add_parser(sub) -> None:
     p = sub.add_parser("predict", help="read pictures of handwritten digits", description=(
         "Print the digit in each picture (PNG, JPEG, BMP, GIF, TIFF, WebP or a text grid of numbers), its "
-        "probability and the next two guesses. Pictures are prepared like MNIST's digits first."))
+        "probability and the next two guesses, or 'not a digit' and why when the model's reject rule refuses "
+        "the picture. Pictures are prepared like MNIST's digits first."))
     p.add_argument("pictures", metavar="[MODEL] PICTURE", nargs="+",
                    help="a model file written by 'digitnet train' (.npz; default: the packaged model), then "
                         "picture files, folders or glob patterns")
@@ -75,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
     given, pictures = split_model(args.pictures)
     args.model = common.model_path(given, quiet=args.json)
     model = load_model(args.model)
-    network = model.network
-    check_digit_model(network, model.metadata)
+    check_digit_model(model.network, model.metadata)
     paths = expand(pictures)
     if args.save_28:
         try:
@@ -87,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     results, saved_names, unsaved = [], set(), None
     for path in paths:
         try:
-            reading = read_digit(network, path, args.ink, use_naive=args.naive)
+            reading = read_digit(model, path, args.ink, use_naive=args.naive)
         except DigitnetError as err:
             results.append({"file": str(path), "error": str(err)})
             if not args.json:
@@ -105,16 +109,21 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print(describe(result))
     failed = sum("error" in r for r in results)
+    refused = sum(r.get("digit", 0) is None for r in results if "error" not in r)
     if args.json:
         common.print_json({"model": args.model, "preparation": "naive" if args.naive else "mnist",
-                           "read": len(results) - failed, "failed": failed, "results": results}
+                           "read": len(results) - failed, "refused": refused, "failed": failed, "results": results}
                           | ({"save_28_error": unsaved} if unsaved else {}))
     elif len(results) > 1:
-        print(f"{len(results) - failed} of {len(results)} pictures read", file=sys.stderr)
+        not_digits = f" ({refused} of them not digits)" if refused else ""
+        print(f"{len(results) - failed} of {len(results)} pictures read{not_digits}", file=sys.stderr)
     return EXIT_FAILURE if failed or unsaved else EXIT_OK
 
 
 def describe(result: dict) -> str:
+    """``photo.png: 7 (99.8%); next 1 (0.1%), 2 (0.0%)``, or ``photo.png: not a digit (why)``."""
+    if result["digit"] is None:
+        return f"{result['file']}: not a digit ({result['reason']})"
     others = ", ".join(f"{g['digit']} ({g['probability']:.1%})" for g in result["next"])
     return f"{result['file']}: {result['digit']} ({result['probability']:.1%}); next {others}"
 

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     model = load_model(args.model)
     check_digit_model(model.network, model.metadata)
-    reader = DigitReader(model.network, model.metadata, name=Path(args.model).name)
+    reader = DigitReader(model, name=Path(args.model).name)
     try:
         server = DigitServer((args.host, args.port), reader, max_body=int(args.max_upload_mb * 1e6), quiet=args.quiet)
     except OSError as err:

@@ -71,13 +71,30 @@ def run(args: argparse.Namespace) -> int:
                 else "no test images")
     print(f"{accuracy} after {epochs}{note}{kept}; {history.train_seconds:.1f}s of training; saved {saved}"
           + (f" ({out} is left as it was)" if saved != out else ""))
+    if "reject" in trained.metadata:
+        print(reject_line(trained.metadata["reject"], metrics))
     if args.plots:
         from digitnet.plots import save_model_plots
 
+        decision = trained.model.decide(ds.test_images) if len(ds.test_labels) else None
         drawn = save_model_plots(trained.network, ds.test_images, ds.test_labels, args.plots, history,
-                                 name=recipe.name, predictions=trained.test_predictions)
+                                 name=recipe.name, predictions=trained.test_predictions, decision=decision)
         print(f"pictures: {', '.join(str(p) for p in drawn.values())}")
     return 130 if history.interrupted else 0
+
+
+def reject_line(rule: dict, metrics: dict) -> str:
+    """The fitted reject rule and what it does on the test images, in one line."""
+    text = (f"reject rule: {rule['score'].replace('_', ' ')} score below {rule['threshold']:.3f} is not a digit, "
+            f"temperature {rule['temperature']:.3f}" if "temperature" in rule else
+            f"reject rule: mean {rule['score'].replace('_', ' ')} score below {rule['threshold']:.3f} is not a digit")
+    if metrics.get("test_refused") is not None:
+        accuracy = metrics.get("test_accuracy_accepted")
+        text += (f"; refuses {metrics['test_refused']:.2%} of the test images, accuracy on the others "
+                 + (f"{accuracy:.2%}" if accuracy is not None else "-"))
+    if metrics.get("test_ece_before") is not None:
+        text += f"; calibration error {metrics['test_ece_before']:.2%} before, {metrics['test_ece_after']:.2%} after"
+    return text
 
 
 def check_committee(args: argparse.Namespace, recipe) -> None:

@@ -22,11 +22,22 @@ The graph has one input and two outputs:
 - ``label``: int64 (N,), ``predict``'s class numbers, by the same rule (the largest logit, or
   p >= 0.5 for a single output); ``classes`` in the metadata names them.
 
+A model with a reject rule (``"reject"`` in its description: docs/reject.md) gets what reproduces its
+decision, all in the graph:
+
+- ``probabilities`` are then calibrated, softmax(z / T), as ``digitnet.io.Model.predict_proba``;
+- ``score``: float32 (N,), the rule's score of the logits (``energy``: T * logsumexp(z / T) by
+  ``ReduceLogSumExp``; ``max_logit``: the largest logit; ``max_probability``: the largest probability);
+- ``is_digit``: bool (N,), ``score >= threshold`` (and, for a committee whose rule says so, no more than
+  its share of the networks answering another digit): False is "not a digit".
+
 The model's metadata (``metadata_props``) carries the class names as a JSON list (``classes``), the
-recipe's label and description (``recipe``, ``description``) and how to feed the input (``inputs``).
+recipe's label and description (``recipe``, ``description``) and how to feed the input (``inputs``);
+with a rule, the rule itself as JSON (``reject``) and its ``temperature`` and ``threshold``.
 
 A committee (several networks whose probabilities are averaged) is one graph: each member's nodes on
-the same input, then ONNX's ``Mean`` of their probabilities (:func:`committee_to_onnx`).
+the same input, then ONNX's ``Mean`` of their probabilities (:func:`committee_to_onnx`); with a rule,
+each member's logits divided by its own temperature, and the committee's score the mean of theirs.
 
 The opset and IR version are pinned (:data:`OPSET`, :data:`IR_VERSION`) so that files written with a
 new ``onnx`` package still load in ONNX Runtime releases of the last few years. The ``onnx`` package is
@@ -36,6 +47,7 @@ imported only when a graph is built; without it the error says how to install it
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -61,6 +73,7 @@ OPSET = 17
 IR_VERSION = 8
 INSTALL = "pip install 'digitnet[onnx]'"
 INPUT, PROBABILITIES, LABEL, BATCH = "input", "probabilities", "label", "N"
+SCORE, IS_DIGIT = "score", "is_digit"
 
 #: what the graph's input holds, by ``Network.inputs``; written into the metadata as ``inputs``
 INPUT_NOTES = {
@@ -70,6 +83,9 @@ INPUT_NOTES = {
 }
 OUTPUT_NOTE = (f"{PROBABILITIES}: float32 (N, K) class probabilities (N, 1: the probability of class 1); "
                f"{LABEL}: int64 (N,) the predicted class, an index into classes")
+REJECT_NOTE = (f"; {PROBABILITIES} are calibrated, softmax(logits / temperature); {SCORE}: float32 (N,) how much "
+               f"each input looks like a digit (the reject rule's score, higher is more); {IS_DIGIT}: bool (N,) "
+               f"{SCORE} >= threshold, False meaning 'not a digit' (see reject)")
 
 
 def require_onnx() -> "onnx_module":
@@ -87,7 +103,7 @@ class _Graph:
 
     def __init__(self, onnx) -> None:
         self.helper, self.numpy_helper = onnx.helper, onnx.numpy_helper
-        self.int64 = onnx.TensorProto.INT64
+        self.int64, self.float32 = onnx.TensorProto.INT64, onnx.TensorProto.FLOAT
         self.nodes: list = []
         self.weights: list = []
 
@@ -154,8 +170,10 @@ EXPORTERS: dict[str, Exporter] = {
 LOSS_OUTPUTS = {"cross_entropy": "Softmax", "binary_cross_entropy": "Sigmoid", "quadratic": None}
 
 
-def _network_nodes(g: _Graph, network: "Network", x: str, prefix: str) -> tuple[str, str]:
-    """Add ``network``'s nodes after ``x``; return the names of ``forward``'s values and of the probabilities."""
+def _network_nodes(g: _Graph, network: "Network", x: str, prefix: str,
+                   temperature: float | None = None) -> tuple[str, str]:
+    """Add ``network``'s nodes after ``x``; return the names of ``forward``'s values and of the probabilities
+    (with a ``temperature``, softmax of the values divided by it: the calibrated probabilities)."""
     if network.loss.name not in LOSS_OUTPUTS:
         raise DigitnetError(f"the {network.loss.name!r} loss has no ONNX form; digitnet can export networks "
                             f"trained with {', '.join(LOSS_OUTPUTS)}")
@@ -166,8 +184,53 @@ def _network_nodes(g: _Graph, network: "Network", x: str, prefix: str) -> tuple[
                                 f"{', '.join(sorted(EXPORTERS))} layers")
         x = exporter(g, layer, x, f"{prefix}{i}.{layer.type_name}")
     output = LOSS_OUTPUTS[network.loss.name]
+    if temperature is not None:
+        if output != "Softmax":
+            raise DigitnetError("a reject rule scores the logits of a softmax; this network's loss is "
+                                f"{network.loss.name!r}")
+        scaled = g.add("Div", [x, g.weight(f"{prefix}temperature", temperature)], f"{prefix}scaled")
+        return x, g.add("Softmax", [scaled], f"{prefix}output", axis=-1)
     return x, (g.add(output, [x], f"{prefix}output", **({"axis": -1} if output == "Softmax" else {}))
                if output else x)
+
+
+def _member_score(g: _Graph, score: str, logits: str, temperature: float, prefix: str) -> str:
+    """One network's score of its ``logits`` (N, K) as (N,): energy or the largest logit."""
+    if score == "energy":
+        scaled = g.add("Div", [logits, g.weight(f"{prefix}score.T", temperature)], f"{prefix}score.scaled")
+        lse = g.add("ReduceLogSumExp", [scaled], f"{prefix}score.lse", axes=[1], keepdims=0)
+        return g.add("Mul", [lse, g.weight(f"{prefix}score.T2", temperature)], f"{prefix}score.value")
+    if score == "max_logit":
+        return g.add("ReduceMax", [logits], f"{prefix}score.value", axes=[1], keepdims=0)
+    raise DigitnetError(f"no ONNX form for the reject score {score!r}")  # max_probability: see _reject_nodes
+
+
+def _reject_nodes(g: _Graph, rule, logits: list[str], probabilities: str, label: str) -> None:
+    """``score`` and ``is_digit`` for a rule (a network's, or a committee's over its members' logits)."""
+    from digitnet.reject import CommitteeRule
+
+    temperatures = list(rule.temperatures) if isinstance(rule, CommitteeRule) else [rule.temperature]
+    if rule.score == "max_probability":  # the largest of the (mean) calibrated probabilities
+        score = g.add("ReduceMax", [probabilities], SCORE, axes=[1], keepdims=0)
+    elif len(logits) == 1:
+        score = g.add("Identity", [_member_score(g, rule.score, logits[0], temperatures[0], "")], SCORE)
+    else:
+        scores = [_member_score(g, rule.score, z, t, f"m{i}/") for i, (z, t) in enumerate(zip(logits, temperatures))]
+        score = g.add("Mean", scores, SCORE)
+    threshold = rule.threshold if math.isfinite(rule.threshold) else -np.inf
+    passed = g.add("GreaterOrEqual", [score, g.weight("reject.threshold", threshold)], "reject.passed")
+    if isinstance(rule, CommitteeRule) and rule.disagreement is not None:
+        against = []
+        for i, z in enumerate(logits):  # each member's own answer against the committee's
+            own = g.add("ArgMax", [z], f"m{i}/label", axis=1, keepdims=0)
+            same = g.add("Equal", [own, label], f"m{i}/agrees")
+            against.append(g.add("Cast", [g.add("Not", [same], f"m{i}/disagrees")], f"m{i}/against",
+                                 to=g.float32))
+        count = g.add("Sum", against, "reject.against") if len(against) > 1 else against[0]
+        few = g.add("LessOrEqual", [count, g.weight("reject.most", rule.disagreement * len(logits))],
+                    "reject.agreed")
+        passed = g.add("And", [passed, few], "reject.both")
+    g.add("Identity", [passed], IS_DIGIT)
 
 
 def _label(g: _Graph, scores: str, probabilities: str, n_outputs: int) -> str:
@@ -179,12 +242,17 @@ def _label(g: _Graph, scores: str, probabilities: str, n_outputs: int) -> str:
     return g.add("Cast", [yes], LABEL, to=g.int64)
 
 
-def _model(onnx, g: _Graph, input_shape: tuple[int, ...], n_outputs: int, properties: dict[str, str]):
+def _model(onnx, g: _Graph, input_shape: tuple[int, ...], n_outputs: int, properties: dict[str, str],
+           reject: bool = False):
     """The finished, checked model: pinned opset and IR version, dynamic batch size, metadata."""
     h, types = onnx.helper, onnx.TensorProto
+    outputs = [h.make_tensor_value_info(PROBABILITIES, types.FLOAT, [BATCH, n_outputs]),
+               h.make_tensor_value_info(LABEL, types.INT64, [BATCH])]
+    if reject:
+        outputs += [h.make_tensor_value_info(SCORE, types.FLOAT, [BATCH]),
+                    h.make_tensor_value_info(IS_DIGIT, types.BOOL, [BATCH])]
     graph = h.make_graph(g.nodes, "digitnet", [h.make_tensor_value_info(INPUT, types.FLOAT, [BATCH, *input_shape])],
-                         [h.make_tensor_value_info(PROBABILITIES, types.FLOAT, [BATCH, n_outputs]),
-                          h.make_tensor_value_info(LABEL, types.INT64, [BATCH])], initializer=g.weights)
+                         outputs, initializer=g.weights)
     model = h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=IR_VERSION,
                          producer_name="digitnet", producer_version=__version__,
                          doc_string=properties.get("description", ""))
@@ -208,14 +276,30 @@ def _class_names(classes, n_outputs: int, what: str) -> list[str]:
     return list(classes)
 
 
-def _properties(about: dict[str, Any], classes: list[str], inputs: str) -> dict[str, str]:
+def _properties(about: dict[str, Any], classes: list[str], inputs: str, rule=None) -> dict[str, str]:
     """Metadata as ONNX stores it: text only, keys with no value left out."""
-    props = {"classes": json.dumps(classes), "inputs": INPUT_NOTES[inputs], "outputs": OUTPUT_NOTE,
+    from digitnet.io.jsonable import finite_only
+
+    props = {"classes": json.dumps(classes), "inputs": INPUT_NOTES[inputs],
+             "outputs": OUTPUT_NOTE + (REJECT_NOTE if rule is not None else ""),
              "recipe": about.get("label"), "description": about.get("description"),
              "test_accuracy": about.get("test_accuracy"), "seed": about.get("seed"),
              "dataset": about.get("dataset"), "trained_with": about.get("digitnet_version") and
              f"digitnet {about['digitnet_version']}"}
+    if rule is not None:
+        described = finite_only(rule.to_dict())
+        props.update({"reject": json.dumps(described), "threshold": json.dumps(described["threshold"]),
+                      "temperature": json.dumps(described.get("temperature", described.get("temperatures")))})
     return {key: str(value) for key, value in props.items() if value is not None}
+
+
+def _rule(metadata, networks: int):
+    """The reject rule a model's description keeps, checked (``digitnet.io.description.reject_rule``)."""
+    from digitnet.io.description import reject_rule
+
+    if not isinstance(metadata, dict) or metadata.get("reject") is None:
+        return None
+    return reject_rule(metadata["reject"], networks)
 
 
 def _about(metadata) -> dict[str, Any]:
@@ -247,10 +331,14 @@ def to_onnx(network: "Network", metadata: dict[str, Any] | None = None):
     about = _about(metadata)
     n_outputs = network.n_outputs
     classes = _class_names(about.get("classes"), n_outputs, "the model's metadata")
+    rule = _rule(metadata, 1)
     g = _Graph(onnx)
-    scores, probabilities = _network_nodes(g, network, INPUT, "")
-    _label(g, scores, g.add("Identity", [probabilities], PROBABILITIES), n_outputs)
-    return _model(onnx, g, network.input_shape, n_outputs, _properties(about, classes, network.inputs))
+    scores, probabilities = _network_nodes(g, network, INPUT, "", rule.temperature if rule is not None else None)
+    label = _label(g, scores, g.add("Identity", [probabilities], PROBABILITIES), n_outputs)
+    if rule is not None:
+        _reject_nodes(g, rule, [scores], PROBABILITIES, label)
+    return _model(onnx, g, network.input_shape, n_outputs, _properties(about, classes, network.inputs, rule),
+                  reject=rule is not None)
 
 
 def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | None = None,
@@ -291,16 +379,22 @@ def committee_to_onnx(members: Sequence["Network"], metadata: dict[str, Any] | N
         about = {"label": f"committee of {len(members)}: {', '.join(labels)}",
                  "description": f"the mean of {len(members)} networks' probabilities"}
     classes = _class_names(classes, first.n_outputs, "the committee's metadata")
+    rule = _rule(metadata, len(members))
     g = _Graph(onnx)
-    outputs = []
+    logits, outputs = [], []
     for i, member in enumerate(members):
         x = INPUT
         if member.input_shape != first.input_shape:  # 0 keeps the batch size, even for a batch of none
             x = g.add("Reshape", [x, g.weight(f"m{i}/shape", [0, *member.input_shape], np.int64)], f"m{i}/input")
-        outputs.append(_network_nodes(g, member, x, f"m{i}/")[1])
+        z, p = _network_nodes(g, member, x, f"m{i}/", rule.temperatures[i] if rule is not None else None)
+        logits.append(z)
+        outputs.append(p)
     mean = g.add("Mean", outputs, PROBABILITIES)
-    _label(g, mean, mean, first.n_outputs)
-    return _model(onnx, g, first.input_shape, first.n_outputs, _properties(about, classes, first.inputs))
+    label = _label(g, mean, mean, first.n_outputs)
+    if rule is not None:
+        _reject_nodes(g, rule, logits, PROBABILITIES, label)
+    return _model(onnx, g, first.input_shape, first.n_outputs, _properties(about, classes, first.inputs, rule),
+                  reject=rule is not None)
 
 
 def export_onnx(model: "Model | Network | Committee | Sequence[Network]", path: "str | Path",

@@ -24,13 +24,16 @@ The model description (format ``digitnet-web-model``, version 1)::
                               "padding": [0, 0], "W": {"shape": [16, 1, 5, 5], "dtype": "float32",
                               "data": "<base64>"}, "b": {...}}, ...]}],
      "reject": null or {"score": "energy" | "max_probability" | "max_logit", "temperature": T,
-                        "threshold": t, "disagreement": d (optional, committees)},
+                        "threshold": t, "temperatures": [T_1, ...] (optional, committees: one per member),
+                        "disagreement": d (optional, committees)},
      "server": false}
 
 ``members`` holds one network, or every network of a committee (whose probabilities the page averages).
 ``layers`` are the network's ``layers_before_loss`` and ``output`` what its loss makes of their values
 (``Loss.output``), so that the page's probabilities are ``predict_proba``'s. ``reject`` is read from the
-model file's metadata (:func:`reject_rule`); ``server`` is true only in the copy ``digitnet serve`` sends.
+model file's metadata (:func:`reject_rule`); with it, the page divides each network's values by its
+temperature before the softmax, as ``digitnet.io.Model.predict_proba`` does. ``server`` is true only in
+the copy ``digitnet serve`` sends.
 """
 
 from __future__ import annotations
@@ -111,13 +114,15 @@ def _member(network) -> dict[str, Any]:
             "layers": [_layer(layer) for layer in network.layers_before_loss]}
 
 
-def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None:
+def reject_rule(metadata: Any, what: str = "the model", members: int | None = None) -> dict[str, Any] | None:
     """The "not a digit" rule a model file's metadata carries under ``reject``, checked; None if it has none.
 
     ``{"score": "energy" | "max_probability" | "max_logit", "temperature": T > 0 (default 1),
-    "threshold": t, "disagreement": d in [0, 1] (optional)}``: a reading is refused when its score is
-    below ``t`` (see nn.js's ``refusal``), or, for a committee, when more than a share ``d`` of its
-    networks give another answer than the committee. A threshold of null (a model file's form of -inf)
+    "threshold": t, "temperatures": [T_1, ...] (optional), "disagreement": d in [0, 1] (optional)}``:
+    a reading is refused when its score is below ``t`` (see nn.js's ``refusal``), or, for a committee,
+    when more than a share ``d`` of its networks give another answer than the committee. A committee's
+    rule may give each network its own temperature (``temperatures``, one per member, of ``members``
+    when given); otherwise ``T`` is every network's. A threshold of null (a model file's form of -inf)
     refuses nothing by the score. Other keys (such as ``accept``, the share of validation digits the
     threshold was chosen to accept) are for readers and left out. A rule that is there but malformed is
     an error, not ignored: a page that should refuse but never does would mislead.
@@ -144,6 +149,16 @@ def reject_rule(metadata: Any, what: str = "the model") -> dict[str, Any] | None
                "threshold": None if rule["threshold"] is None else number("threshold", rule["threshold"])}
     if checked["temperature"] <= 0:
         raise bad(f"'temperature' must be more than 0, not {checked['temperature']:g}")
+    if rule.get("temperatures") is not None:
+        given = rule["temperatures"]
+        if not isinstance(given, list) or not given:
+            raise bad("'temperatures' must be a list of numbers, one per network of the committee")
+        temperatures = [number("temperatures", t) for t in given]
+        if min(temperatures) <= 0:
+            raise bad("every one of 'temperatures' must be more than 0")
+        if members is not None and len(temperatures) != members:
+            raise bad(f"'temperatures' names {len(temperatures)} networks, but the model has {members}")
+        checked["temperatures"] = temperatures
     if rule.get("disagreement") is not None:
         disagreement = number("disagreement", rule["disagreement"])
         if not 0 <= disagreement <= 1:
@@ -181,7 +196,7 @@ def model_description(model, name: str = "model", server: bool = False,
                       "test_accuracy": about["test_accuracy"],
                       "classes": classes or [str(k) for k in range(outputs)]},
             "members": [_member(member) for member in networks],
-            "reject": reject_rule(metadata, described_name),
+            "reject": reject_rule(metadata, described_name, len(networks)),
             "digitnet_version": __version__, "server": bool(server)}
 
 

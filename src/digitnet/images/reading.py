@@ -1,7 +1,9 @@
-"""Reading a digit: a picture, prepared, through a network, to the digit and its probabilities.
+"""Reading a digit: a picture, prepared, through a model, to the digit and its probabilities, or to
+"not a digit" and why.
 
 ``digitnet predict`` and the web server both call :func:`read_digit`, so a picture gets the same
-answer whichever way it arrives.
+answer whichever way it arrives. The model's reject rule decides (``digitnet.io.Model.decide``): a
+refused picture is an answer too, with ``"digit": None`` and a ``"reason"``.
 """
 
 from __future__ import annotations
@@ -37,18 +39,35 @@ def top_guesses(probabilities: np.ndarray, k: int = 3) -> list[dict]:
     return [{"digit": int(d), "probability": float(probabilities[d])} for d in order]
 
 
-def read_digit(network, source: Source, ink: str = "auto", use_naive: bool = False, name: str | None = None,
+def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False, name: str | None = None,
                max_pixels: int = MAX_PIXELS) -> dict:
     """Everything worth reporting about one picture; ``image`` is the 28x28 uint8 the network saw.
 
+    ``model`` is a :class:`digitnet.io.Model` (``load_model``'s: its reject rule and temperature are
+    used), or a bare network or committee (no rule: it never refuses). The answer has ``digit`` and its
+    ``probability`` (calibrated), the ``next`` two guesses, all ten ``probabilities``, the ``score``
+    (how much the picture looks like a digit, higher is more) and ``reason`` (None); a refused picture
+    has ``digit`` and ``probability`` None, its ``reason``, and its three best guesses in ``next``. A
+    committee's answer also says how many of its networks ``disagree`` with it.
+
     Prediction stores nothing on the network, so any number of threads may call this at once.
     """
+    from digitnet.io.model import Model
+
     if use_naive:
         image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
     else:
         prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
         image, ink_found = prepared.image, prepared.ink
-    probabilities = network.predict_proba(image)[0]
+    model = model if isinstance(model, Model) else Model(model)
+    decision = model.decide(image[None])
+    probabilities = decision.probabilities[0]
     guesses = top_guesses(probabilities)
-    return {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:],
-            "probabilities": [float(p) for p in probabilities], "ink": ink_found, "image": image}
+    score = None if decision.scores is None else float(decision.scores[0])
+    answer: dict = {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:]}
+    if not decision.accepted[0]:
+        answer = {"digit": None, "probability": None, "next": guesses}
+    answer.update({"reason": decision.reason(0), "score": score, "probabilities": [float(p) for p in probabilities]})
+    if decision.against is not None:
+        answer["disagree"] = int(decision.against[0])
+    return {**answer, "ink": ink_found, "image": image}

@@ -20,7 +20,7 @@ from typing import Any
 
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
-from digitnet.io.description import check_classes
+from digitnet.io.description import check_classes, check_reject
 from digitnet.io.model import Model
 from digitnet.io.model_file import FORMAT, PARAM_PREFIX, ModelArchive, write_archive
 from digitnet.nn.committee import Committee
@@ -65,10 +65,12 @@ def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Model
         network = archive.network(about["architecture"], prefix, f"the committee's {len(members)} networks together",
                                   f"member {i}, ")
         check_classes(about, network.n_outputs, path, f"members[{i}].classes")
+        check_reject(about, 1, path)
         networks.append(network)
     try:
         committee = Committee(networks)
     except DigitnetError as err:
         raise DigitnetError(f"{path} is damaged: {err}") from None
     check_classes(meta, committee.n_outputs, path)
+    check_reject(meta, len(networks), path)
     return Model(committee, meta)

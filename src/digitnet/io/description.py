@@ -76,10 +76,22 @@ def mapping(fields: dict[str, Check]) -> Check:
     return check
 
 
+def _reject_rule(value: Any, field: str) -> None:
+    """A reject rule in either form a model file keeps (``reject_rule`` reads it)."""
+    if value is None:
+        return
+    try:
+        reject_rule(value)
+    except DigitnetError as err:
+        raise _Wrong(field, value, f"a reject rule ({str(err).replace('the reject rule', 'its rule')})") from None
+
+
 RECIPE = mapping({"name": TEXT, "label": TEXT, "description": TEXT})
 METRICS = mapping({"test_accuracy": FRACTION, "val_accuracy": FRACTION, "val_loss": NUMBER, "best_epoch": COUNT,
                    "epochs_run": COUNT, "train_seconds": SECONDS, "test_seconds": SECONDS,
-                   "members_test_accuracy": list_of(FRACTION), "members_val_accuracy": list_of(FRACTION)})
+                   "members_test_accuracy": list_of(FRACTION), "members_val_accuracy": list_of(FRACTION),
+                   "test_refused": FRACTION, "test_accuracy_accepted": FRACTION, "test_ece_before": FRACTION,
+                   "test_ece_after": FRACTION, "test_disagreement": FRACTION, "negatives_seconds": SECONDS})
 EPOCH = mapping({"epoch": COUNT, "loss": NUMBER, "accuracy": FRACTION, "val_loss": NUMBER, "val_accuracy": FRACTION,
                  "lr": NUMBER, "seconds": SECONDS})
 HISTORY = mapping({"epochs": list_of(EPOCH), "best_epoch": COUNT, "stopped_early": FLAG, "interrupted": FLAG,
@@ -89,7 +101,7 @@ DATASET = mapping({"name": TEXT, "checksum": TEXT, "train": COUNT, "validation":
 #: what describes one trained network, alone or as a committee's member
 NETWORK_FIELDS: dict[str, Check] = {"recipe": RECIPE, "seed": COUNT, "metrics": METRICS, "history": HISTORY,
                                     "dataset": DATASET, "classes": list_of(TEXT), "created": TEXT,
-                                    "digitnet_version": TEXT}
+                                    "digitnet_version": TEXT, "reject": _reject_rule}
 #: a whole file's description: one network's, or a committee's with each member's inside
 DESCRIPTION = mapping({**NETWORK_FIELDS, "seeds": list_of(COUNT),
                        "committee": mapping({"size": COUNT, "combination": TEXT}),
@@ -114,6 +126,48 @@ def check_classes(meta: dict[str, Any], n_outputs: int, path: "str | Path", fiel
         raise DigitnetError(f"{path} is damaged: its description's {field} names {len(classes):,} classes, "
                             f"but the network has {n_outputs} output{'s' if n_outputs != 1 else ''} "
                             f"({expected} classes)")
+
+
+def check_reject(meta: dict[str, Any], members: int, path: "str | Path") -> None:
+    """The reject rule must fit the model: a network's for one network, one temperature per member for a
+    committee."""
+    try:
+        reject_rule(meta.get("reject"), members)
+    except DigitnetError as err:
+        raise DigitnetError(f"{path} is damaged: {err}") from None
+
+
+def reject_rule(value: Any, members: int | None = None):
+    """The reject rule a description keeps under ``"reject"``, checked (``None`` when it has none): a
+    network's :class:`~digitnet.reject.RejectRule` (score, temperature, threshold, accept), or a
+    committee's :class:`~digitnet.reject.CommitteeRule` (its members' ``temperatures`` instead, and an
+    optional ``disagreement``). A committee whose file keeps one network's form (one temperature for
+    every member) gets it as a committee's rule; a committee's rule must name one temperature per member.
+    ``members``: how many networks the model has (None: check the rule's form alone). Raises a
+    :class:`DigitnetError` saying what is wrong."""
+    from digitnet.reject import CommitteeRule, RejectRule
+
+    if value is None:
+        return None
+    if isinstance(value, dict) and "temperatures" in value:
+        rule = CommitteeRule.from_dict(value)
+        if members == 1:
+            raise DigitnetError("the reject rule is a committee's (it has `temperatures`), but the model is one "
+                                "network")
+        if members is not None and rule.size != members:
+            raise DigitnetError(f"the reject rule has {rule.size} temperatures for a committee of {members} networks")
+        return rule
+    rest = {k: v for k, v in value.items() if k != "disagreement"} if isinstance(value, dict) else value
+    single = RejectRule.from_dict(rest)
+    disagreement = value.get("disagreement") if isinstance(value, dict) else None
+    if disagreement is not None and members == 1:
+        raise DigitnetError("the reject rule has a `disagreement`, which is for committees, but the model is one "
+                            "network")
+    if disagreement is None and members in (None, 1):
+        return single
+    committee = CommitteeRule(single.score, (single.temperature,) * (members or 2), single.threshold, single.accept,
+                              disagreement)
+    return committee if members else single
 
 
 def _shown(value: Any) -> str:

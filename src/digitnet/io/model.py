@@ -6,15 +6,28 @@ trained with, the seed, the data set and its fingerprint, the class names, the m
 :class:`Model`, and :func:`digitnet.io.save_model` writes one, so the two travel together and nothing
 is attached to a network from outside. Read from a file, the description has been checked field by
 field (``io/description.py``): the properties below have the types they promise.
+
+A model may carry a reject rule (``"reject"`` in its description; ``digitnet.train.run`` fits it when
+the recipe asks): a temperature that calibrates its probabilities and a threshold below which a
+picture is "not a digit" (docs/reject.md). A :class:`Model` answers with it, so every surface answers
+alike: :meth:`Model.decide` gives the digits (or -1), the calibrated probabilities, a score per image
+and the reason for each refusal; :meth:`Model.predict_proba` is softmax(z / T); :meth:`Model.predict`
+the classes as the network gives them. A model without a rule answers as its network does and never
+refuses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Union
 
+import numpy as np
+
+from digitnet.io.description import reject_rule
 from digitnet.nn.committee import Committee
 from digitnet.nn.network import Network
+from digitnet.reject import CommitteeRule, Decision, RejectRule, decide
 
 
 @dataclass(frozen=True)
@@ -74,3 +87,51 @@ class Model:
     def classes(self) -> list[str] | None:
         """What each output stands for ("0" to "9" for MNIST), or None when the file does not say."""
         return self.metadata.get("classes")
+
+    # -- the reject option and calibrated answers ------------------------------------------------------
+    @cached_property
+    def reject(self) -> Union[RejectRule, CommitteeRule, None]:
+        """The reject rule the description keeps (a committee's, for a committee), or None: the model then
+        never refuses a picture and its probabilities are its network's."""
+        networks = len(self.network.members) if isinstance(self.network, Committee) else 1
+        return reject_rule(self.metadata.get("reject"), networks)
+
+    @property
+    def temperature(self) -> "float | tuple[float, ...]":
+        """What the logits are divided by before the softmax: the rule's temperature (a committee's: one
+        per member), or 1 without a rule."""
+        rule = self.reject
+        if rule is None:
+            return 1.0
+        return rule.temperatures if isinstance(rule, CommitteeRule) else rule.temperature
+
+    def member_logits(self, X) -> list[np.ndarray]:
+        """The logits of ``X`` from each network: one array for a network, one per member for a committee."""
+        networks = self.network.members if isinstance(self.network, Committee) else [self.network]
+        X = self.network.as_input(X)  # once: each network then takes it as it is
+        return [network.logits(X) for network in networks]
+
+    def decide(self, X) -> Decision:
+        """Everything the model answers for the images ``X``: ``digits`` (-1: not a digit), ``classes``,
+        the calibrated ``probabilities``, ``scores`` (higher: more like a digit), ``accepted`` and, for
+        each refused image, ``reason(i)`` (see :mod:`digitnet.reject.decision`)."""
+        first = self.network.members[0] if isinstance(self.network, Committee) else self.network
+        return decide(self.member_logits(X), self.reject, output=first.loss.output)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """The probabilities, calibrated by the rule's temperature: softmax(z / T) (a committee: the mean
+        of its members', each at its own temperature)."""
+        return self.decide(X).probabilities
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each image, refused or not (the temperature never changes it)."""
+        return self.decide(X).classes
+
+    def scores(self, X) -> np.ndarray | None:
+        """How much each image looks like a digit (the rule's score; higher is more); without a rule, the
+        energy of the logits at T = 1, which refuses nothing."""
+        return self.decide(X).scores
+
+    def accepts(self, X) -> np.ndarray:
+        """Which images the model takes for digits (all of them, without a rule)."""
+        return self.decide(X).accepted

@@ -45,8 +45,8 @@ import numpy as np
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
-from digitnet.io.description import check_classes, check_description
-from digitnet.io.jsonable import json_default
+from digitnet.io.description import check_classes, check_description, check_reject
+from digitnet.io.jsonable import finite_only, json_default
 from digitnet.io.limits import SizeLimits, Sizes, sized_network
 from digitnet.io.model import Model
 from digitnet.nn.committee import Committee
@@ -94,7 +94,7 @@ def write_archive(path: "str | Path", meta: dict[str, Any], arrays: dict[str, np
     """The archive itself: ``meta`` as JSON, then each array as ``param.<name>``, written atomically."""
     path = Path(path)
     try:
-        blob = json.dumps(_finite_only(meta), indent=1, default=json_default, allow_nan=False).encode("utf-8")
+        blob = json.dumps(finite_only(meta), indent=1, default=json_default, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise DigitnetError(f"model metadata cannot be written as JSON: {err}") from None
     entries: dict[str, Any] = {META_KEY: np.frombuffer(blob, dtype=np.uint8)}
@@ -116,6 +116,7 @@ def load_model(path: "str | Path") -> Model:
             return committee_from_archive(archive, meta)
         network = archive.network(meta["architecture"], PARAM_PREFIX)
     check_classes(meta, network.n_outputs, archive.path)
+    check_reject(meta, 1, archive.path)
     return Model(network, meta)
 
 
@@ -290,18 +291,6 @@ def _finite_or_none(text: str) -> float | None:
     """A JSON number as a float; NaN, Infinity and numbers beyond a float's range (1e400) read as null."""
     value = float(text)
     return value if math.isfinite(value) else None
-
-
-def _finite_only(value: Any) -> Any:
-    """``value`` with every NaN or infinite float replaced by None: JSON has no such numbers, so a model
-    file holds null there (unknown), and reading it needs no special numbers either."""
-    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite_only(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite_only(v) for v in value]
-    return value
 
 
 def parse_description(blob: bytes, path: "str | Path") -> dict[str, Any]:

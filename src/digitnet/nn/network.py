@@ -176,6 +176,15 @@ class Network:
                 probabilities.append(self.loss.output(z))
         return (np.concatenate(labels) if classes else None, np.concatenate(probabilities) if proba else None)
 
+    def logits(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+        """``forward``'s values for every row of ``X`` (the logits, for the cross-entropies), in the
+        batches prediction runs in: what the reject option scores and temperature scaling divides."""
+        X = self.as_input(X)
+        batch_size = self.prediction_batch(batch_size)
+        out = [np.empty((0,) + self.layers_before_loss[-1].output_shape, self.dtype)]
+        out += [self.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+        return np.concatenate(out)
+
     def prediction_batch(self, batch_size: int = 4096) -> int:
         """``batch_size``, lowered where needed so that no layer's output for a batch holds more than
         :data:`PREDICT_NUMBERS` numbers: the memory a prediction may take, whatever the input's size."""

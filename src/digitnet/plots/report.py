@@ -21,13 +21,16 @@ from digitnet.plots.weights import plot_first_layer
 
 
 def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "str | Path",
-                     history=None, name: str = "model", predictions: tuple | None = None) -> dict[str, Path]:
+                     history=None, name: str = "model", predictions: tuple | None = None,
+                     decision=None) -> dict[str, Path]:
     """Write the pictures of ``network`` on (images, labels) into ``out_dir``; return them by kind.
 
     Always: the confusion heat map, the most confident mistakes, a sample of the images and the first
     layer's weights (a convolutional network's first kernels and their maps for three of the images; an
     MLP's first-layer units as pictures). With a training ``history``: learning curves.
     ``predictions``, ``network.predict_with_proba(images)``, spares the pass when the caller has it.
+    With a ``decision`` (``digitnet.io.Model.decide(images)``): the reliability diagram (before and after
+    temperature scaling) and, for a model with a reject rule, the images least like a digit to it.
     """
     out = Path(out_dir)
     if not len(labels):
@@ -54,6 +57,37 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
                                                  title=f"{name}: learning curves")
     first = getattr(network, "members", [network])[0]  # a committee: its first member's weights
     written["weights"] = plot_first_layer_of(first, images, out / "first_layer_weights.png")
+    if decision is not None:
+        written.update(save_reject_plots(decision, images, labels, out, name))
+    return written
+
+
+def save_reject_plots(decision, images: np.ndarray, labels: np.ndarray, out: Path, name: str,
+                      count: int = 40) -> dict[str, Path]:
+    """The reliability diagram of ``decision``'s probabilities (``reliability.png``: before and after
+    temperature scaling, when the model has a temperature) and, when its model has a reject rule, the
+    ``count`` images it scores least like a digit, refused ones captioned in red (``refusals.png``)."""
+    from digitnet.metrics.calibration import reliability
+    from digitnet.plots.refusals import plot_answers
+    from digitnet.plots.reliability import plot_reliability
+
+    written: dict[str, Path] = {}
+    if decision.probabilities.shape[1] < 2:
+        return written
+    panels = [("as the model answers", reliability(decision.probabilities, labels))]
+    if decision.uncalibrated is not None:
+        panels = [("before: softmax(z)", reliability(decision.uncalibrated, labels)),
+                  ("after: softmax(z / T)", reliability(decision.probabilities, labels))]
+    written["reliability"] = plot_reliability(panels, out / "reliability.png",
+                                              title=f"{name}: reliability on {len(labels):,} test images")
+    if decision.rule is not None and decision.scores is not None:
+        pick = np.argsort(decision.scores, kind="stable")[:count]
+        refused = int((~decision.accepted).sum())
+        written["refusals"] = plot_answers(
+            np.asarray(images)[pick], decision.digits[pick], decision.probabilities[pick].max(axis=1),
+            out / "refusals.png", f"{name}: the {len(pick)} test images least like a digit to it, by score "
+                                  f"({refused:,} refused in all, in red)",
+            names=[f"true {labels[i]}" for i in pick])
     return written
 
 

@@ -37,6 +37,7 @@ from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import MLP, OPTION_NAMES, OPTIONS, output_for, sizes_text
 from digitnet.presets.settings import Setting, setting, setting_of
+from digitnet.reject.scores import SCORES as REJECT_SCORES
 
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
@@ -75,6 +76,22 @@ class Recipe:
                                    S.optional(S.positive_int))
     inputs: str = setting("pixels", "what the inputs are: pixels (scaled to [0, 1]) or features (used as they are)",
                           S.one_of(INPUT_KINDS), show=lambda v: f"{v} inputs")
+    # -- the reject option ("not a digit", docs/reject.md): configuration only; train/ draws and fits
+    negatives: int = setting(0, "pictures that are not digits, drawn (seeded) and trained on as such by outlier "
+                             "exposure: the network learns to give them no confident answer (0: none)",
+                             S.non_negative_int, show=lambda v: f"{v:,} negatives")
+    negative_weight: float = setting(1.0, "the weight of the negatives in the loss (their cross-entropy against "
+                                     "the uniform distribution)", S.non_negative_float,
+                                     show=lambda v: f"negative weight {v:g}")
+    font_digits: int = setting(0, "digits drawn from the negatives' fonts, trained on as digits, so that being "
+                               "drawn by a font says nothing (0: none)", S.non_negative_int,
+                               show=lambda v: f"{v:,} font digits")
+    reject_accept: float = setting(0.0, "fit a reject rule after training: the threshold of its score that accepts "
+                                   "this share of the validation digits, e.g. 0.997 (0: no rule, the model never "
+                                   "refuses a picture)", S.share, show=lambda v: "no reject rule" if not v else
+                                   f"accepting {v:.1%} of validation digits")
+    reject_score: str = setting("energy", "what the reject rule scores: energy, max_logit or max_probability",
+                                S.one_of(REJECT_SCORES), show=lambda v: f"{v} score")
     #: the shape of one sample, e.g. (784,) for an MLP or (1, 28, 28) for a convolutional network
     #: (MLP sizes set it; layers given as descriptions need it, unless the first is a dense layer with
     #: an ``input_dim``)
@@ -105,7 +122,20 @@ class Recipe:
             raise DigitnetError("a recipe given layer by layer needs `input_shape`, the shape of one sample, "
                                 "e.g. (1, 28, 28)", parameter="input_shape")
         object.__setattr__(self, "input_shape", sample_shape(tuple(shape)))
+        self._check_reject_option()
         object.__setattr__(self, "overrides", tuple(self.overrides))
+
+    def _check_reject_option(self) -> None:
+        """Negatives and font digits are 28x28 pictures, trained on through the softmax cross-entropy; a
+        reject rule scores the logits of a softmax over several classes."""
+        drawn = [name for name in ("negatives", "font_digits") if getattr(self, name)]
+        if drawn and (self.inputs != "pixels" or _product(self.input_shape) != 784):
+            raise DigitnetError(f"`{drawn[0]}` are 28x28 pictures, for a recipe that reads 784 pixels, not "
+                                f"{self.inputs} of shape {self.input_shape}", parameter=drawn[0])
+        wanted = drawn + ["reject_accept"] * bool(self.reject_accept)
+        if wanted and LOSSES[self.loss].name != "cross_entropy":
+            raise DigitnetError(f"`{wanted[0]}` works with the softmax cross-entropy, not {self.loss}",
+                                parameter=wanted[0])
 
     @classmethod
     def mlp(cls, sizes, activation: str = "relu", init: str = "he", dropout: float = 0.0, bias_init: str = "zeros",
@@ -155,7 +185,23 @@ class Recipe:
         train += [self.show("epochs"), self.show("batch_size"), self.show("val_size")]
         train += [self.show(name) for name in ("augment", "label_smoothing", "weight_average", "patience")
                   if getattr(self, name)]
-        return f"{net}; {', '.join(train)}"
+        text = f"{net}; {', '.join(train)}"
+        if self.negatives or self.font_digits or self.reject_accept:
+            text += "; " + self.reject_text()
+        return text
+
+    def reject_text(self) -> str:
+        """The reject option in words: ``6,000 negatives (weight 1), 1,000 font digits, energy score refusing
+        below 99.7% of validation digits``."""
+        parts = []
+        if self.negatives:
+            parts.append(f"{self.negatives:,} negatives (weight {self.negative_weight:g})")
+        if self.font_digits:
+            parts.append(self.show("font_digits"))
+        if self.reject_accept:
+            parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
+                         "digits")
+        return ", ".join(parts)
 
     def show(self, name: str) -> str:
         """One setting as a description shows it: ``lr 0.5``, ``sigmoid``, ``batch 64``."""

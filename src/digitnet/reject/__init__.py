@@ -5,18 +5,23 @@
 - :mod:`.threshold`: the score that accepts a chosen share of validation digits;
 - :mod:`.rule`: :class:`RejectRule`, the three together, as a model file keeps them;
 - :mod:`.outlier_exposure`: the training loss that teaches a network to give non-digits low scores;
-- :mod:`.committee`: what a committee's members add: their disagreement.
+- :mod:`.committee`: what a committee's members add: their disagreement;
+- :mod:`.committee_rule`: :class:`CommitteeRule`, a committee's rule (its members' temperatures, one
+  threshold, and optionally their disagreement);
+- :mod:`.decision`: :func:`decide`, what a model answers for a batch: a digit or "not a digit", and why.
 
 Only NumPy and :mod:`digitnet.nn` are used here, so everything below the model file can use it.
 """
 
 from digitnet.reject.committee import mean_probabilities, mean_score, unanimous
+from digitnet.reject.committee_rule import CommitteeRule
+from digitnet.reject.decision import Decision, decide
 from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
 from digitnet.reject.rule import ACCEPT, REFUSED, RejectRule
 from digitnet.reject.scores import SCORES, energy, max_logit, max_probability
 from digitnet.reject.temperature import fit_temperature, negative_log_likelihood
 from digitnet.reject.threshold import acceptance, choose_threshold
 
-__all__ = ["ACCEPT", "NOT_A_DIGIT", "OutlierExposure", "REFUSED", "RejectRule", "SCORES", "acceptance",
-           "choose_threshold", "energy", "fit_temperature", "max_logit", "max_probability", "mean_probabilities",
-           "mean_score", "negative_log_likelihood", "unanimous"]
+__all__ = ["ACCEPT", "CommitteeRule", "Decision", "NOT_A_DIGIT", "OutlierExposure", "REFUSED", "RejectRule",
+           "SCORES", "acceptance", "choose_threshold", "decide", "energy", "fit_temperature", "max_logit",
+           "max_probability", "mean_probabilities", "mean_score", "negative_log_likelihood", "unanimous"]

@@ -99,4 +99,6 @@ class RejectRule:
             raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(str, unknown)))}")
         if not isinstance(d.get("score", "energy"), str):
             raise DigitnetError("the reject rule's score must be a name")
+        if d.get("threshold", 0) is None:  # JSON has no -inf: a model file keeps "refuse nothing" as null
+            d = {**d, "threshold": -math.inf}
         return cls(**d)

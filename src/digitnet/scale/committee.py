@@ -6,6 +6,12 @@ shuffling, dropout and augmentation. They are trained as independent trials of a
 back as model files, and are combined into a :class:`~digitnet.nn.committee.Committee` that averages
 their probabilities. Its validation and test accuracy are measured here, on the same validation
 images every member held out (the last ``val_size`` training images) and on the test set.
+
+When the members carry a reject rule (a recipe with ``reject_accept``), the committee gets one of its
+own (:class:`~digitnet.reject.CommitteeRule`): the members keep their temperatures, the committee's
+score is the mean of theirs, and its threshold accepts the same share of those validation digits;
+besides, it refuses a picture on which most of its networks give another digit than it does
+(:data:`DISAGREEMENT`; docs/reject.md measures what that buys).
 """
 
 from __future__ import annotations
@@ -19,10 +25,16 @@ import numpy as np
 
 from digitnet._version import __version__
 from digitnet.errors import DigitnetError
+from digitnet.io.model import Model
 from digitnet.nn.committee import Committee
 from digitnet.presets.recipe import Recipe
+from digitnet.reject import CommitteeRule, RejectRule
 from digitnet.scale.members import Kept, keep, prepare
 from digitnet.scale.trial import Outcome, TrialPool
+
+#: a committee with a reject rule also refuses a picture on which more than this share of its networks
+#: give another digit than it does: most of them (docs/reject.md, "Committees")
+DISAGREEMENT = 0.5
 
 
 @dataclass
@@ -104,19 +116,48 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
                "members_val_accuracy": [m.get("val_accuracy") for m in member_metrics],
                "train_seconds": round(sum(m.get("train_seconds") or 0 for m in member_metrics), 3),
                "test_accuracy": None, "val_accuracy": None}
+    rule = None
+    if data is not None and recipe.val_size:
+        rule = committee_rule(committee, [m.metadata for m in members], recipe, data.train_images[-recipe.val_size:],
+                              data.train_labels[-recipe.val_size:])
+    model = Model(committee, {"reject": rule.to_dict()} if rule is not None else {})
     if data is not None:
         if len(data.test_labels):
-            metrics["test_accuracy"] = committee.score(data.test_images, data.test_labels)
+            decision = model.decide(data.test_images)
+            metrics["test_accuracy"] = float(np.mean(decision.classes == data.test_labels))
+            if rule is not None:
+                found = decision.figures(data.test_labels)
+                metrics.update({f"test_{key}": found[key] for key in
+                                ("refused", "accuracy_accepted", "ece_before", "ece_after", "disagreement")})
         if recipe.val_size:
-            metrics["val_accuracy"] = committee.score(data.train_images[-recipe.val_size:],
-                                                      data.train_labels[-recipe.val_size:])
+            metrics["val_accuracy"] = float(np.mean(model.predict(data.train_images[-recipe.val_size:])
+                                                    == data.train_labels[-recipe.val_size:]))
     first = members[0]
+    combination = "mean of the members' probabilities" + (", each at its own temperature" if rule else "")
     metadata = {"recipe": recipe.to_dict(), "seed": seeds[0], "seeds": seeds,
-                "committee": {"size": len(members), "combination": "mean of the members' probabilities"},
+                "committee": {"size": len(members), "combination": combination},
                 "metrics": metrics, "dataset": first.metadata.get("dataset"), "classes": first.metadata.get("classes"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "digitnet_version": __version__}
+    if rule is not None:
+        metadata["reject"] = rule.to_dict()
     return TrainedCommittee(committee, recipe, metrics, metadata, [m.metadata for m in members],
                             [outcomes[s] for s in seeds if s in outcomes])
+
+
+def committee_rule(committee: Committee, members_metadata: list[dict[str, Any]], recipe: Recipe, images, labels,
+                   disagreement: float | None = None) -> CommitteeRule | None:
+    """The committee's reject rule, fitted on the validation ``images`` (digits ``labels``) every member
+    held out: the members' own temperatures, the committee's threshold for the mean of their scores
+    (accepting ``recipe.reject_accept`` of those digits), and ``disagreement`` (default
+    :data:`DISAGREEMENT`). None when the recipe fits no rule or a member has none."""
+    rules = [about.get("reject") for about in members_metadata]
+    if not recipe.reject_accept or not all(isinstance(r, dict) and "temperature" in r for r in rules):
+        return None
+    temperatures = [RejectRule.from_dict(r).temperature for r in rules]
+    member_logits = [network.logits(images) for network in committee.members]
+    return CommitteeRule.fit(member_logits, labels, temperatures, score=recipe.reject_score,
+                             accept=recipe.reject_accept,
+                             disagreement=DISAGREEMENT if disagreement is None else disagreement)
 
 
 def _pct(value) -> str:

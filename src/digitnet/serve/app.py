@@ -30,8 +30,9 @@ from urllib.parse import parse_qs, urlsplit
 from digitnet.errors import DigitnetError
 from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
 from digitnet.images.reading import read_digit
-from digitnet.io.jsonable import json_default
+from digitnet.io.jsonable import finite_only, json_default
 from digitnet.io.metadata import summary
+from digitnet.io.model import Model
 from digitnet.serve.connections import (
     MAX_BODY,
     MAX_CONNECTIONS,
@@ -65,9 +66,12 @@ class Busy(DigitnetError):
 class DigitReader:
     """The model and the preparation together: picture bytes in, a JSON-ready answer out.
 
-    ``network`` reads the pictures; ``metadata`` is the description its file carries (a dict, as
-    :func:`digitnet.io.load_model` gives it), shown by :meth:`info`; ``name`` names the model, and only
-    its last part is ever shown (a file name, never where the file is on the server).
+    ``model`` reads the pictures: a :class:`digitnet.io.Model` (what :func:`digitnet.io.load_model`
+    gives: the network and its description, whose reject rule refuses what is not a digit), or a bare
+    network with its ``metadata``, the description its file carries (a dict), shown by :meth:`info`;
+    ``name`` names the model, and only its last part is ever shown (a file name, never where the file
+    is on the server). A refused picture is an answer like any other (200, ``"digit": null`` and a
+    ``"reason"``), the same JSON form ``digitnet predict --json`` prints.
 
     The page's drawings and uploaded photos go through exactly the same :func:`digitnet.images.prepare`
     as ``digitnet predict``: there is one way pictures are prepared. Preparing a big photo costs CPU and
@@ -76,18 +80,23 @@ class DigitReader:
     piling up.
     """
 
-    def __init__(self, network, metadata: dict[str, Any] | None = None, *, name: str = "model",
+    def __init__(self, model, metadata: dict[str, Any] | None = None, *, name: str = "model",
                  max_pixels: int = MAX_PIXELS, max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
         if queue_wait < 0:
             raise ValueError(f"queue_wait must be 0 or more seconds, not {queue_wait}")
-        self.network, self.metadata = network, metadata if isinstance(metadata, dict) else {}
+        if not isinstance(model, Model):
+            model = Model(model, metadata if isinstance(metadata, dict) else {})
+        elif metadata is not None:
+            model = Model(model.network, metadata)
+        self.model = model
+        self.network, self.metadata = model.network, model.metadata
         self.name = PurePath(str(name).replace("\\", "/")).name or "model"
         self.max_pixels, self.max_concurrent, self.queue_wait = max_pixels, max_concurrent, queue_wait
         self._turns = threading.BoundedSemaphore(max_concurrent)
         self._workers = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix="digitnet-reader")
-        self.page_model = PageModel(network, self.name, self.metadata)
+        self.page_model = PageModel(self.network, self.name, self.metadata)
 
     def read(self, data: bytes, ink: str = "auto") -> dict[str, Any]:
         if not self._turns.acquire(timeout=self.queue_wait):
@@ -99,7 +108,7 @@ class DigitReader:
 
     def _read(self, data: bytes, ink: str) -> dict[str, Any]:
         started = time.perf_counter()
-        reading = read_digit(self.network, data, ink, name="the upload", max_pixels=self.max_pixels)
+        reading = read_digit(self.model, data, ink, name="the upload", max_pixels=self.max_pixels)
         reading["image28"] = reading.pop("image").tolist()
         reading["milliseconds"] = round(1000 * (time.perf_counter() - started), 1)
         return reading
@@ -115,6 +124,7 @@ class DigitReader:
                 "description": about["description"] or "", "test_accuracy": about["test_accuracy"],
                 "dataset": about["dataset"], "parameters": int(self.network.n_parameters),
                 "classes": int(self.network.n_outputs),
+                "reject": finite_only(self.model.reject.to_dict()) if self.model.reject is not None else None,
                 "max_body_bytes": max_body, "max_pixels": self.max_pixels}
 
 

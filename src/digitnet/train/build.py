@@ -3,7 +3,8 @@
 A :class:`~digitnet.presets.Recipe` is data: names and numbers, written down once and saved in every
 model file. This module is where those names become objects, so nothing else needs to know how: the
 layer descriptions become an ``nn.Network`` drawn from the seed, ``loss`` and ``label_smoothing`` its
-loss, ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
+loss (``negatives`` and ``negative_weight`` the outlier-exposure loss it trains with), ``optimizer``,
+``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
 the schedule, epochs, batch size, patience, running average and augmentation the
 :class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and so do the
 tutorials that take their own steps.
@@ -18,6 +19,7 @@ from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.presets.recipe import Recipe
+from digitnet.reject import OutlierExposure
 from digitnet.train.trainer import Trainer
 
 
@@ -26,6 +28,16 @@ def build_loss(recipe: Recipe) -> Loss:
     if recipe.label_smoothing:  # the recipe has checked that its loss is the softmax cross-entropy
         return SoftmaxCrossEntropy(recipe.label_smoothing)
     return get_loss(recipe.loss)
+
+
+def build_training_loss(recipe: Recipe) -> Loss:
+    """The loss training minimises: the recipe's, or, when it trains on negatives (pictures that are not
+    digits, labelled -1), outlier exposure: the same cross-entropy for digits, and for the negatives a
+    cross-entropy against the uniform distribution, weighted by ``negative_weight``. It equals the
+    recipe's loss on digits, so validation judges the epochs as it would without negatives."""
+    if recipe.negatives:
+        return OutlierExposure(recipe.negative_weight, recipe.label_smoothing)
+    return build_loss(recipe)
 
 
 def build_network(recipe: Recipe, seed: int | None = None) -> Network:

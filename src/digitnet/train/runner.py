@@ -9,16 +9,23 @@ files carry the same keys. The steps, in order:
 2. turn the training images into the network's input (``digitnet.nn.inputs``: the one scaling rule);
 3. hold out validation images: the last ``recipe.val_size`` (Nielsen's split), or a seeded random
    choice, or a set given by the caller (tutorial 5 validates on half of the test set);
+   with the reject option (``recipe.negatives``, ``font_digits``), add to the training images the
+   pictures that are not digits and the digits drawn from fonts (``reject_data.py``: seeded, cached);
 4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
-   lowest validation loss;
+   lowest validation loss (with negatives, the loss is outlier exposure: see ``build.py``; validation
+   is on digits only, so it judges the epochs as before);
 5. refuse a run that learned nothing (:func:`nothing_learned`): its kept weights classify no better than
    always answering the commonest class, as a run with far too high a learning rate does even when its
    loss stays a (huge) number. The caller gets :class:`~digitnet.train.TrainingFailed` instead of a
    model, so nothing can be saved over a good one;
-6. score the test images, if the data set has any, in one pass that can also keep the probabilities
-   for pictures;
-7. write down what a model file stores: the recipe (with its generated description), the seed, the
-   data set's name and fingerprint, the class names, the metrics and the history.
+6. with ``recipe.reject_accept``, fit the reject rule on the validation images' logits: the temperature
+   that calibrates them, then the threshold of the score that accepts that share of them
+   (:class:`~digitnet.reject.RejectRule`);
+7. score the test images, if the data set has any, in one pass that can also keep the probabilities
+   for pictures (calibrated, with a rule; and then the share refused, the accuracy on the accepted and
+   the calibration error before and after temperature scaling);
+8. write down what a model file stores: the recipe (with its generated description), the seed, the
+   data set's name and fingerprint, the class names, the metrics, the history and the reject rule.
 """
 
 from __future__ import annotations
@@ -35,12 +42,15 @@ import numpy as np
 from digitnet._version import __version__
 from digitnet.data.mnist import Dataset, validation_split
 from digitnet.errors import DigitnetError
+from digitnet.io.model import Model
 from digitnet.io.model_file import save_model
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import Recipe
-from digitnet.train.build import build_network, build_trainer
+from digitnet.reject import RejectRule, decide
+from digitnet.train.build import build_network, build_trainer, build_training_loss
 from digitnet.train.history import History
+from digitnet.train.reject_data import RejectSet, reject_set
 from digitnet.train.step import TrainingFailed, TrainingNote
 
 #: how clearly a run must beat always answering the commonest class: by this many standard errors of
@@ -60,6 +70,12 @@ class TrainedModel:
 
     def save(self, path: "str | Path") -> Path:
         return save_model(self.network, path, self.metadata)
+
+    @property
+    def model(self) -> Model:
+        """The network and its description together, as :func:`digitnet.io.load_model` gives a saved one:
+        it answers with the reject rule, when the recipe fitted one."""
+        return Model(self.network, self.metadata)
 
 
 def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tuple" = "last",
@@ -86,35 +102,93 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     say = log or (lambda message: None)
     network = build_network(recipe, seed)
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
-    say(f"training {recipe.label} on {len(x_train):,} images ({len(x_val):,} for validation) from "
+    check_reject_option(recipe, network, len(x_val), class_names)
+    drawn = None
+    if recipe.negatives or recipe.font_digits:
+        drawn = reject_set(recipe.negatives, recipe.font_digits, seed)
+        say(drawn_text(drawn))
+        x_train = np.concatenate([x_train, network.as_input(drawn.images)])
+        y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
+    extra = f"{drawn_counts(drawn)} among them; " if drawn is not None else ""
+    say(f"training {recipe.label} on {len(x_train):,} images ({extra}{len(x_val):,} for validation) from "
         f"{data.source or data.name}")
     say(network.summary())
     trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
-    history = trainer.fit(x_train, y_train, x_val, y_val)
+    loss = network.loss
+    if recipe.negatives:  # trained with outlier exposure; the model keeps (and is saved with) its plain loss
+        network.loss = build_training_loss(recipe)
+    try:
+        history = trainer.fit(x_train, y_train, x_val, y_val)
+    finally:
+        network.loss = loss
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
     images = "validation" if len(x_val) else "training"
-    shortfall = nothing_learned(history, y_val if len(x_val) else y_train, images)
+    digits = y_train[y_train >= 0] if drawn is not None else y_train  # negatives (-1) have no class to be right on
+    shortfall = nothing_learned(history, y_val if len(x_val) else digits, images)
     if shortfall and if_nothing_learned == "fail":
         raise TrainingFailed(f"training failed: {shortfall}; the learning rate (`lr` {recipe.lr:g}) is probably "
                              "too high, or the run too short. No model was kept", parameter="lr")
     if shortfall:
         warnings.warn(f"{recipe.name} has learned nothing yet in this short run: {shortfall}", TrainingNote,
                       stacklevel=2)
+    # the reject rule: the temperature that calibrates the validation digits, then the threshold
+    rule = (RejectRule.fit(network.logits(x_val), y_val, score=recipe.reject_score, accept=recipe.reject_accept)
+            if recipe.reject_accept else None)
     started = time.perf_counter()
     classes = probabilities = None
-    if len(data.test_labels):
+    figures: dict[str, Any] = {}
+    if len(data.test_labels) and rule is None:
         classes, probabilities = network.predict_with_proba(data.test_images, proba=keep_probabilities)
+    elif len(data.test_labels):
+        decision = decide([network.logits(data.test_images)], rule)
+        classes, probabilities = decision.classes, decision.probabilities if keep_probabilities else None
+        found = decision.figures(data.test_labels)
+        figures = {f"test_{key}": found[key] for key in ("refused", "accuracy_accepted", "ece_before", "ece_after")}
     best = history.best or history.epochs[-1]
     metrics = {"test_accuracy": None if classes is None else float(np.mean(classes == data.test_labels)),
                "val_accuracy": best.get("val_accuracy"), "val_loss": best.get("val_loss"),
                "best_epoch": history.best_epoch, "epochs_run": len(history.epochs),
                "train_seconds": round(history.train_seconds, 3),
-               "test_seconds": round(time.perf_counter() - started, 3)}
+               "test_seconds": round(time.perf_counter() - started, 3), **figures}
+    if drawn is not None:
+        metrics["negatives_seconds"] = round(drawn.seconds, 3)
     metadata = describe(recipe, seed, data, history, metrics, n_train=len(x_train), n_val=len(x_val),
                         split="given" if isinstance(validation, tuple) else validation,
                         class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
+    if rule is not None:
+        metadata["reject"] = rule.to_dict()
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities))
+
+
+def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
+    """What the reject option needs beyond what a recipe checks by itself: validation images to fit its
+    rule on, ten digit classes for the font digits, several outputs for a softmax to score."""
+    if recipe.reject_accept and not n_val:
+        raise DigitnetError("the reject rule (`reject_accept`) is fitted on validation images, and this run holds "
+                            "none out; give `val_size` (or a validation share), or set `reject_accept` to 0",
+                            parameter="reject_accept")
+    wants = [n for n in ("negatives", "font_digits", "reject_accept") if getattr(recipe, n)]
+    if wants and network.n_outputs < 2:
+        raise DigitnetError(f"`{wants[0]}` needs a network with an output per class", parameter=wants[0])
+    digits = [str(k) for k in range(10)]
+    if recipe.font_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
+        raise DigitnetError("`font_digits` are digits 0-9, labelled as such: they need a model whose ten classes "
+                            "are the digits 0-9", parameter="font_digits")
+
+
+def drawn_counts(drawn: RejectSet) -> str:
+    parts = [f"{drawn.negatives:,} negatives"] * bool(drawn.negatives)
+    parts += [f"{drawn.font_digits:,} font digits"] * bool(drawn.font_digits)
+    return " and ".join(parts)
+
+
+def drawn_text(drawn: RejectSet) -> str:
+    """What the log says about the negatives: drawn (and how long that took) or read from the cache."""
+    if not drawn.drawn:
+        return f"read {drawn_counts(drawn)} from the cache in {drawn.seconds:.1f} s ({drawn.cached})"
+    kept = f"; kept in {drawn.cached} for the next run" if drawn.cached else "; the cache cannot be written"
+    return f"drew {drawn_counts(drawn)} in {drawn.seconds:.1f} s{kept}"
 
 
 def nothing_learned(history: History, labels: np.ndarray, images: str = "validation") -> str | None:

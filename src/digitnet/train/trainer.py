@@ -40,6 +40,13 @@ def evaluate(network: Network, X: np.ndarray, y: np.ndarray, batch_size: int = 4
     return total_loss / len(X), correct / len(X)
 
 
+def labelled(y: np.ndarray) -> int:
+    """How many of the targets ``y`` are classes: all of them, except pictures that are not digits
+    (labelled -1, ``digitnet.reject.NOT_A_DIGIT``), which have no class to be right about."""
+    y = np.asarray(y)
+    return len(y) if y.ndim != 1 or y.dtype.kind not in "iu" else int(np.count_nonzero(y >= 0))
+
+
 def count_correct(network: Network, z: np.ndarray, y: np.ndarray) -> int:
     """How many rows of the loss's input ``z`` are classified as their label ``y``."""
     return int(np.count_nonzero(network.classes(z) == as_labels(y)))
@@ -148,7 +155,7 @@ class Trainer:
         net, opt, n, bs = self.network, self.optimizer, len(X), self.batch_size
         order = self.rng.permutation(n)
         steps = math.ceil(n / bs)
-        total_loss, correct, seen = 0.0, 0, 0
+        total_loss, correct, seen, digits = 0.0, 0, 0, 0
         started = time.perf_counter()
         bar = tqdm(range(steps), desc=f"epoch {epoch}/{self.epochs}", leave=False, file=sys.stderr,
                    disable=not self.progress or None, unit="batch", mininterval=0.5)
@@ -169,12 +176,13 @@ class Trainer:
             total_loss += loss * len(idx)
             correct += count_correct(net, z, yb)
             seen += len(idx)
+            digits += labelled(yb)
             if step % 20 == 0:
-                bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.2%}", refresh=False)
+                bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / max(digits, 1):.2%}", refresh=False)
         bar.close()
         seconds = time.perf_counter() - started
         self.history.train_seconds += seconds
-        return {"epoch": epoch, "loss": total_loss / seen, "accuracy": correct / seen, "lr": opt.lr,
+        return {"epoch": epoch, "loss": total_loss / seen, "accuracy": correct / max(digits, 1), "lr": opt.lr,
                 "seconds": seconds}
 
 

@@ -161,7 +161,7 @@
     try {
       const answer = readPicture(ctx.getImageData(0, 0, pad.width, pad.height));
       show(answer.probabilities ? answer : null, `read in this browser in ${Math.round(performance.now() - started)} ms`);
-      setStatus(answer.probabilities ? "" : answer.reason);
+      setStatus(answer.digit === null ? answer.reason : "");
     } catch (err) {
       show(null);
       setStatus(err.message);
@@ -199,7 +199,7 @@
         if (!bitmap) throw new Error(`this browser cannot read ${file.name} as a picture`);
         const answer = readPicture(pixelsOf(bitmap));
         show(answer.probabilities ? answer : null, "read in this browser");
-        setStatus(answer.probabilities ? "" : answer.reason);
+        setStatus(answer.digit === null ? answer.reason : "");
       }
     } catch (err) {
       if (mine === generation) { show(null); setStatus(err.message); }

@@ -184,12 +184,16 @@
   }
 
   // The whole model: each member's values and probabilities, and their mean (a committee averages its
-  // members' probabilities, as nn/committee.py; a single network is a committee of one).
+  // members' probabilities, as nn/committee.py; a single network is a committee of one). A model with a
+  // reject rule calibrates them: softmax(z / T), each network at its own temperature (digitnet.io.Model).
   function run(model, pixels, keep = false) {
     const x = scalePixels(pixels);
-    const members = model.members.map((member) => {
+    const members = model.members.map((member, m) => {
       const { values, outputs } = forward(member, x, keep);
-      return { values, probabilities: OUTPUTS[member.output](values), outputs };
+      const T = temperature(model, m);
+      const probabilities = member.output === "softmax" && T !== 1 ? softmaxOf(values.map((v) => v / T))
+        : OUTPUTS[member.output](values);
+      return { values, probabilities, outputs };
     });
     const k = members[0].probabilities.length;
     const probabilities = new Array(k).fill(0);
@@ -198,6 +202,14 @@
     // a committee (Committee.predict); the first on a tie, as NumPy's argmax
     const digit = argmax(members.length === 1 ? members[0].values : probabilities);
     return { digit, probabilities, members };
+  }
+
+  // the temperature of network m: the rule's own for each network of a committee, or its one temperature
+  function temperature(model, m) {
+    const rule = model.reject;
+    if (!rule) return 1;
+    if (rule.temperatures) return rule.temperatures[m];
+    return rule.temperature || 1;
   }
 
   function argmax(values) {
@@ -213,7 +225,8 @@
   //   score "max_probability": the largest of softmax(z / T), a calibrated confidence;
   //   score "max_logit":       the largest of z;
   // for a committee, the members' scores (energy, max_logit) or probabilities (max_probability) are
-  // averaged. The reading is refused when the score is below `threshold` (null: never by the score).
+  // averaged, each network at its own temperature when the rule gives `temperatures` (one per network).
+  // The reading is refused when the score is below `threshold` (null: never by the score).
   // A committee's rule may also give `disagreement`: refuse when more than that share of the members'
   // own answers differ from the committee's.
   const SCORES = {
@@ -224,24 +237,27 @@
   function refusal(model, reading) {
     const rule = model.reject;
     if (!rule) return null;
-    const T = rule.temperature || 1, values = reading.members.map((m) => m.values);
+    const values = reading.members.map((m) => m.values);
     let score;
     if (rule.score === "max_probability") {
       const mean = new Array(values[0].length).fill(0);
-      for (const z of values) softmaxOf(z.map((v) => v / T)).forEach((p, j) => { mean[j] += p / values.length; });
+      values.forEach((z, m) => {
+        const T = temperature(model, m);
+        softmaxOf(z.map((v) => v / T)).forEach((p, j) => { mean[j] += p / values.length; });
+      });
       score = Math.max(...mean);
     } else {
-      score = values.reduce((sum, z) => sum + SCORES[rule.score](z, T), 0) / values.length;
+      score = values.reduce((sum, z, m) => sum + SCORES[rule.score](z, temperature(model, m)), 0) / values.length;
     }
+    // the reasons in the words digitnet uses in Python (reject/decision.py), so both say the same
     if (rule.threshold !== null && score < rule.threshold) {
-      return { score, reason: `not a digit: its ${rule.score.replace("_", " ")} score ${score.toFixed(3)} is below ` +
-                              `the model's threshold ${Number(rule.threshold).toFixed(3)}` };
+      return { score, reason: `its ${rule.score.replace("_", " ")} score ${score.toFixed(2)} is below ` +
+                              `the model's threshold ${Number(rule.threshold).toFixed(2)}` };
     }
     if (rule.disagreement !== undefined && rule.disagreement !== null && reading.members.length > 1) {
       const against = reading.members.filter((m) => argmax(m.values) !== reading.digit).length;
       if (against / reading.members.length > rule.disagreement) {
-        return { score, reason: `not a digit: ${against} of ${reading.members.length} networks of the committee ` +
-                                "give another answer" };
+        return { score, reason: `${against} of ${reading.members.length} networks of the committee give another answer` };
       }
     }
     return { score, reason: null };
@@ -284,5 +300,5 @@
     return { ...description, members };
   }
 
-  root.digitnetNN = { LAYERS, OUTPUTS, loadModel, forward, run, refusal, softmaxOf, logSumExp, argmax, scalePixels };
+  root.digitnetNN = { LAYERS, OUTPUTS, loadModel, forward, run, refusal, temperature, softmaxOf, logSumExp, argmax, scalePixels };
 })(globalThis);

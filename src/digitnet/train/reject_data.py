@@ -1,0 +1,137 @@
+"""The extra training pictures of the reject option: negatives and font digits, drawn once and cached.
+
+A recipe with ``negatives`` (or ``font_digits``) trains on pictures that :mod:`digitnet.negatives`
+draws from the run's seed: letters, symbols, scribbles, blobs and textures labelled
+:data:`~digitnet.reject.NOT_A_DIGIT` (-1), and digits drawn from the same fonts labelled as digits.
+Drawing 7,000 of them takes seconds of CPU, so they are kept in the user cache beside MNIST
+(``$XDG_CACHE_HOME/digitnet/negatives``, else ``~/.cache/digitnet/negatives``) and read back by the
+next run of the same counts and seed.
+
+The images are a pure function of the counts, the seed and the code that draws them. So a cached file
+is named by a fingerprint of that code (the source of :mod:`digitnet.negatives` and of the
+:mod:`digitnet.images` steps it uses) and of the versions of NumPy, Pillow and matplotlib (which
+rasterise the strokes and ship the fonts): any change draws them again, and the stale file is removed.
+A cached file is read like a stranger's (no pickle, shapes and types checked); one that does not read
+is drawn again. A run never depends on the cache: without a writable cache it draws every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+import numpy as np
+
+from digitnet.data.sources import cache_root
+from digitnet.errors import DigitnetError
+from digitnet.io.atomic import atomic_write
+from digitnet.reject import NOT_A_DIGIT
+
+CACHE_SUBDIR = "negatives"
+#: the packages whose code or files shape the drawn images
+PACKAGES = ("numpy", "pillow", "matplotlib")
+
+
+@dataclass
+class RejectSet:
+    """Pictures to add to the training images: (N, 28, 28) uint8 in MNIST's form, and their labels (the
+    digits of the font digits first, then -1 for each negative)."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    negatives: int
+    font_digits: int
+    seconds: float  # drawing (or reading) them
+    cached: Path | None  # the cache file they were read from or written to (None: not cached)
+    drawn: bool  # True when drawn in this run, False when read from the cache
+
+
+def cache_folder() -> Path:
+    """Where drawn negatives are kept: ``<user cache>/digitnet/negatives``."""
+    return cache_root() / CACHE_SUBDIR
+
+
+def code_fingerprint() -> str:
+    """A short digest of everything the drawn pictures depend on besides counts and seed."""
+    import digitnet.images
+    import digitnet.negatives
+
+    h = hashlib.sha256()
+    for package in (digitnet.negatives, digitnet.images):
+        for path in sorted(Path(package.__file__).parent.glob("*.py")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in PACKAGES:
+        try:
+            version = package_metadata.version(name)
+        except package_metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}={version}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def draw(negatives: int, font_digits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pictures themselves: ``font_digits`` digits (labelled), then ``negatives`` negatives (-1)."""
+    from digitnet.negatives import make_negatives
+    from digitnet.negatives.font_digits import make_font_digits
+
+    images, labels = [np.zeros((0, 28, 28), np.uint8)], [np.zeros(0, np.int64)]
+    if font_digits:
+        digits, digit_labels = make_font_digits(font_digits, seed=seed)
+        images.append(np.asarray(digits, np.uint8))
+        labels.append(np.asarray(digit_labels, np.int64))
+    if negatives:
+        drawn = make_negatives(negatives, seed=seed)
+        images.append(np.asarray(drawn.images, np.uint8))
+        labels.append(np.full(len(drawn.images), NOT_A_DIGIT, np.int64))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True) -> RejectSet:
+    """The negatives and font digits for a run from ``seed``: from the cache when they are there, else
+    drawn (and cached, when ``cache`` and the cache folder can be written)."""
+    started = time.perf_counter()
+    path = cache_folder() / f"n{negatives}-f{font_digits}-s{seed}-{code_fingerprint()}.npz" if cache else None
+    expected = negatives + font_digits
+    if path is not None:
+        found = _read(path, expected)
+        if found is not None:
+            return RejectSet(*found, negatives, font_digits, time.perf_counter() - started, path, False)
+    images, labels = draw(negatives, font_digits, seed)
+    seconds = time.perf_counter() - started
+    if path is not None and not _write(path, images, labels):
+        path = None
+    return RejectSet(images, labels, negatives, font_digits, seconds, path, True)
+
+
+def _read(path: Path, expected: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cached images and labels if the file holds exactly what it should; None otherwise."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            images, labels = archive["images"], archive["labels"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):  # damaged: draw again
+        return None
+    if images.dtype != np.uint8 or images.shape != (expected, 28, 28) or labels.dtype != np.int64 \
+            or labels.shape != (expected,) or (labels.size and (labels.min() < NOT_A_DIGIT or labels.max() > 9)):
+        return None
+    return images, labels
+
+
+def _write(path: Path, images: np.ndarray, labels: np.ndarray) -> bool:
+    """Keep them in the cache (atomically), removing files of the same counts and seed that older code
+    drew; False when the cache cannot be written (the run goes on without it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:
+            np.savez_compressed(f, images=images, labels=labels)
+        stem = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{stem}-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, DigitnetError):
+        return False
+    return True

@@ -1,0 +1,340 @@
+"""The reject option ("not a digit") and calibration on every surface that gives an answer: a training
+run writes the rule into the model, and the Python API, ``digitnet predict``, ``evaluate``, ``info``,
+the server's API, the committee and the estimator all answer with it, alike (docs/reject.md).
+
+The model is the default recipe with its reject option, trained briefly (``rule_model`` in conftest.py);
+to see a refusal on a surface, the same model is saved with a threshold no picture reaches.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from digit_pictures import draw_digit, encode
+from digitnet.cli import main
+from digitnet.errors import DigitnetError
+from digitnet.io import load_model, save_model
+from digitnet.io.committee_file import save_committee
+from digitnet.nn import Network
+from digitnet.nn.committee import Committee
+from digitnet.reject import CommitteeRule, RejectRule
+from reject_helpers import with_rule
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def logsumexp(z: np.ndarray) -> np.ndarray:
+    top = z.max(axis=1)
+    return top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+
+
+@pytest.fixture(scope="module")
+def refusing(rule_model, tmp_path_factory):
+    """The trained model, with a threshold no picture reaches: it refuses everything."""
+    return with_rule(rule_model, tmp_path_factory.mktemp("refusing") / "refusing.npz", threshold=1e6)
+
+
+# -- training writes the rule ---------------------------------------------------------------------------
+def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
+    model = load_model(rule_model)
+    rule = model.reject
+    assert isinstance(rule, RejectRule) and rule.score == "energy" and rule.accept == pytest.approx(0.997)
+    assert 0.05 <= rule.temperature <= 20 and math.isfinite(rule.threshold)
+    assert model.temperature == rule.temperature
+    metrics = model.metrics
+    for key in ("test_refused", "test_accuracy_accepted", "test_ece_before", "test_ece_after", "negatives_seconds"):
+        assert metrics[key] is not None, key
+    assert 0 <= metrics["test_refused"] < 0.5 and metrics["test_accuracy_accepted"] >= metrics["test_accuracy"]
+    recipe = model.metadata["recipe"]
+    assert recipe["negatives"] == 400 and recipe["font_digits"] == 100 and recipe["reject_accept"] == 0.997
+
+
+def test_the_rule_accepts_the_share_of_validation_digits_it_was_fitted_for(rule_model, mnist):
+    model = load_model(rule_model)
+    validation = mnist.head(4500, 0).train_images[-500:]
+    assert model.accepts(validation).mean() == pytest.approx(0.997, abs=0.004)
+
+
+def test_the_default_preset_has_the_proposed_reject_option():
+    from digitnet.presets import get_preset
+
+    recipe = get_preset("default")
+    assert (recipe.negatives, recipe.negative_weight, recipe.font_digits, recipe.reject_accept,
+            recipe.reject_score) == (6000, 1.0, 1000, 0.997, "energy")
+    assert "6,000 negatives" in recipe.description
+    others = [get_preset(name) for name in ("mlp", "lenet5")]
+    assert all(r.negatives == 0 and r.reject_accept == 0 for r in others)
+
+
+def test_a_recipe_for_other_inputs_refuses_negatives():
+    from digitnet.presets import get_preset
+
+    with pytest.raises(DigitnetError, match="784 pixels"):
+        get_preset("mlp").with_overrides(inputs="features", negatives=10)
+
+
+# -- the Python API ------------------------------------------------------------------------------------
+def test_the_model_answers_with_calibrated_probabilities_scores_and_decisions(rule_model, mnist):
+    model = load_model(rule_model)
+    images = np.concatenate([mnist.test_images[:200], np.random.default_rng(0).integers(0, 256, (50, 28, 28))])
+    z = model.network.logits(images).astype(np.float64)
+    T, threshold = model.reject.temperature, model.reject.threshold
+    np.testing.assert_allclose(model.predict_proba(images), softmax(z / T), atol=1e-5)
+    np.testing.assert_array_equal(model.predict(images), model.network.predict(images))  # argmax unchanged
+    scores = model.scores(images)
+    np.testing.assert_allclose(scores, T * logsumexp(z / T), rtol=1e-5)
+    decision = model.decide(images)
+    np.testing.assert_array_equal(decision.accepted, scores >= threshold)
+    np.testing.assert_array_equal(decision.digits, np.where(scores >= threshold, z.argmax(axis=1), -1))
+    refused = np.flatnonzero(~decision.accepted)
+    assert all(decision.reason(int(i)).startswith("its energy score") for i in refused)
+    assert decision.reason(int(np.flatnonzero(decision.accepted)[0])) is None
+
+
+def test_a_model_without_a_rule_answers_as_its_network_and_never_refuses(small_model, mnist):
+    model = load_model(small_model)
+    images = mnist.test_images[:100]
+    assert model.reject is None and model.temperature == 1.0
+    np.testing.assert_array_equal(model.predict_proba(images), model.network.predict_proba(images))
+    assert model.accepts(np.random.default_rng(1).integers(0, 256, (20, 28, 28))).all()
+
+
+def test_a_damaged_rule_is_refused_when_the_file_is_read(rule_model, tmp_path):
+    bad = with_rule(rule_model, tmp_path / "bad.npz", temperature=-1.0)
+    with pytest.raises(DigitnetError, match="temperature"):
+        load_model(bad)
+
+
+# -- digitnet predict -----------------------------------------------------------------------------------
+def test_predict_says_not_a_digit_with_the_reason_and_exits_0(refusing, tmp_path, capsys):
+    picture = tmp_path / "seven.png"
+    draw_digit(7).save(picture)
+    assert main(["predict", str(refusing), str(picture)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{picture}: not a digit (its energy score") and "below the model's threshold" in out
+    assert main(["predict", str(refusing), str(picture), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    result = record["results"][0]
+    assert record["refused"] == 1 and record["failed"] == 0
+    assert result["digit"] is None and "threshold" in result["reason"] and len(result["probabilities"]) == 10
+
+
+def test_predict_with_the_rule_reads_a_digit(rule_model, tmp_path, capsys):
+    picture = tmp_path / "one.png"
+    draw_digit(1).save(picture)
+    assert main(["predict", str(rule_model), str(picture), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["reason"] is None and isinstance(result["digit"], int) and result["score"] is not None
+
+
+# -- digitnet evaluate and info -------------------------------------------------------------------------
+def test_evaluate_reports_refusals_and_calibration(rule_model, tmp_path, capsys, monkeypatch):
+    assert main(["evaluate", str(rule_model), "--json", "--plots", str(tmp_path / "plots")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    reject, calibration = result["reject"], result["calibration"]
+    model = load_model(rule_model)
+    assert reject["rule"]["threshold"] == pytest.approx(model.reject.threshold)
+    assert 0 <= reject["refused"] < 0.5 and reject["accuracy_accepted"] >= result["accuracy"]
+    assert calibration["bins"] == 15 and calibration["temperature"] == pytest.approx(model.reject.temperature)
+    assert 0 <= calibration["ece_after"] <= 1 and 0 <= calibration["ece_before"] <= 1
+    assert (tmp_path / "plots" / "reliability.png").stat().st_size > 0
+    assert (tmp_path / "plots" / "refusals.png").stat().st_size > 0
+    assert main(["evaluate", str(rule_model)]) == 0
+    out = capsys.readouterr().out
+    assert "refused as not digits:" in out and "before temperature scaling" in out
+
+
+def test_evaluate_a_model_without_a_rule(small_model, capsys):
+    assert main(["evaluate", str(small_model), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["reject"]["rule"] is None and result["reject"]["refused"] == 0
+    assert result["calibration"]["ece_after"] is None and result["calibration"]["ece_before"] is not None
+
+
+def test_info_shows_the_rule(rule_model, small_model, capsys):
+    assert main(["info", str(rule_model)]) == 0
+    out = capsys.readouterr().out
+    assert "reject rule: not a digit when the energy score is below" in out and "temperature" in out
+    assert main(["info", str(small_model)]) == 0
+    assert "reject rule: none" in capsys.readouterr().out
+
+
+# -- the server ------------------------------------------------------------------------------------------
+def test_the_server_answers_a_refused_upload_in_predicts_json_form(refusing):
+    from digitnet.serve import DigitReader
+
+    reader = DigitReader(load_model(refusing), name="refusing.npz")
+    answer = reader.read(encode(draw_digit(7)))
+    assert answer["digit"] is None and "threshold" in answer["reason"] and len(answer["probabilities"]) == 10
+    assert reader.info(1000)["reject"]["threshold"] == 1e6
+
+
+# -- committees --------------------------------------------------------------------------------------------
+def test_a_committee_scores_with_its_members_temperatures_and_refuses_when_most_disagree(mnist, tmp_path):
+    members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]  # untrained: they disagree
+    images = mnist.test_images[:300]
+    z = [m.logits(images).astype(np.float64) for m in members]
+    temperatures = [1.0, 2.0, 0.5]
+    mean_energy = np.mean([t * logsumexp(zm / t) for zm, t in zip(z, temperatures)], axis=0)
+    threshold = float(np.quantile(mean_energy, 0.2))
+    rule = CommitteeRule("energy", tuple(temperatures), threshold, 0.99, 0.5)
+    path = save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule.to_dict()})
+    model = load_model(path)
+    assert model.reject == rule and model.temperature == tuple(temperatures)
+    decision = model.decide(images)
+    probabilities = np.mean([softmax(zm / t) for zm, t in zip(z, temperatures)], axis=0)
+    np.testing.assert_allclose(decision.probabilities, probabilities, atol=1e-5)
+    against = np.sum([zm.argmax(axis=1) != probabilities.argmax(axis=1) for zm in z], axis=0)
+    expected = (mean_energy >= threshold) & (against <= 1.5)
+    assert 0 < expected.sum() < len(images)
+    np.testing.assert_array_equal(decision.accepted, expected)
+    by_disagreement = np.flatnonzero((mean_energy >= threshold) & (against > 1.5))
+    assert len(by_disagreement) and decision.reason(int(by_disagreement[0])).endswith("give another answer")
+    assert decision.figures(mnist.test_labels[:300])["disagreement"] == pytest.approx(np.mean(against > 0))
+
+
+def test_a_committee_rule_must_name_a_temperature_per_member(tmp_path):
+    members = [Network.from_sizes([784, 8, 10], seed=s) for s in range(2)]
+    rule = {"score": "energy", "temperatures": [1.0, 1.0, 1.0], "threshold": 0.0}
+    path = save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule})
+    with pytest.raises(DigitnetError, match="3 temperatures for a committee of 2"):
+        load_model(path)
+
+
+# -- the file: a model saved with a rule reads back the same rule -----------------------------------------
+def test_a_rule_that_refuses_nothing_round_trips(small_model, tmp_path):
+    model = load_model(small_model)
+    path = save_model(model.network, tmp_path / "m.npz", {**model.metadata,
+                                                          "reject": RejectRule(temperature=1.5).to_dict()})
+    back = load_model(path)
+    assert back.reject.threshold == -math.inf and back.reject.temperature == 1.5
+    assert back.accepts(np.zeros((3, 28, 28), np.uint8)).all()
+
+
+# -- ONNX -------------------------------------------------------------------------------------------------
+def onnx_outputs(model, images: np.ndarray) -> dict[str, np.ndarray]:
+    import onnxruntime as ort
+
+    from digitnet.export import to_onnx
+    from digitnet.export.onnx import committee_to_onnx
+
+    network = model.network
+    graph = (committee_to_onnx(network.members, model.metadata) if isinstance(network, Committee)
+             else to_onnx(network, model.metadata))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    x = network.as_input(images)
+    names = ["probabilities", "label", "score", "is_digit"]
+    return {**dict(zip(names, session.run(names, {"input": x}))),
+            "metadata": {p.key: p.value for p in graph.metadata_props}}
+
+
+def test_onnx_reproduces_the_calibrated_probabilities_the_score_and_the_decision(rule_model, mnist):
+    model = load_model(rule_model)
+    rule = model.reject
+    images = np.concatenate([mnist.test_images[:300], np.random.default_rng(2).integers(0, 256, (100, 28, 28))])
+    z = model.network.logits(images).astype(np.float64)
+    # the threshold in the middle of these scores, so both answers are checked
+    scores = rule.temperature * logsumexp(z / rule.temperature)
+    middle = RejectRule(rule.score, rule.temperature, float(np.median(scores)), rule.accept)
+    model = type(model)(model.network, {**model.metadata, "reject": middle.to_dict()})
+    found, decision = onnx_outputs(model, images), model.decide(images)
+    np.testing.assert_allclose(found["probabilities"], softmax(z / rule.temperature), atol=1e-5)
+    np.testing.assert_array_equal(found["label"], decision.classes)
+    np.testing.assert_allclose(found["score"], scores, rtol=1e-5, atol=1e-4)
+    clear = np.abs(scores - middle.threshold) > 1e-3  # float32 sums in another order at the boundary
+    np.testing.assert_array_equal(found["is_digit"][clear], decision.accepted[clear])
+    assert found["is_digit"].dtype == bool and 0.3 < found["is_digit"].mean() < 0.7
+    meta = found["metadata"]
+    assert json.loads(meta["temperature"]) == pytest.approx(rule.temperature)
+    assert json.loads(meta["threshold"]) == pytest.approx(middle.threshold)
+    assert json.loads(meta["reject"])["score"] == "energy"
+
+
+def test_onnx_of_a_committee_reproduces_its_rule_with_disagreement(mnist, tmp_path):
+    members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]
+    images = mnist.test_images[:300]
+    rule = CommitteeRule("energy", (1.0, 2.0, 0.5), 0.0, None, 0.5)
+    model = load_model(save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule.to_dict()}))
+    scores = model.scores(images)
+    rule = CommitteeRule("energy", (1.0, 2.0, 0.5), float(np.quantile(scores, 0.2)), None, 0.5)
+    model = type(model)(model.network, {**model.metadata, "reject": rule.to_dict()})
+    found, decision = onnx_outputs(model, images), model.decide(images)
+    np.testing.assert_allclose(found["probabilities"], decision.probabilities, atol=1e-5)
+    np.testing.assert_allclose(found["score"], decision.scores, rtol=1e-5, atol=1e-4)
+    clear = np.abs(decision.scores - rule.threshold) > 1e-3
+    np.testing.assert_array_equal(found["is_digit"][clear], decision.accepted[clear])
+    assert (~decision.accepted & (decision.scores >= rule.threshold)).any()  # some refused by disagreement
+
+
+def test_a_model_without_a_rule_exports_no_reject_outputs(small_model):
+    from digitnet.export import to_onnx
+
+    graph = to_onnx(load_model(small_model).network, load_model(small_model).metadata)
+    assert [o.name for o in graph.graph.output] == ["probabilities", "label"]
+
+
+# -- the estimator ----------------------------------------------------------------------------------------
+def test_the_estimator_scores_samples_and_has_a_fitted_threshold(mnist):
+    pytest.importorskip("sklearn")
+    from digitnet.estimator import DigitClassifier
+
+    X, y = mnist.train_images[:3000].reshape(3000, -1), mnist.train_labels[:3000]
+    clf = DigitClassifier(hidden=(64,), epochs=2, validation_fraction=0.2, reject_accept=0.99, negatives=200).fit(X, y)
+    assert isinstance(clf.reject_, RejectRule) and math.isfinite(clf.threshold_)
+    from digitnet.negatives import make_negatives
+
+    noise = make_negatives(50, seed=12345).images.reshape(50, -1)  # pictures that are not digits, unseen
+    digits = mnist.test_images[:200].reshape(200, -1)
+    scores = clf.score_samples(np.concatenate([digits, noise]))
+    assert scores.shape == (250,) and scores[:200].mean() > scores[200:].mean()
+    np.testing.assert_array_equal(clf.accepts(digits), clf.score_samples(digits) >= clf.threshold_)
+    answers = clf.predict_or_refuse(np.concatenate([digits, noise]))
+    np.testing.assert_array_equal(answers[answers != -1], clf.predict(np.concatenate([digits, noise]))[answers != -1])
+    assert (answers[200:] == -1).mean() > (answers[:200] == -1).mean()
+    np.testing.assert_array_equal(clf.predict_proba(digits).argmax(axis=1), clf.predict(digits))
+    plain = DigitClassifier(hidden=(16,), epochs=1).fit(X[:500], y[:500])
+    assert plain.threshold_ == -math.inf and plain.accepts(noise).all()
+
+
+def test_a_trained_committee_keeps_a_rule_of_its_own(tiny_data, tmp_path, capsys):
+    """``digitnet train --committee`` with the reject option: the members' temperatures, the committee's
+    threshold on the mean of their scores, "most members" disagreement, and its figures."""
+    out = tmp_path / "committee.npz"
+    code = main(["train", "--model", "mlp-512", "--layers", "784,16,10", "--augment", "none", "--val-size", "50",
+                 "--epochs", "2", "--negatives", "60", "--font-digits", "20", "--reject-accept", "0.98",
+                 "--committee", "2", "--serial", "--data", str(tiny_data), "--members", str(tmp_path / "members"),
+                 "--out", str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    model = load_model(out)
+    rule = model.reject
+    assert isinstance(rule, CommitteeRule) and rule.size == 2 and rule.disagreement == 0.5
+    members = model.metadata["members"]
+    assert [m["reject"]["temperature"] for m in members] == pytest.approx(list(rule.temperatures))
+    for key in ("test_refused", "test_accuracy_accepted", "test_ece_before", "test_ece_after", "test_disagreement"):
+        assert model.metrics[key] is not None, key
+    assert main(["info", str(out)]) == 0
+    assert "members' mean energy score" in capsys.readouterr().out
+
+
+def test_the_default_preset_in_the_estimator_keeps_what_fits_the_data(mnist):
+    """No held-out share: no rule to fit, so none (and no error); classes that are not 0-9: no font digits."""
+    pytest.importorskip("sklearn")
+    from digitnet.estimator import DigitClassifier
+
+    X, y = mnist.train_images[:300], mnist.train_labels[:300]
+    small = {"epochs": 1, "negatives": 40}
+    clf = DigitClassifier(model="default", font_digits=10, **small).fit(X, y)
+    assert clf.reject_ is None and clf.threshold_ == -math.inf and clf.recipe_.negatives == 40
+    binary = DigitClassifier(model="default", validation_fraction=0.2, **small).fit(X, y % 2)
+    assert binary.recipe_.font_digits == 0 and isinstance(binary.reject_, RejectRule)
+    with pytest.raises(ValueError, match="validation"):
+        DigitClassifier(model="default", reject_accept=0.99, font_digits=0, **small).fit(X, y)
