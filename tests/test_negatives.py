@@ -145,8 +145,8 @@ def test_pen_digits_are_seeded_labelled_and_read_as_their_digits():
     """Digits written by the pen of the pen letters, in every shape each digit has: the packaged
     model, which never saw them, reads nearly all of them as the digit they are labelled."""
     from digitnet.io import load_model
-    from digitnet.negatives.pen_digits import SHAPES, make_pen_digits
     from digitnet.models import packaged_model_path
+    from digitnet.negatives.pen_digits import SHAPES, make_pen_digits
 
     images, labels = make_pen_digits(200, seed=0)
     assert images.shape == (200, 28, 28) and images.dtype == np.uint8
