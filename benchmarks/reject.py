@@ -219,6 +219,20 @@ def methods_table(model, sets, logits, accept: float) -> list[dict]:
         for temperature in ((1.0,) if score == "max_logit" else (1.0, t_fit)):
             rule = RejectRule(score, temperature, choose_threshold(SCORES[score](z_val, temperature), accept))
             rows.append({"method": f"{score}, T={temperature:.3g}", **figures(rule_decider(rule), sets, logits)})
+    energy = SCORES["energy"]
+    per_class = np.array([choose_threshold(energy(z_val[z_val.argmax(1) == k], 1.0), accept) for k in range(10)])
+    rows.append({"method": "energy, a threshold per predicted digit", **figures(
+        lambda z: np.where(energy(z[:, :10], 1.0) >= per_class[z[:, :10].argmax(1)], z[:, :10].argmax(1), -1),
+        sets, logits)})
+    for name, second in (("top logit - 0.5 second logit", lambda z: z[:, -1] - 0.5 * z[:, -2]),
+                         ("energy - mean logit", None)):
+        def score_of(z, second=second):
+            z = z[:, :10]
+            return second(np.sort(z, axis=1)) if second else energy(z, 1.0) - z.mean(axis=1)
+
+        th = choose_threshold(score_of(z_val), accept)
+        rows.append({"method": name, **figures(
+            lambda z, f=score_of, th=th: np.where(f(z) >= th, z[:, :10].argmax(1), -1), sets, logits)})
     if logits["mnist_val"].shape[1] == 11:  # an extra "not a digit" output: refuse when it wins, or by its share
         def wins(z):
             return np.where(z.argmax(1) == 10, -1, z[:, :10].argmax(1))

@@ -1,6 +1,8 @@
 """Train the default recipe with a reject option, through today's pieces, and save the model.
 
-    .venv/bin/python scripts/reject_experiment.py --out runs/reject/oe6k_w1_fd_pen.npz    # the proposal
+    .venv/bin/python scripts/reject_experiment.py --out runs/reject/final_s0.npz     # the recommended recipe
+    .venv/bin/python scripts/reject_experiment.py --font-digits 1000 --pen-digits 0 \
+        --shares glyph=0.3,pen=0.2,scribble=0.25,blob=0.1,raw=0.15 --out runs/reject/first.npz   # the first proposal
     .venv/bin/python scripts/reject_experiment.py --method none --out runs/reject/plain.npz
     .venv/bin/python scripts/reject_experiment.py --method class --out runs/reject/class.npz
 
@@ -12,18 +14,24 @@ What it does, in the order a wired-in ``digitnet train`` would (docs/reject.md):
    seed) and add them to the training images with the label -1 (``uniform``: outlier exposure towards
    the uniform distribution, ``digitnet.reject.OutlierExposure`` with ``--weight``) or 10 (``class``:
    an eleventh output, "not a digit", trained by the plain cross-entropy); ``none`` trains as today;
+   add ``--font-digits`` digits drawn from the negatives' fonts and ``--pen-digits`` digits written by
+   the pen that writes the pen letters, both trained on as digits;
 3. train with the recipe's own trainer (augmentation, schedule, weight average, best epoch kept);
 4. fit the reject rule on the validation digits' logits (``RejectRule.fit``: temperature, then the
    threshold that accepts ``--accept`` of them) and keep it in the model file's description under
    ``"reject"``, beside the usual recipe, seed, metrics and history.
 
-``benchmarks/reject.py MODEL`` then measures it. The printed times are those of this machine at this
-moment; on a shared machine they are indicative only.
+``--cache DIR`` keeps the drawn images in DIR (named by what was asked and a digest of the code of
+``digitnet.negatives``), so a second run with the same settings does not draw them again; the time a
+run spent drawing is printed either way. ``benchmarks/reject.py MODEL`` then measures the model. The
+printed times are those of this machine at this moment; on a shared machine they are indicative only.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -34,6 +42,7 @@ from digitnet.data import load_mnist, validation_split
 from digitnet.io import save_model
 from digitnet.negatives import SHARES, make_negatives
 from digitnet.negatives.font_digits import make_font_digits
+from digitnet.negatives.pen_digits import make_pen_digits
 from digitnet.nn.losses import SoftmaxCrossEntropy
 from digitnet.presets import get_preset
 from digitnet.reject import NOT_A_DIGIT, OutlierExposure, RejectRule
@@ -48,42 +57,86 @@ def logits(network, x, batch: int = 2000) -> np.ndarray:
     return np.concatenate([network.forward(x[i:i + batch]) for i in range(0, len(x), batch)])
 
 
+def code_digest() -> str:
+    """A digest of the negatives' code: a cached drawing is reused only by the code that drew it."""
+    folder = Path(__file__).resolve().parents[1] / "src" / "digitnet" / "negatives"
+    h = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def drawn(what: str, make, cache: Path | None, **settings) -> tuple[np.ndarray, np.ndarray, float]:
+    """(images, labels, seconds spent drawing now) of ``make(**settings)``, from ``cache`` when it has them."""
+    path = None
+    if cache is not None:
+        key = hashlib.sha256(json.dumps([what, settings, code_digest()], sort_keys=True).encode()).hexdigest()[:16]
+        path = cache / f"{what}-{key}.npz"
+        if path.is_file():
+            with np.load(path) as f:
+                return f["images"], f["labels"], 0.0
+    started = time.perf_counter()
+    images, labels = make(**settings)
+    seconds = time.perf_counter() - started
+    if path is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(path, images=images, labels=labels)
+    return images, labels, seconds
+
+
+def _negatives(count, seed, shares):
+    neg = make_negatives(count, seed=seed, shares=shares)
+    return neg.images, neg.kinds
+
+
 def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, seed: int = 0, epochs: int | None = None,
-          accept: float = 0.997, score: str = "energy", shares: dict | None = None, font_digits: int = 1000, data=None,
-          log=print):
-    """Train the default recipe with ``negatives`` negatives (and ``font_digits`` digits drawn from the
-    negatives' fonts); return (network, metadata)."""
+          accept: float = 0.997, score: str = "energy", shares: dict | None = None, font_digits: int = 3000,
+          pen_digits: int = 3000, label_smoothing: float | None = None, mnist: int | None = None,
+          cache: Path | None = None, data=None, log=print):
+    """Train the default recipe with ``negatives`` negatives, ``font_digits`` digits drawn from the
+    negatives' fonts and ``pen_digits`` written by their pen (``mnist``: only the first so many MNIST
+    training images); return (network, metadata)."""
     if method not in METHODS:
         raise SystemExit(f"unknown method {method!r}; choose {', '.join(METHODS)}")
     started = time.perf_counter()
-    recipe = get_preset("default").with_overrides(epochs=epochs)
+    recipe = get_preset("default").with_overrides(epochs=epochs, label_smoothing=label_smoothing)
     data = data or load_mnist(progress=False)
     if method == "class":
         recipe = recipe.for_data(784, 11)  # the last dense layer gets an eleventh unit: "not a digit"
     network = build_network(recipe, seed)
     x, y = network.as_input(data.train_images), np.asarray(data.train_labels, dtype=np.int64)
     x_train, y_train, x_val, y_val = validation_split(x, y, size=recipe.val_size)
-    made = time.perf_counter()
-    neg = make_negatives(negatives if method != "none" else 0, seed=seed, shares=shares)
-    if font_digits:
-        images, labels = make_font_digits(font_digits, seed=seed)
-        x_train, y_train = np.concatenate([x_train, network.as_input(images)]), np.concatenate([y_train, labels])
-    negative_seconds = time.perf_counter() - made
-    if len(neg):
-        x_train = np.concatenate([x_train, network.as_input(neg.images)])
-        y_train = np.concatenate([y_train, np.full(len(neg), NOT_A_DIGIT if method == "uniform" else 10)])
+    if mnist is not None:
+        x_train, y_train = x_train[:mnist], y_train[:mnist]
+    n_mnist = len(x_train)
+    seconds, kinds = 0.0, {}
+    parts_x, parts_y = [x_train], [y_train]
+    if method != "none" and negatives:
+        images, names, s = drawn("negatives", _negatives, cache, count=negatives, seed=seed, shares=shares)
+        seconds += s
+        kinds = {str(k): int(c) for k, c in zip(*np.unique([str(n).split(":")[0] for n in names],
+                                                             return_counts=True))}
+        parts_x.append(network.as_input(images))
+        parts_y.append(np.full(len(images), NOT_A_DIGIT if method == "uniform" else 10))
+    for name, count, make in (("font_digits", font_digits, make_font_digits), ("pen_digits", pen_digits,
+                                                                               make_pen_digits)):
+        if count:
+            images, labels, s = drawn(name, make, cache, count=count, seed=seed)
+            seconds += s
+            parts_x.append(network.as_input(images))
+            parts_y.append(labels.astype(np.int64))
+    x_train, y_train = np.concatenate(parts_x), np.concatenate(parts_y)
     if method == "uniform":
-        network.loss = OutlierExposure(weight)
-    log(f"{method}: {len(x_train):,} training images ({len(neg):,} negatives: {neg.kind_counts()}, {font_digits:,} "
-        f"font digits, drawn in "
-        f"{negative_seconds:.1f} s), {len(x_val):,} for validation")
+        network.loss = OutlierExposure(weight, recipe.label_smoothing)
+    log(f"{method}: {len(x_train):,} training images ({n_mnist:,} MNIST, {negatives if method != 'none' else 0:,} "
+        f"negatives {kinds}, {font_digits:,} font digits, {pen_digits:,} pen digits; drawn in {seconds:.1f} s), "
+        f"{len(x_val):,} for validation")
     trainer = build_trainer(recipe, network, seed, progress=False, log=log)
     history = trainer.fit(x_train, y_train, x_val, y_val)
     network.loss = SoftmaxCrossEntropy(recipe.label_smoothing)  # what the model file records and reloads
     z_val = logits(network, x_val)
     z_test = logits(network, data.test_images)
-    digit_logits = z_val[:, :10]
-    rule = RejectRule.fit(digit_logits, y_val, score=score, accept=accept)
+    rule = RejectRule.fit(z_val[:, :10], y_val, score=score, accept=accept)
     total = time.perf_counter() - started
     metrics = {"test_accuracy": float(np.mean(z_test[:, :10].argmax(1) == data.test_labels)),
                "val_accuracy": history.best and history.best.get("val_accuracy"),
@@ -93,10 +146,17 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
                         split="last", class_names=[str(k) for k in range(10)] + (["not a digit"] if method == "class"
                                                                                   else []))
     metadata["reject"] = rule.to_dict()
-    metadata["reject_training"] = {"method": method, "negatives": len(neg), "weight": weight,
-                                   "font_digits": font_digits, "shares": shares or SHARES,
-                                   "negative_seconds": round(negative_seconds, 2), "total_seconds": round(total, 2)}
+    metadata["reject_training"] = {"method": method, "negatives": negatives if method != "none" else 0,
+                                   "weight": weight, "font_digits": font_digits, "pen_digits": pen_digits,
+                                   "mnist": n_mnist, "shares": shares or SHARES, "negative_seconds": round(seconds, 2),
+                                   "total_seconds": round(total, 2)}
     return network, metadata
+
+
+def parse_shares(text: str | None) -> dict | None:
+    if not text:
+        return None
+    return {k: float(v) for k, v in (item.split("=") for item in text.split(","))}
 
 
 def main(argv=None) -> int:
@@ -107,21 +167,24 @@ def main(argv=None) -> int:
     parser.add_argument("--accept", type=float, default=0.997, help="share of validation digits the threshold accepts")
     parser.add_argument("--score", default="energy", help="energy, max_probability or max_logit")
     parser.add_argument("--shares", help="kinds of negatives, e.g. glyph=0.5,scribble=0.3,blob=0.1,raw=0.1")
-    parser.add_argument("--font-digits", type=int, default=1000, help="digits drawn from the negatives' fonts, "
-                        "trained on as digits (default 1000)")
+    parser.add_argument("--font-digits", type=int, default=3000, help="digits drawn from the negatives' fonts, "
+                        "trained on as digits (default 3000)")
+    parser.add_argument("--pen-digits", type=int, default=3000, help="digits written by the negatives' pen, trained on "
+                        "as digits (default 3000)")
+    parser.add_argument("--label-smoothing", type=float, help="override the recipe's label smoothing")
+    parser.add_argument("--mnist", type=int, help="train on only the first so many MNIST training images")
     parser.add_argument("--epochs", type=int, help="override the recipe's 4 epochs")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, help="keep drawn images here and reuse them")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    shares = None
-    if args.shares:
-        shares = {k: float(v) for k, v in (item.split("=") for item in args.shares.split(","))}
     network, metadata = train(args.method, args.negatives, args.weight, args.seed, args.epochs, args.accept,
-                              args.score, shares, args.font_digits)
+                              args.score, parse_shares(args.shares), args.font_digits, args.pen_digits,
+                              args.label_smoothing, args.mnist, args.cache)
     path = save_model(network, args.out, metadata)
     m, r = metadata["metrics"], metadata["reject_training"]
     print(f"{path}: test accuracy {m['test_accuracy']:.2%}; {m['train_seconds']:.1f} s of training, "
-          f"{r['negative_seconds']:.1f} s drawing negatives, {r['total_seconds']:.1f} s in all; "
+          f"{r['negative_seconds']:.1f} s drawing, {r['total_seconds']:.1f} s in all; "
           f"reject rule {metadata['reject']}")
     return 0
 

@@ -26,7 +26,7 @@ def test_negatives_are_mnist_shaped_and_split_by_shares(negatives):
     assert negatives.images.shape == (300, 28, 28) and negatives.images.dtype == np.uint8
     assert len(negatives) == 300
     counts = negatives.kind_counts()
-    assert counts == {"glyph": 90, "pen": 60, "scribble": 75, "blob": 30, "raw": 45}
+    assert counts == {"glyph": 75, "pen": 105, "scribble": 60, "blob": 24, "raw": 36}
     assert (negatives.images.reshape(300, -1).max(axis=1) > 100).all(), "every negative has visible ink"
     only = make_negatives(20, seed=1, shares={"scribble": 1.0})
     assert only.kind_counts() == {"scribble": 20}
@@ -139,3 +139,34 @@ def test_bad_requests_get_one_line_errors():
         make_negatives(-1)
     assert len(make_negatives(0)) == 0
     assert set(KINDS) == {"glyph", "scribble", "blob", "raw", "pen"}
+
+
+def test_pen_digits_are_seeded_labelled_and_read_as_their_digits():
+    """Digits written by the pen of the pen letters, in every shape each digit has: the packaged
+    model, which never saw them, reads nearly all of them as the digit they are labelled."""
+    from digitnet.io import load_model
+    from digitnet.models import packaged_model_path
+    from digitnet.negatives.pen_digits import SHAPES, make_pen_digits
+
+    images, labels = make_pen_digits(200, seed=0)
+    assert images.shape == (200, 28, 28) and images.dtype == np.uint8
+    assert labels.tolist() == [i % 10 for i in range(200)]
+    assert np.array_equal(make_pen_digits(200, seed=0)[0], images)
+    assert not np.array_equal(make_pen_digits(200, seed=1)[0], images)
+    assert sorted(SHAPES) == list(range(10))
+    network = load_model(packaged_model_path()).network
+    read = network.predict(network.as_input(images))
+    assert np.mean(read == labels) >= 0.85
+
+
+def test_every_pen_shape_writes_visible_ink():
+    from digitnet.negatives.pen import CANVAS, write
+    from digitnet.negatives.pen_digits import SHAPES as DIGITS
+    from digitnet.negatives.pen_letters import SHAPES as LETTERS
+
+    gen = np.random.default_rng(0)
+    for shapes in list(DIGITS.values()) + list(LETTERS.values()):
+        for strokes in shapes:
+            mask = write(strokes(), gen)
+            assert mask.shape == (CANVAS, CANVAS) and 0 <= mask.min() and mask.max() <= 1
+            assert mnist_form(mask).max() == 255

@@ -14,6 +14,10 @@ the glyphs and scribbles with patches rubbed out; and
 - **raw** images: noise, blobs, stripes, checks and silhouettes as 28x28 arrays that were never
   prepared (what a program hands straight to the network).
 
+Positives drawn the same ways, trained on *as digits* so that "drawn by a font" or "written by this
+pen" says nothing about being a digit: ``make_font_digits(count, seed)`` (:mod:`.font_digits`) and
+``make_pen_digits(count, seed)`` (:mod:`.pen_digits`, the hand of :mod:`.pen`).
+
 Everything comes from one seed (each kind from its own stream, so changing how many of one kind are
 made leaves the others as they were), and the same seed gives the same images, bit for bit.
 """
@@ -28,12 +32,15 @@ from PIL import Image
 from digitnet.errors import DigitnetError
 from digitnet.images.errors import NoDigitError
 from digitnet.negatives import fonts, glyphs, pen_letters, scribbles, textures
+from digitnet.negatives.font_digits import make_font_digits
 from digitnet.negatives.form import mnist_form
+from digitnet.negatives.pen_digits import make_pen_digits
 
 KINDS = ("glyph", "scribble", "blob", "raw", "pen")
 #: what share of the negatives is of each kind: mostly what people draw (letters, symbols, scribbles),
-#: some shapes and textures for the rest of the world
-SHARES = {"glyph": 0.3, "pen": 0.2, "scribble": 0.25, "blob": 0.1, "raw": 0.15}
+#: some shapes and textures for the rest of the world; pen letters the largest share, since the pen digits
+#: (:mod:`.pen_digits`) keep "written by this pen" from meaning "not a digit" (docs/reject.md)
+SHARES = {"glyph": 0.25, "pen": 0.35, "scribble": 0.2, "blob": 0.08, "raw": 0.12}
 #: the share of glyphs and scribbles with patches rubbed out (kept small: rubbing out part of an H can
 #: leave a 4)
 ERASED = 0.1
@@ -176,4 +183,5 @@ def erase_patches(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return mask * np.clip((field - level) * 3.0, 0.0, 1.0)
 
 
-__all__ = ["KINDS", "Negatives", "SHARES", "erase_patches", "make_negatives", "mnist_form"]
+__all__ = ["KINDS", "Negatives", "SHARES", "erase_patches", "make_font_digits", "make_negatives", "make_pen_digits",
+           "mnist_form"]
