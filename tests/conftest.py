@@ -53,14 +53,16 @@ def small_model(mnist, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def rule_model(mnist, tmp_path_factory) -> Path:
     """The default recipe with its reject option, trained briefly (one epoch of 4,000 digits, 400 negatives,
-    100 font digits; the rule fitted on 500 validation digits) and saved once per run: the tests of every
-    surface that says "not a digit" need a model file with a rule that a real training run fitted."""
+    100 font digits and 100 pen digits; the rule fitted on 500 validation digits) and saved once per run:
+    the tests of every surface that says "not a digit" need a model file with a rule that a real training
+    run fitted."""
     import warnings
 
     from digitnet.presets import get_preset
     from digitnet.train import run
 
-    recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, font_digits=100)
+    recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, font_digits=100,
+                                                pen_digits=100)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         trained = run(recipe, mnist.head(4500, 2000), seed=0, if_nothing_learned="note")

@@ -123,7 +123,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     settings, each ``None`` to keep the preset's value: ``activation``, ``loss``, ``init``, ``dropout``,
     ``augment``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``, ``schedule``, ``batch_size``,
     ``label_smoothing``, ``weight_average``, ``patience``, ``inputs``, ``negatives``,
-    ``negative_weight``, ``font_digits``, ``reject_accept``, ``reject_score`` (their meaning:
+    ``negative_weight``, ``font_digits``, ``pen_digits``, ``reject_accept``, ``reject_score`` (their meaning:
     ``digitnet train --help``).
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_`` (and ``feature_names_in_`` for a
@@ -137,8 +137,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model="mlp", hidden=None, *, activation=None, loss=None, init=None, dropout=None,
                  augment=None, optimizer=None, lr=None, momentum=None, weight_decay=None, schedule=None,
                  epochs="auto", batch_size=None, label_smoothing=None, weight_average=None, patience=None,
-                 inputs=None, negatives=None, negative_weight=None, font_digits=None, reject_accept=None,
-                 reject_score=None, validation_fraction=0.0, seed=0, verbose=False):
+                 inputs=None, negatives=None, negative_weight=None, font_digits=None, pen_digits=None,
+                 reject_accept=None, reject_score=None, validation_fraction=0.0, seed=0, verbose=False):
         self.model = model
         self.hidden = hidden
         self.activation = activation
@@ -160,6 +160,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         self.negatives = negatives
         self.negative_weight = negative_weight
         self.font_digits = font_digits
+        self.pen_digits = pen_digits
         self.reject_accept = reject_accept
         self.reject_score = reject_score
         self.validation_fraction = validation_fraction
@@ -237,8 +238,9 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         changes = {}
         if recipe.reject_accept and not recipe.val_size and self.reject_accept is None:
             changes["reject_accept"] = 0.0
-        if recipe.font_digits and self.font_digits is None and [str(c) for c in self.classes_] != list("0123456789"):
-            changes["font_digits"] = 0
+        if [str(c) for c in self.classes_] != list("0123456789"):
+            changes.update({name: 0 for name in ("font_digits", "pen_digits")
+                            if getattr(recipe, name) and getattr(self, name) is None})
         return recipe.with_overrides(**changes) if changes else recipe
 
     def partial_fit(self, X, y, classes=None) -> "DigitClassifier":
@@ -426,8 +428,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 #: the parameters that are recipe settings under the same name (``None``: the preset's value)
 _RECIPE_SETTINGS = ("activation", "loss", "init", "dropout", "augment", "optimizer", "lr", "momentum",
                     "weight_decay", "schedule", "epochs", "batch_size", "label_smoothing", "weight_average",
-                    "patience", "inputs", "negatives", "negative_weight", "font_digits", "reject_accept",
-                    "reject_score")
+                    "patience", "inputs", "negatives", "negative_weight", "font_digits", "pen_digits",
+                    "reject_accept", "reject_score")
 
 
 def _is_auto(epochs) -> bool:

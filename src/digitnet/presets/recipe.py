@@ -86,6 +86,10 @@ class Recipe:
     font_digits: int = setting(0, "digits drawn from the negatives' fonts, trained on as digits, so that being "
                                "drawn by a font says nothing (0: none)", S.non_negative_int,
                                show=lambda v: f"{v:,} font digits")
+    pen_digits: int = setting(0, "digits written by the negatives' pen (stroke by stroke, with the pen letters' "
+                              "slant, warp and pressure), trained on as digits, so that being written with a pen "
+                              "says nothing either (0: none)", S.non_negative_int,
+                              show=lambda v: f"{v:,} pen digits")
     reject_accept: float = setting(0.0, "fit a reject rule after training: the threshold of its score that accepts "
                                    "this share of the validation digits, e.g. 0.997 (0: no rule, the model never "
                                    "refuses a picture)", S.share, show=lambda v: "no reject rule" if not v else
@@ -128,7 +132,7 @@ class Recipe:
     def _check_reject_option(self) -> None:
         """Negatives and font digits are 28x28 pictures, trained on through the softmax cross-entropy; a
         reject rule scores the logits of a softmax over several classes."""
-        drawn = [name for name in ("negatives", "font_digits") if getattr(self, name)]
+        drawn = [name for name in ("negatives", "font_digits", "pen_digits") if getattr(self, name)]
         if drawn and (self.inputs != "pixels" or _product(self.input_shape) != 784):
             raise DigitnetError(f"`{drawn[0]}` are 28x28 pictures, for a recipe that reads 784 pixels, not "
                                 f"{self.inputs} of shape {self.input_shape}", parameter=drawn[0])
@@ -186,7 +190,7 @@ class Recipe:
         train += [self.show(name) for name in ("augment", "label_smoothing", "weight_average", "patience")
                   if getattr(self, name)]
         text = f"{net}; {', '.join(train)}"
-        if self.negatives or self.font_digits or self.reject_accept:
+        if self.negatives or self.font_digits or self.pen_digits or self.reject_accept:
             text += "; " + self.reject_text()
         return text
 
@@ -196,8 +200,7 @@ class Recipe:
         parts = []
         if self.negatives:
             parts.append(f"{self.negatives:,} negatives (weight {self.negative_weight:g})")
-        if self.font_digits:
-            parts.append(self.show("font_digits"))
+        parts += [self.show(name) for name in ("font_digits", "pen_digits") if getattr(self, name)]
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

@@ -1,9 +1,10 @@
 """The extra training pictures of the reject option: negatives and font digits, drawn once and cached.
 
-A recipe with ``negatives`` (or ``font_digits``) trains on pictures that :mod:`digitnet.negatives`
-draws from the run's seed: letters, symbols, scribbles, blobs and textures labelled
-:data:`~digitnet.reject.NOT_A_DIGIT` (-1), and digits drawn from the same fonts labelled as digits.
-Drawing 7,000 of them takes seconds of CPU, so they are kept in the user cache beside MNIST
+A recipe with ``negatives`` (or ``font_digits``, ``pen_digits``) trains on pictures that
+:mod:`digitnet.negatives` draws from the run's seed: letters, symbols, scribbles, blobs and textures
+labelled :data:`~digitnet.reject.NOT_A_DIGIT` (-1), and digits drawn from the same fonts or written by
+the same pen, labelled as digits. Drawing the default's 12,000 of them takes tens of seconds of CPU, so
+they are kept in the user cache beside MNIST
 (``$XDG_CACHE_HOME/digitnet/negatives``, else ``~/.cache/digitnet/negatives``) and read back by the
 next run of the same counts and seed.
 
@@ -46,6 +47,7 @@ class RejectSet:
     labels: np.ndarray
     negatives: int
     font_digits: int
+    pen_digits: int
     seconds: float  # drawing (or reading) them
     cached: Path | None  # the cache file they were read from or written to (None: not cached)
     drawn: bool  # True when drawn in this run, False when read from the cache
@@ -74,16 +76,17 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def draw(negatives: int, font_digits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pictures themselves: ``font_digits`` digits (labelled), then ``negatives`` negatives (-1)."""
-    from digitnet.negatives import make_negatives
-    from digitnet.negatives.font_digits import make_font_digits
+def draw(negatives: int, font_digits: int, seed: int, pen_digits: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The pictures themselves: ``font_digits`` then ``pen_digits`` digits (labelled), then ``negatives``
+    negatives (-1)."""
+    from digitnet.negatives import make_font_digits, make_negatives, make_pen_digits
 
     images, labels = [np.zeros((0, 28, 28), np.uint8)], [np.zeros(0, np.int64)]
-    if font_digits:
-        digits, digit_labels = make_font_digits(font_digits, seed=seed)
-        images.append(np.asarray(digits, np.uint8))
-        labels.append(np.asarray(digit_labels, np.int64))
+    for count, make in ((font_digits, make_font_digits), (pen_digits, make_pen_digits)):
+        if count:
+            digits, digit_labels = make(count, seed=seed)
+            images.append(np.asarray(digits, np.uint8))
+            labels.append(np.asarray(digit_labels, np.int64))
     if negatives:
         drawn = make_negatives(negatives, seed=seed)
         images.append(np.asarray(drawn.images, np.uint8))
@@ -91,21 +94,23 @@ def draw(negatives: int, font_digits: int, seed: int) -> tuple[np.ndarray, np.nd
     return np.concatenate(images), np.concatenate(labels)
 
 
-def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True) -> RejectSet:
-    """The negatives and font digits for a run from ``seed``: from the cache when they are there, else
-    drawn (and cached, when ``cache`` and the cache folder can be written)."""
+def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, pen_digits: int = 0) -> RejectSet:
+    """The negatives, font digits and pen digits for a run from ``seed``: from the cache when they are
+    there, else drawn (and cached, when ``cache`` and the cache folder can be written)."""
     started = time.perf_counter()
-    path = cache_folder() / f"n{negatives}-f{font_digits}-s{seed}-{code_fingerprint()}.npz" if cache else None
-    expected = negatives + font_digits
+    name = f"n{negatives}-f{font_digits}-p{pen_digits}-s{seed}-{code_fingerprint()}.npz"
+    path = cache_folder() / name if cache else None
+    expected = negatives + font_digits + pen_digits
+    counts = (negatives, font_digits, pen_digits)
     if path is not None:
         found = _read(path, expected)
         if found is not None:
-            return RejectSet(*found, negatives, font_digits, time.perf_counter() - started, path, False)
-    images, labels = draw(negatives, font_digits, seed)
+            return RejectSet(*found, *counts, time.perf_counter() - started, path, False)
+    images, labels = draw(negatives, font_digits, seed, pen_digits)
     seconds = time.perf_counter() - started
     if path is not None and not _write(path, images, labels):
         path = None
-    return RejectSet(images, labels, negatives, font_digits, seconds, path, True)
+    return RejectSet(images, labels, *counts, seconds, path, True)
 
 
 def _read(path: Path, expected: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -104,8 +104,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     check_reject_option(recipe, network, len(x_val), class_names)
     drawn = None
-    if recipe.negatives or recipe.font_digits:
-        drawn = reject_set(recipe.negatives, recipe.font_digits, seed)
+    if recipe.negatives or recipe.font_digits or recipe.pen_digits:
+        drawn = reject_set(recipe.negatives, recipe.font_digits, seed, pen_digits=recipe.pen_digits)
         say(drawn_text(drawn))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
@@ -168,18 +168,20 @@ def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_name
         raise DigitnetError("the reject rule (`reject_accept`) is fitted on validation images, and this run holds "
                             "none out; give `val_size` (or a validation share), or set `reject_accept` to 0",
                             parameter="reject_accept")
-    wants = [n for n in ("negatives", "font_digits", "reject_accept") if getattr(recipe, n)]
+    wants = [n for n in ("negatives", "font_digits", "pen_digits", "reject_accept") if getattr(recipe, n)]
     if wants and network.n_outputs < 2:
         raise DigitnetError(f"`{wants[0]}` needs a network with an output per class", parameter=wants[0])
     digits = [str(k) for k in range(10)]
-    if recipe.font_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
-        raise DigitnetError("`font_digits` are digits 0-9, labelled as such: they need a model whose ten classes "
-                            "are the digits 0-9", parameter="font_digits")
+    drawn_digits = [n for n in ("font_digits", "pen_digits") if getattr(recipe, n)]
+    if drawn_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
+        raise DigitnetError(f"`{drawn_digits[0]}` are digits 0-9, labelled as such: they need a model whose ten "
+                            "classes are the digits 0-9", parameter=drawn_digits[0])
 
 
 def drawn_counts(drawn: RejectSet) -> str:
     parts = [f"{drawn.negatives:,} negatives"] * bool(drawn.negatives)
     parts += [f"{drawn.font_digits:,} font digits"] * bool(drawn.font_digits)
+    parts += [f"{drawn.pen_digits:,} pen digits"] * bool(drawn.pen_digits)
     return " and ".join(parts)
 
 
