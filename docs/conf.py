@@ -113,37 +113,6 @@ sphinx_gallery_conf = {
 }
 
 
-#: modules whose docstrings are not valid reStructuredText yet (another branch edits them this round):
-#: until they are, the part after the summary is shown as written, as a literal block. Every other
-#: docstring must be valid: with ``-W`` a docstring that is not fails the build. Once these parse, empty
-#: the set and remove the hook.
-NOT_YET_RST = {"digitnet.export.onnx", "digitnet.cli.export_cmd"}
-
-
-def not_yet_rst(app, what, name, obj, options, lines):
-    """Show a docstring of :data:`NOT_YET_RST` that does not parse as its summary and a literal block."""
-    if name not in NOT_YET_RST or _parses("\n".join(lines)):
-        return
-    cut = lines.index("") if "" in lines else len(lines)
-    rest = lines[cut:]
-    while rest and not rest[0].strip():
-        rest = rest[1:]
-    lines[:] = lines[:cut] + (["", "::", ""] + ["    " + line for line in rest] if rest else [])
-
-
-def _parses(text: str) -> bool:
-    """Whether ``text`` is reStructuredText without errors or warnings (Sphinx's roles count as known)."""
-    import io
-
-    import docutils.core
-
-    text = re.sub(r":[\w:.-]+:`([^`]*)`", r"``\1``", text)  # :func:`x` -> ``x``: plain docutils lacks the roles
-    stream = io.StringIO()
-    docutils.core.publish_doctree(text, settings_overrides={"report_level": 2, "halt_level": 5,
-                                                            "warning_stream": stream})
-    return not stream.getvalue()
-
-
 def outside_digitnet(app, what, name, obj, skip, options):
     """Leave out members another library adds to digitnet's classes (scikit-learn's ``set_*_request``)."""
     module = getattr(obj, "__module__", None) or ""
@@ -189,7 +158,6 @@ def chinese_scripts(app):
 def setup(app):
     app.connect("builder-inited", chinese_scripts, priority=400)  # sphinx-gallery makes the galleries at 500
     app.connect("source-read", readme_into_page)
-    app.connect("autodoc-process-docstring", not_yet_rst)
     app.connect("autodoc-skip-member", outside_digitnet)
 
 

@@ -4,8 +4,10 @@
     .venv/bin/python scripts/check_onnx_export.py models/ladder/*.npz
 
 For each model it prints the ONNX file's size, on how many test images ONNX Runtime's label is
-digitnet's, the largest difference between the two sets of probabilities, and each one's test
-accuracy: the figures of docs/export.md. Needs ``onnx`` and ``onnxruntime`` (``pip install -e '.[test]'``).
+digitnet's, the largest difference between the two sets of (calibrated) probabilities, for a model
+with a reject rule on how many the decision "digit or not" is the same and how far the scores are
+apart, and each one's test accuracy: the figures of docs/export.md. Needs ``onnx`` and ``onnxruntime``
+(``pip install -e '.[test]'``).
 """
 
 from __future__ import annotations
@@ -27,18 +29,23 @@ def check(path: Path, images: np.ndarray, labels: np.ndarray, folder: Path) -> s
     import onnxruntime as ort
 
     model = load_model(path)
-    network, onnx_file = model.network, export_onnx(model, folder / f"{path.stem}.onnx")
+    onnx_file = export_onnx(model, folder / f"{path.stem}.onnx")
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    x = network.as_input(images)  # the pixels scaled to [0, 1], as the ONNX input expects them
-    expected_labels, expected = network.predict_with_proba(x)
-    probabilities, predicted = zip(*(session.run(["probabilities", "label"], {"input": x[i:i + 1000]})
-                                     for i in range(0, len(x), 1000)))
-    probabilities, predicted = np.concatenate(probabilities), np.concatenate(predicted)
-    same = int(np.sum(predicted == expected_labels))
-    return (f"{path}: {onnx_file.stat().st_size / 1024:,.0f} KB of ONNX; the same class on {same:,} of {len(x):,} "
-            f"test images; probabilities differ by at most {np.abs(probabilities - expected).max():.1e}; "
-            f"test accuracy {np.mean(expected_labels == labels):.2%} (digitnet), "
-            f"{np.mean(predicted == labels):.2%} (ONNX Runtime)")
+    x = model.network.as_input(images)  # the pixels scaled to [0, 1], as the ONNX input expects them
+    expected = model.decide(x)  # the calibrated probabilities and, with a reject rule, the decision
+    names = [o.name for o in session.get_outputs()]
+    runs = [dict(zip(names, session.run(names, {"input": x[i:i + 1000]}))) for i in range(0, len(x), 1000)]
+    got = {name: np.concatenate([run[name] for run in runs]) for name in names}
+    same = int(np.sum(got["label"] == expected.classes))
+    text = (f"{path}: {onnx_file.stat().st_size / 1024:,.0f} KB of ONNX; the same class on {same:,} of {len(x):,} "
+            f"test images; probabilities differ by at most "
+            f"{np.abs(got['probabilities'] - expected.probabilities).max():.1e}")
+    if "is_digit" in got:
+        agree = int(np.sum(got["is_digit"].astype(bool) == expected.accepted))
+        text += (f"; the same decision (digit or not) on {agree:,} of {len(x):,}, scores differ by at most "
+                 f"{np.abs(got['score'] - expected.scores).max():.1e}")
+    return (text + f"; test accuracy {np.mean(expected.classes == labels):.2%} (digitnet), "
+            f"{np.mean(got['label'] == labels):.2%} (ONNX Runtime)")
 
 
 def main(argv=None) -> int:

@@ -128,8 +128,10 @@ def test_a_reject_rule_in_the_metadata_goes_into_the_page(tmp_path):
     assert model_description(network, metadata=metadata)["reject"] == {"score": "energy", "temperature": 2.0,
                                                                        "threshold": 3.5}
     metadata = {"reject": {"score": "max_probability", "threshold": 0.9, "disagreement": 0.5}}
-    assert reject_rule(metadata) == {"score": "max_probability", "temperature": 1.0, "threshold": 0.9,
-                                     "disagreement": 0.5}
+    assert reject_rule(metadata, members=2) == {"score": "max_probability", "temperatures": [1.0, 1.0],
+                                                "threshold": 0.9, "disagreement": 0.5}
+    # no threshold: it refuses nothing by the score, as the reader of model files takes it
+    assert reject_rule({"reject": {"score": "energy"}})["threshold"] is None
     # a threshold of -inf is stored as null in a model file: it refuses nothing; 'accept' is for readers
     metadata = {"reject": {"score": "max_logit", "temperature": 1.3, "threshold": None, "accept": 0.997}}
     assert reject_rule(metadata) == {"score": "max_logit", "temperature": 1.3, "threshold": None}
@@ -150,12 +152,11 @@ def test_a_model_brings_its_description_and_a_bare_network_takes_one(tmp_path):
 
 
 @pytest.mark.parametrize("rule, message", [
-    ("refuse", "must be an object"),
-    ({"score": "entropy", "threshold": 1}, "'score' must be one of energy, max_probability, max_logit"),
-    ({"score": "energy"}, "it has no 'threshold'"),
-    ({"score": "energy", "threshold": "3"}, "'threshold' must be a finite number"),
-    ({"score": "energy", "threshold": 3, "temperature": 0}, "'temperature' must be more than 0"),
-    ({"score": "energy", "threshold": 3, "disagreement": 2}, "'disagreement' is a share"),
+    ("refuse", "must be a mapping"),
+    ({"score": "entropy", "threshold": 1}, "unknown reject score 'entropy'"),
+    ({"score": "energy", "threshold": "3"}, "threshold must be a number"),
+    ({"score": "energy", "threshold": 3, "temperature": 0}, "temperature must be a number from"),
+    ({"score": "energy", "threshold": 3, "disagreement": 2}, "`disagreement` must be a share"),
 ])
 def test_a_malformed_reject_rule_is_an_error_not_ignored(rule, message):
     with pytest.raises(DigitnetError, match=message) as caught:

@@ -199,6 +199,8 @@ def test_the_rule_goes_into_a_model_file_and_back_unchanged():
     ({"threshold": "high"}, "threshold"),
     ({"threshold": True}, "threshold"),
     ({"accept": 2}, "accept"),
+    ({"accept": True}, "accept"),
+    ({"threshold": float("inf")}, "threshold"),
     ({"extra": 1}, "unknown keys"),
     ({"score": 3}, "score must be a name"),
 ])
@@ -207,6 +209,24 @@ def test_a_damaged_rule_is_refused_with_one_line(bad, message):
         RejectRule.from_dict({"score": "energy", "temperature": 1.0, "threshold": 0.0, **bad})
     with pytest.raises(DigitnetError, match="mapping"):
         RejectRule.from_dict(["energy"])
+
+
+def test_what_a_stranger_put_in_a_rule_is_shown_short_and_on_one_line():
+    from digitnet.reject import CommitteeRule
+
+    for bad in ({"temperature": "x" * 500}, {"\n\x1b[31mkey": 1}, {"score": "e" * 500}):
+        with pytest.raises(DigitnetError) as caught:
+            RejectRule.from_dict({"score": "energy", "temperature": 1.0, "threshold": 0.0, **bad})
+        assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value) and len(str(caught.value)) < 200
+    with pytest.raises(DigitnetError, match="2 to 100 members"):  # counted before any is looked at
+        CommitteeRule.from_dict({"score": "energy", "temperatures": [1.0] * 1_000_000, "threshold": 0.0})
+
+
+def test_a_committee_rule_allows_as_many_members_as_a_committee_file():
+    from digitnet.io import committee_file
+    from digitnet.reject import committee_rule
+
+    assert committee_rule.MAX_MEMBERS == committee_file.MAX_MEMBERS
 
 
 # -- committees --------------------------------------------------------------------------------------------
@@ -218,3 +238,17 @@ def test_committee_scores_and_unanimity():
     assert unanimous([a, b]).tolist() == [True, False]
     np.testing.assert_allclose(mean_score([a, b], [1.0, 2.0]), (energy(a, 1.0) + energy(b, 2.0)) / 2)
     np.testing.assert_allclose(mean_probabilities([a, b], [1.0, 1.0]), (F.softmax(a) + F.softmax(b)) / 2)
+
+
+@pytest.mark.parametrize("units, loss", [(1, "binary_cross_entropy"), (10, "quadratic")])
+def test_a_rule_on_a_network_without_softmax_logits_is_refused_when_the_file_is_read(tmp_path, units, loss):
+    """The rule scores the logits of a softmax: a file that pairs one with a single sigmoid output or a
+    quadratic cost is damaged, and says so in one line when it is read (not later, deep in a score)."""
+    from digitnet.io import load_model, save_model
+    from digitnet.nn import Network
+
+    network = Network.from_spec([{"type": "dense", "units": units, "input_dim": 784}], loss=loss, seed=0)
+    path = save_model(network, tmp_path / "m.npz",
+                      {"reject": {"score": "energy", "temperature": 1.0, "threshold": 0.0}})
+    with pytest.raises(DigitnetError, match="damaged: its reject rule scores the logits of a softmax"):
+        load_model(path)

@@ -55,6 +55,7 @@ def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
     recipe = model.metadata["recipe"]
     assert recipe["negatives"] == 400 and recipe["font_digits"] == 100 and recipe["pen_digits"] == 100 \
         and recipe["reject_accept"] == 0.997
+    assert model.dataset["train"] == 4000  # MNIST's digits only: the drawn pictures are in the recipe
 
 
 def test_the_rule_accepts_the_share_of_validation_digits_it_was_fitted_for(rule_model, mnist):
@@ -303,6 +304,8 @@ def test_the_estimator_scores_samples_and_has_a_fitted_threshold(mnist):
     np.testing.assert_array_equal(answers == -1, ~clf.accepts(np.concatenate([digits, noise])))
     assert (scores[:200, None] > scores[None, 200:]).mean() > 0.6  # a digit outscores a non-digit more often
     np.testing.assert_array_equal(clf.predict_proba(digits).argmax(axis=1), clf.predict(digits))
+    binary = (digits[:20] > 127).astype(np.uint8)  # 0/1 pixels: integers, so divided by 255 like 0-255 ones
+    np.testing.assert_allclose(clf.score_samples(binary), clf.score_samples(binary / 255.0), rtol=1e-6, atol=1e-6)
     plain = DigitClassifier(hidden=(16,), epochs=1).fit(X[:500], y[:500])
     assert plain.threshold_ == -math.inf and plain.accepts(noise).all()
 

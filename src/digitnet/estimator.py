@@ -334,7 +334,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         with _as_value_errors():
             exact = Network.from_config({**network.get_config(), "dtype": "float64"}, draw=False)
             exact.set_weights(network.get_weights())
-            z = exact.logits(X.astype(np.float64))
+            z = exact.logits(network.as_input(X).astype(np.float64))  # scaled as predict scales it
         rule = getattr(self, "reject_", None) or RejectRule()
         return rule.scores(z)
 

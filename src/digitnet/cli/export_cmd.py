@@ -1,4 +1,4 @@
-"""``digitnet export``: a model in forms that run without digitnet.
+"""``digitnet export``: a model in forms that run without digitnet::
 
     digitnet export MODEL OUT.onnx     an ONNX graph that ONNX Runtime and other tools run (docs/export.md)
     digitnet export [MODEL] --web DIR  the drawing page as static files, the network running in the

@@ -1,7 +1,7 @@
 """Networks as ONNX graphs: the same probabilities as ``Network.predict_proba``, in a file any ONNX runtime runs.
 
 Every digitnet layer has a standard ONNX operator that computes the same thing, so a network becomes a
-chain of nodes with its weights stored beside them:
+chain of nodes with its weights stored beside them::
 
     dense -> Gemm (W is (in, out), as Gemm's B)         conv2d -> Conv (W is (F, C, kh, kw), as ONNX's)
     maxpool2d / avgpool2d -> MaxPool / AveragePool (no padding, floor mode: windows that do not fit are
@@ -15,7 +15,7 @@ softmax layer is folded into the cross-entropy in training, so it appears once, 
 
 The graph has one input and two outputs:
 
-- ``input``: float32 (N, *input_shape), N any batch size: (N, 784) for an MLP, (N, 1, 28, 28) for a CNN.
+- ``input``: float32 ``(N, *input_shape)``, N any batch size: (N, 784) for an MLP, (N, 1, 28, 28) for a CNN.
   Pixels must already be scaled to [0, 1] (digitnet's rule, ``digitnet.nn.inputs``: 0-255 values are
   divided by 255); the graph does not rescale, because it cannot tell 0-1 inputs from 0-255 ones;
 - ``probabilities``: float32 (N, K), ``predict_proba``'s values (N, 1 for a single yes/no output);

@@ -69,7 +69,6 @@ SETTINGS = {"dense": ("units",), "conv2d": ("filters", "kernel_size", "stride", 
             "leaky_relu": ("alpha",)}
 #: what each loss makes of the network's last values (``Loss.output``), by the names nn.js knows
 LOSS_OUTPUTS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid", "quadratic": "identity"}
-REJECT_SCORES = ("energy", "max_probability", "max_logit")
 
 
 # -- the model description --------------------------------------------------------------------------
@@ -115,56 +114,38 @@ def _member(network) -> dict[str, Any]:
 
 
 def reject_rule(metadata: Any, what: str = "the model", members: int | None = None) -> dict[str, Any] | None:
-    """The "not a digit" rule a model file's metadata carries under ``reject``, checked; None if it has none.
+    """The "not a digit" rule a model file's metadata carries under ``reject``, in the page's form; None if
+    it has none. It is checked once, by the reader of model files (:func:`digitnet.io.description.reject_rule`,
+    for a model of ``members`` networks), so the page takes exactly the rules a model file may hold.
 
-    ``{"score": "energy" | "max_probability" | "max_logit", "temperature": T > 0 (default 1),
-    "threshold": t, "temperatures": [T_1, ...] (optional), "disagreement": d in [0, 1] (optional)}``:
-    a reading is refused when its score is below ``t`` (see nn.js's ``refusal``), or, for a committee,
-    when more than a share ``d`` of its networks give another answer than the committee. A committee's
-    rule may give each network its own temperature (``temperatures``, one per member, of ``members``
-    when given); otherwise ``T`` is every network's. A threshold of null (a model file's form of -inf)
-    refuses nothing by the score. Other keys (such as ``accept``, the share of validation digits the
-    threshold was chosen to accept) are for readers and left out. A rule that is there but malformed is
-    an error, not ignored: a page that should refuse but never does would mislead.
+    The page's form: ``{"score": "energy" | "max_probability" | "max_logit", "temperature": T,
+    "threshold": t}`` for one network; a committee's has ``"temperatures"`` (one per network) instead of
+    ``"temperature"``, and may have ``"disagreement"`` (d in [0, 1]). A reading is refused when its score
+    is below ``t`` (see nn.js's ``refusal``), or, for a committee, when more than a share ``d`` of its
+    networks give another answer than the committee. A threshold of null (a model file's form of -inf)
+    refuses nothing by the score. ``accept`` (the share of validation digits the threshold was chosen to
+    accept) is for readers and left out. A rule that is there but malformed is an error, not ignored: a
+    page that should refuse but never does would mislead.
     """
+    from digitnet.io.description import reject_rule as checked_rule
+    from digitnet.reject import CommitteeRule
+
     rule = metadata.get("reject") if isinstance(metadata, dict) else None
     if rule is None:
         return None
-
-    def bad(reason: str) -> DigitnetError:
-        return DigitnetError(f"{what} has a malformed 'reject' rule in its metadata: {reason}")
-
-    def number(key: str, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise bad(f"'{key}' must be a finite number, not {value!r}")
-        return float(value)
-
-    if not isinstance(rule, dict):
-        raise bad("it must be an object with 'score', 'temperature' and 'threshold'")
-    if rule.get("score") not in REJECT_SCORES:
-        raise bad(f"'score' must be one of {', '.join(REJECT_SCORES)}, not {rule.get('score')!r}")
-    if "threshold" not in rule:
-        raise bad("it has no 'threshold'")
-    checked = {"score": rule["score"], "temperature": number("temperature", rule.get("temperature", 1.0)),
-               "threshold": None if rule["threshold"] is None else number("threshold", rule["threshold"])}
-    if checked["temperature"] <= 0:
-        raise bad(f"'temperature' must be more than 0, not {checked['temperature']:g}")
-    if rule.get("temperatures") is not None:
-        given = rule["temperatures"]
-        if not isinstance(given, list) or not given:
-            raise bad("'temperatures' must be a list of numbers, one per network of the committee")
-        temperatures = [number("temperatures", t) for t in given]
-        if min(temperatures) <= 0:
-            raise bad("every one of 'temperatures' must be more than 0")
-        if members is not None and len(temperatures) != members:
-            raise bad(f"'temperatures' names {len(temperatures)} networks, but the model has {members}")
-        checked["temperatures"] = temperatures
-    if rule.get("disagreement") is not None:
-        disagreement = number("disagreement", rule["disagreement"])
-        if not 0 <= disagreement <= 1:
-            raise bad(f"'disagreement' is a share of the committee's networks, from 0 to 1, not {disagreement:g}")
-        checked["disagreement"] = disagreement
-    return checked
+    try:
+        found = checked_rule(rule, members)
+    except DigitnetError as err:
+        raise DigitnetError(f"{what} has a malformed 'reject' rule in its metadata: {err}") from None
+    page: dict[str, Any] = {"score": found.score}
+    if isinstance(found, CommitteeRule):
+        page["temperatures"] = list(found.temperatures)
+    else:
+        page["temperature"] = found.temperature
+    page["threshold"] = found.threshold if math.isfinite(found.threshold) else None
+    if isinstance(found, CommitteeRule) and found.disagreement is not None:
+        page["disagreement"] = found.disagreement
+    return page
 
 
 def network_and_metadata(model, metadata: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:

@@ -65,12 +65,12 @@ def committee_from_archive(archive: ModelArchive, meta: dict[str, Any]) -> Model
         network = archive.network(about["architecture"], prefix, f"the committee's {len(members)} networks together",
                                   f"member {i}, ")
         check_classes(about, network.n_outputs, path, f"members[{i}].classes")
-        check_reject(about, 1, path)
+        check_reject(about, [network], path)
         networks.append(network)
     try:
         committee = Committee(networks)
     except DigitnetError as err:
         raise DigitnetError(f"{path} is damaged: {err}") from None
     check_classes(meta, committee.n_outputs, path)
-    check_reject(meta, len(networks), path)
+    check_reject(meta, networks, path)
     return Model(committee, meta)

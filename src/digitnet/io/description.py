@@ -128,13 +128,18 @@ def check_classes(meta: dict[str, Any], n_outputs: int, path: "str | Path", fiel
                             f"({expected} classes)")
 
 
-def check_reject(meta: dict[str, Any], members: int, path: "str | Path") -> None:
+def check_reject(meta: dict[str, Any], networks: list, path: "str | Path") -> None:
     """The reject rule must fit the model: a network's for one network, one temperature per member for a
-    committee."""
+    committee; and its score reads the logits of a softmax, so every network must end in one (several
+    outputs, trained by the softmax cross-entropy)."""
     try:
-        reject_rule(meta.get("reject"), members)
+        rule = reject_rule(meta.get("reject"), len(networks))
     except DigitnetError as err:
         raise DigitnetError(f"{path} is damaged: {err}") from None
+    if rule is not None and not all(n.n_outputs >= 2 and getattr(n.loss, "name", None) == "cross_entropy"
+                                    for n in networks):
+        raise DigitnetError(f"{path} is damaged: its reject rule scores the logits of a softmax over several "
+                            "classes, and its network has no such output")
 
 
 def reject_rule(value: Any, members: int | None = None):

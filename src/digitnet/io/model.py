@@ -124,7 +124,8 @@ class Model:
         return self.decide(X).probabilities
 
     def predict(self, X) -> np.ndarray:
-        """The most probable class of each image, refused or not (the temperature never changes it)."""
+        """The most probable class of each image, refused or not (a network's temperature never changes it; a
+        committee's class is that of its members' mean calibrated probabilities)."""
         return self.decide(X).classes
 
     def scores(self, X) -> np.ndarray | None:

@@ -116,7 +116,7 @@ def load_model(path: "str | Path") -> Model:
             return committee_from_archive(archive, meta)
         network = archive.network(meta["architecture"], PARAM_PREFIX)
     check_classes(meta, network.n_outputs, archive.path)
-    check_reject(meta, 1, archive.path)
+    check_reject(meta, [network], archive.path)
     return Model(network, meta)
 
 

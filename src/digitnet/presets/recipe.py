@@ -195,8 +195,8 @@ class Recipe:
         return text
 
     def reject_text(self) -> str:
-        """The reject option in words: ``6,000 negatives (weight 1), 1,000 font digits, energy score refusing
-        below 99.7% of validation digits``."""
+        """The reject option in words: ``6,000 negatives (weight 1), 3,000 font digits, 3,000 pen digits,
+        energy score, threshold accepting 99.7% of validation digits``."""
         parts = []
         if self.negatives:
             parts.append(f"{self.negatives:,} negatives (weight {self.negative_weight:g})")

@@ -24,11 +24,14 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.reject.committee import mean_probabilities, mean_score
-from digitnet.reject.rule import ACCEPT, RejectRule
+from digitnet.reject.rule import ACCEPT, RejectRule, shown
 from digitnet.reject.threshold import choose_threshold
 
 #: the keys a committee's rule has in a model file
 KEYS = ("score", "temperatures", "threshold", "accept", "disagreement")
+#: the most members a committee file may hold (``digitnet.io.committee_file.MAX_MEMBERS``): a rule naming more
+#: temperatures is refused before any of them is looked at
+MAX_MEMBERS = 100
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,15 @@ class CommitteeRule:
     disagreement: float | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.temperatures, (list, tuple)) or len(self.temperatures) < 2:
-            raise DigitnetError("a committee's reject rule needs a temperature for each of its (2 or more) members")
+        if not isinstance(self.temperatures, (list, tuple)) or not 2 <= len(self.temperatures) <= MAX_MEMBERS:
+            raise DigitnetError(f"a committee's reject rule needs a temperature for each of its 2 to {MAX_MEMBERS} "
+                                "members")
         # each member's part checked as a network's rule is: a known score, temperatures and threshold in range
         for t in self.temperatures:
             RejectRule(self.score, t, self.threshold, self.accept)
         d = self.disagreement
         if d is not None and not (isinstance(d, (int, float)) and not isinstance(d, bool) and 0 <= d <= 1):
-            raise DigitnetError(f"the reject rule's `disagreement` must be a share from 0 to 1, got {d!r}")
+            raise DigitnetError(f"the reject rule's `disagreement` must be a share from 0 to 1, got {shown(d)}")
         object.__setattr__(self, "temperatures", tuple(float(t) for t in self.temperatures))
         object.__setattr__(self, "threshold", float(self.threshold))
         if d is not None:
@@ -112,7 +116,7 @@ class CommitteeRule:
             raise DigitnetError(f"the reject rule must be a mapping, got {type(d).__name__}")
         unknown = set(d) - set(KEYS)
         if unknown:
-            raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+            raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(shown, unknown))[:5])}")
         if not isinstance(d.get("score", "energy"), str):
             raise DigitnetError("the reject rule's score must be a name")
         if not isinstance(d.get("temperatures"), list):

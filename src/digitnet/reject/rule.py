@@ -23,6 +23,16 @@ from digitnet.reject.scores import SCORES
 from digitnet.reject.temperature import HIGHEST, LOWEST, fit_temperature
 from digitnet.reject.threshold import choose_threshold
 
+#: at most this many characters of a value from a file go into an error message (a stranger's file may
+#: hold anything there: a message stays one short line)
+SHOWN = 40
+
+
+def shown(value: Any) -> str:
+    """``value`` for an error message: its repr (control characters escaped), cut to :data:`SHOWN`."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
+
 #: the answer for an image that is refused, where a digit would be
 REFUSED = -1
 #: the default share of validation digits the threshold accepts
@@ -45,15 +55,19 @@ class RejectRule:
 
     def __post_init__(self) -> None:
         if self.score not in SCORES:
-            raise DigitnetError(f"unknown reject score {self.score!r}; known: {', '.join(SCORES)}")
+            raise DigitnetError(f"unknown reject score {shown(self.score)}; known: {', '.join(SCORES)}")
         t = self.temperature
         if not (isinstance(t, (int, float)) and not isinstance(t, bool) and LOWEST <= t <= HIGHEST):
-            raise DigitnetError(f"the reject rule's temperature must be a number from {LOWEST} to {HIGHEST}, got {t!r}")
+            raise DigitnetError(f"the reject rule's temperature must be a number from {LOWEST} to {HIGHEST}, "
+                                f"got {shown(t)}")
         th = self.threshold
-        if not (isinstance(th, (int, float)) and not isinstance(th, bool) and not math.isnan(th)):
-            raise DigitnetError(f"the reject rule's threshold must be a number, got {th!r}")
-        if self.accept is not None and not (isinstance(self.accept, (int, float)) and 0 < self.accept <= 1):
-            raise DigitnetError(f"the reject rule's `accept` must be a share in (0, 1], got {self.accept!r}")
+        # -inf refuses nothing by the score; +inf (refuse everything) is no rule anyone fits, and JSON, ONNX
+        # and JavaScript would each read it their own way
+        if not (isinstance(th, (int, float)) and not isinstance(th, bool) and not math.isnan(th) and th < math.inf):
+            raise DigitnetError(f"the reject rule's threshold must be a number (or -inf), got {shown(th)}")
+        a = self.accept
+        if a is not None and not (isinstance(a, (int, float)) and not isinstance(a, bool) and 0 < a <= 1):
+            raise DigitnetError(f"the reject rule's `accept` must be a share in (0, 1], got {shown(a)}")
         object.__setattr__(self, "temperature", float(t))
         object.__setattr__(self, "threshold", float(th))
 
@@ -96,7 +110,7 @@ class RejectRule:
             raise DigitnetError(f"the reject rule must be a mapping, got {type(d).__name__}")
         unknown = set(d) - {"score", "temperature", "threshold", "accept"}
         if unknown:
-            raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+            raise DigitnetError(f"the reject rule has unknown keys: {', '.join(sorted(map(shown, unknown))[:5])}")
         if not isinstance(d.get("score", "energy"), str):
             raise DigitnetError("the reject rule's score must be a name")
         if d.get("threshold", 0) is None:  # JSON has no -inf: a model file keeps "refuse nothing" as null

@@ -10,8 +10,9 @@ next run of the same counts and seed.
 
 The images are a pure function of the counts, the seed and the code that draws them. So a cached file
 is named by a fingerprint of that code (the source of :mod:`digitnet.negatives` and of the
-:mod:`digitnet.images` steps it uses) and of the versions of NumPy, Pillow and matplotlib (which
-rasterise the strokes and ship the fonts): any change draws them again, and the stale file is removed.
+:mod:`digitnet.images` and :mod:`digitnet.augment` steps it uses) and of the versions of NumPy,
+Pillow and matplotlib (which rasterise the strokes and ship the fonts): any change draws them again, and
+the stale file is removed.
 A cached file is read like a stranger's (no pickle, shapes and types checked); one that does not read
 is drawn again. A run never depends on the cache: without a writable cache it draws every time.
 """
@@ -60,11 +61,12 @@ def cache_folder() -> Path:
 
 def code_fingerprint() -> str:
     """A short digest of everything the drawn pictures depend on besides counts and seed."""
+    import digitnet.augment
     import digitnet.images
     import digitnet.negatives
 
     h = hashlib.sha256()
-    for package in (digitnet.negatives, digitnet.images):
+    for package in (digitnet.negatives, digitnet.images, digitnet.augment):  # textures warp with augment's
         for path in sorted(Path(package.__file__).parent.glob("*.py")):
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in PACKAGES:

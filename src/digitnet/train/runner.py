@@ -153,7 +153,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
                "test_seconds": round(time.perf_counter() - started, 3), **figures}
     if drawn is not None:
         metrics["negatives_seconds"] = round(drawn.seconds, 3)
-    metadata = describe(recipe, seed, data, history, metrics, n_train=len(x_train), n_val=len(x_val),
+    n_digits = len(x_train) - (len(drawn.images) if drawn is not None else 0)  # the data set's; drawn: recipe
+    metadata = describe(recipe, seed, data, history, metrics, n_train=n_digits, n_val=len(x_val),
                         split="given" if isinstance(validation, tuple) else validation,
                         class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
     if rule is not None:
