@@ -24,6 +24,8 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from digitnet.negatives.scribbles import catmull_rom as spline
+
 #: pixels a side of the canvas a character is written on (the preparation then fits it into 20x20)
 CANVAS = 56
 
@@ -32,18 +34,10 @@ Stroke = np.ndarray  # (M, 2) points, x right and y down; one point is a dot
 
 # -- building strokes ------------------------------------------------------------------------------------
 def catmull_rom(points, per_segment: int = 10) -> np.ndarray:
-    """A smooth curve through ``points`` (a Catmull-Rom spline, the ends repeated)."""
+    """A smooth curve through ``points`` (the scribbles' Catmull-Rom spline); fewer than three points are
+    a dot or a straight stroke, kept as they are."""
     points = np.asarray(points, float)
-    if len(points) < 3:
-        return points
-    p = np.concatenate([points[:1], points, points[-1:]])
-    t = np.linspace(0, 1, per_segment, endpoint=False)[:, None]
-    pieces = []
-    for i in range(1, len(p) - 2):
-        p0, p1, p2, p3 = p[i - 1], p[i], p[i + 1], p[i + 2]
-        pieces.append(0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t ** 2
-                             + (3 * p1 - p0 - 3 * p2 + p3) * t ** 3))
-    return np.concatenate(pieces + [points[-1:]])
+    return points if len(points) < 3 else spline(points, per_segment)
 
 
 def curve(*points) -> np.ndarray:
