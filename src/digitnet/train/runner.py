@@ -109,6 +109,7 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
         say(drawn_text(drawn))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
+        x_val = x_val.copy()  # a view would keep every digit's float copy alive beside the joined set
     extra = f"{drawn_counts(drawn)} among them; " if drawn is not None else ""
     say(f"training {recipe.label} on {len(x_train):,} images ({extra}{len(x_val):,} for validation) from "
         f"{data.source or data.name}")
