@@ -87,19 +87,25 @@ def test_truncated_and_foreign_files_are_refused(model_path, tmp_path):
         load_model(tmp_path)
 
 
+def add_pickle_bomb(path, member: str, flag) -> None:
+    """Add to the archive at ``path`` an object array whose unpickling would create the file ``flag``."""
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, ("touch " + str(flag),))
+
+    buf = io.BytesIO()
+    np.save(buf, np.array([Boom()], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(member, buf.getvalue())
+
+
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_pickled_object_arrays_are_never_unpickled(model_path, tmp_path):
     """An archive whose arrays are pickles (object dtype) must be refused, not executed."""
     _, path = model_path
 
-    class Boom:
-        def __reduce__(self):
-            return (os.system, ("touch " + str(tmp_path / "pwned"),))
-
-    buf = io.BytesIO()
-    np.save(buf, np.array([Boom()], dtype=object), allow_pickle=True)
-    with zipfile.ZipFile(path, "a") as z:
-        z.writestr("param.0.W.npy", buf.getvalue())
+    add_pickle_bomb(path, "param.0.W.npy", tmp_path / "pwned")
     with pytest.raises(DigitnetError):
         load_model(path)
     assert not (tmp_path / "pwned").exists()
@@ -112,14 +118,7 @@ def test_the_array_reader_never_unpickles_even_when_the_header_check_is_bypassed
 
     _, path = model_path
 
-    class Boom:
-        def __reduce__(self):
-            return (os.system, ("touch " + str(tmp_path / "pwned"),))
-
-    buf = io.BytesIO()
-    np.save(buf, np.array([Boom()], dtype=object), allow_pickle=True)
-    with zipfile.ZipFile(path, "a") as z:
-        z.writestr("param.evil.npy", buf.getvalue())
+    add_pickle_bomb(path, "param.evil.npy", tmp_path / "pwned")
     with ModelArchive(path) as archive:
         with pytest.raises(DigitnetError, match="not an array of plain numbers"):
             archive.header("param.evil")  # the first guard

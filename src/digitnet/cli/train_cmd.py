@@ -76,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         from digitnet.plots import save_model_plots
 
-        decision = trained.model.decide(ds.test_images) if len(ds.test_labels) else None
+        decision = trained.test_decision  # the run's own, for a model with a reject rule
+        if decision is None and len(ds.test_labels):
+            decision = trained.model.decide(ds.test_images)
         drawn = save_model_plots(trained.network, ds.test_images, ds.test_labels, args.plots, history,
                                  name=recipe.name, predictions=trained.test_predictions, decision=decision)
         print(f"pictures: {', '.join(str(p) for p in drawn.values())}")

@@ -56,7 +56,10 @@ def save_model_plots(network, images: np.ndarray, labels: np.ndarray, out_dir: "
         written["curves"] = plot_learning_curves(history, out / "learning_curves.png",
                                                  title=f"{name}: learning curves")
     first = getattr(network, "members", [network])[0]  # a committee: its first member's weights
-    written["weights"] = plot_first_layer_of(first, images, out / "first_layer_weights.png")
+    try:  # plot_first_layer decides what can be drawn: a first dense layer on square images, or a conv
+        written["weights"] = plot_first_layer_of(first, images, out / "first_layer_weights.png")
+    except DigitnetError:
+        pass
     if decision is not None:
         written.update(save_reject_plots(decision, images, labels, out, name))
     return written

@@ -22,6 +22,7 @@ from typing import Sequence, Union
 
 import numpy as np
 
+from digitnet.nn import functional as F
 from digitnet.reject.committee_rule import CommitteeRule
 from digitnet.reject.rule import REFUSED, RejectRule
 from digitnet.reject.scores import energy
@@ -97,20 +98,20 @@ def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output
     if rule is None:
         if len(members) == 1:
             z = members[0]
-            probabilities = output(z) if output is not None else _softmax(z, 1.0)
+            probabilities = output(z) if output is not None else F.softmax(z)
             classes = _classes(z, probabilities)
         else:
             total = np.zeros(members[0].shape, dtype=np.float64)
             for z in members:
-                total += output(z) if output is not None else _softmax(z, 1.0)
+                total += output(z) if output is not None else F.softmax(z)
             mean = total / len(members)
             classes = (mean[:, 0] >= 0.5).astype(np.int64) if mean.shape[1] == 1 else mean.argmax(axis=1)
             probabilities = mean.astype(dtype)
         scores = (np.mean([energy(z.astype(np.float64)) for z in members], axis=0)
                   if members[0].shape[1] >= 2 else None)
         return Decision(classes, probabilities, np.ones(len(classes), bool), scores)
-    uncalibrated = (_softmax(members[0], 1.0) if len(members) == 1
-                    else np.mean([_softmax(z, 1.0) for z in members], axis=0).astype(dtype))
+    uncalibrated = (F.softmax(members[0]) if len(members) == 1
+                    else np.mean([F.softmax(z) for z in members], axis=0).astype(dtype))
     if isinstance(rule, CommitteeRule):
         probabilities = rule.probabilities(members)
         classes = probabilities.argmax(axis=1)
@@ -121,10 +122,6 @@ def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output
     probabilities = rule.probabilities(z)
     scores = rule.scores(z)
     return Decision(z.argmax(axis=1), probabilities, scores >= rule.threshold, scores, rule, None, uncalibrated)
-
-
-def _softmax(z: np.ndarray, temperature: float) -> np.ndarray:
-    return RejectRule(temperature=temperature).probabilities(z)
 
 
 def _classes(z: np.ndarray, probabilities: np.ndarray) -> np.ndarray:

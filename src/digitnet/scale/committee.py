@@ -30,6 +30,7 @@ from digitnet.nn.committee import Committee
 from digitnet.presets.recipe import Recipe
 from digitnet.reject import CommitteeRule, RejectRule
 from digitnet.scale.members import Kept, keep, prepare
+from digitnet.scale.report import pct
 from digitnet.scale.trial import Outcome, TrialPool
 
 #: a committee with a reject rule also refuses a picture on which more than this share of its networks
@@ -62,7 +63,7 @@ def read_members(recipe: Recipe, seeds, folder: "Path | None", data=None,
     kept = prepare(folder, recipe, seeds, getattr(data, "checksum", None), "`members`")
     for seed, member in kept.items():
         if log:
-            log(f"member seed {seed}: test {_pct(member.metrics.get('test_accuracy'))}, read from {member.path}")
+            log(f"member seed {seed}: test {pct(member.metrics.get('test_accuracy'))}, read from {member.path}")
     return kept
 
 
@@ -98,7 +99,7 @@ def train_committee(recipe: Recipe, pool: "TrialPool | None", seeds, data=None,
         if members_folder is not None:  # kept now: Ctrl-C during the next member loses only that one
             kept[outcome.seed] = keep(outcome.write, members_folder, recipe, outcome.seed,
                                       f"member seed {outcome.seed}")
-        say(f"member {done}/{len(keys)}, seed {outcome.seed}: test {_pct(m.get('test_accuracy'))}, "
+        say(f"member {done}/{len(keys)}, seed {outcome.seed}: test {pct(m.get('test_accuracy'))}, "
             f"{m.get('train_seconds') or 0:.0f}s on {outcome.worker}"
             + (f"; kept as {kept[outcome.seed].path}" if members_folder is not None else ""))
     failed = [o for o in outcomes.values() if not o.ok]
@@ -158,10 +159,6 @@ def committee_rule(committee: Committee, members_metadata: list[dict[str, Any]],
     return CommitteeRule.fit(member_logits, labels, temperatures, score=recipe.reject_score,
                              accept=recipe.reject_accept,
                              disagreement=DISAGREEMENT if disagreement is None else disagreement)
-
-
-def _pct(value) -> str:
-    return "-" if value is None else f"{value:.2%}"
 
 
 def mean_and_spread(values) -> tuple[float, float]:

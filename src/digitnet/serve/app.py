@@ -17,6 +17,7 @@ alone (see :mod:`digitnet.serve.process`).
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -58,6 +59,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+
+
+@functools.cache
+def static_file(name: str) -> bytes:
+    """One of the page's files (:data:`STATIC`), read from the package once, not on every request."""
+    return resources.files("digitnet.serve").joinpath("static", name).read_bytes()
 
 class Busy(DigitnetError):
     """Too many pictures are being read at once."""
@@ -208,7 +215,7 @@ class Handler(ConnectionHandler):
     do_DELETE = do_PATCH = do_PUT
 
     def _send_static(self, name: str) -> None:
-        data = resources.files("digitnet.serve").joinpath("static", name).read_bytes()
+        data = static_file(name)
         self.send_answer(HTTPStatus.OK, data, STATIC[name], {"Cache-Control": "no-cache"})
 
     def _send_page_model(self) -> None:

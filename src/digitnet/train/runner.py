@@ -47,7 +47,7 @@ from digitnet.io.model_file import save_model
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import Recipe
-from digitnet.reject import RejectRule, decide
+from digitnet.reject import Decision, RejectRule, decide
 from digitnet.train.build import build_network, build_trainer, build_training_loss
 from digitnet.train.history import History
 from digitnet.train.reject_data import RejectSet, reject_set
@@ -67,6 +67,8 @@ class TrainedModel:
     metadata: dict[str, Any]  # what a model file stores beside the weights
     #: the test images' (classes, probabilities), when ``run(..., keep_probabilities=True)``
     test_predictions: tuple = field(default=(None, None), repr=False)
+    #: the reject rule's decision on the test images (a model with a rule), so that nothing reads them twice
+    test_decision: Decision | None = field(default=None, repr=False)
 
     def save(self, path: "str | Path") -> Path:
         return save_model(self.network, path, self.metadata)
@@ -137,7 +139,7 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     rule = (RejectRule.fit(network.logits(x_val), y_val, score=recipe.reject_score, accept=recipe.reject_accept)
             if recipe.reject_accept else None)
     started = time.perf_counter()
-    classes = probabilities = None
+    classes = probabilities = decision = None
     figures: dict[str, Any] = {}
     if len(data.test_labels) and rule is None:
         classes, probabilities = network.predict_with_proba(data.test_images, proba=keep_probabilities)
@@ -160,7 +162,7 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
                         class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
     if rule is not None:
         metadata["reject"] = rule.to_dict()
-    return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities))
+    return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities), decision)
 
 
 def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
