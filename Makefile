@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DOCS_STAMP = $(VENV)/.docs-extra
 
-.PHONY: train test install clean system-packages handwriting reject-benchmark bench packaged-model docs docs-quick
+.PHONY: train test install clean system-packages fashion-mnist handwriting reject-benchmark bench packaged-model docs docs-quick
 
 $(BIN)/digitnet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/digitnet: pyproject.toml
 
 install: $(BIN)/digitnet
 
-train: install
+train: install fashion-mnist
 	$(BIN)/digitnet train
 	$(BIN)/digitnet evaluate models/default.npz
 
@@ -43,7 +43,11 @@ docs-quick: $(DOCS_STAMP)
 
 # Chromium for the browser tests (needs root; see the script)
 system-packages: install
-	scripts/apt-install.sh chromium
+	scripts/apt-install.sh chromium dataset-fashion-mnist
+
+# the default recipe trains on pictures from Fashion-MNIST as negatives (docs/reject.md): Debian's package
+fashion-mnist:
+	scripts/apt-install.sh dataset-fashion-mnist
 
 # accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md);
 # the fonts its test digits are drawn with come from Debian (needs root)
@@ -68,7 +72,7 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 # the trained model inside the package (src/digitnet/models/default.npz): the default preset, seed 0
-packaged-model: install
+packaged-model: install fashion-mnist
 	$(BIN)/python scripts/make_packaged_model.py
 
 clean:

@@ -24,6 +24,28 @@ def negatives_cache(tmp_path_factory) -> Iterator[Path]:
     patch.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fashion_folder(tmp_path_factory) -> Iterator[Path]:
+    """A stand-in for Fashion-MNIST (6,000 training pictures of filled boxes, as many as the default recipe
+    takes, in its four files), found through $DIGITNET_FASHION for the whole session: training runs whose
+    recipe takes Fashion-MNIST pictures as negatives read these, not whatever the machine has installed."""
+    from digitnet.data.fashion import ENV_FASHION
+
+    data = arrays(n_train=6000, n_test=50, seed=7)
+    for stem in data:
+        if "images" in stem:
+            boxes = np.zeros_like(data[stem])
+            for i, image in enumerate(data[stem]):
+                top, left = image[0, 0] % 10, image[0, 1] % 10
+                boxes[i, top:top + 14 + image[0, 2] % 5, left:left + 10 + image[0, 3] % 8] = 120 + image[1, 0] % 120
+            data[stem] = boxes
+    folder = write_dataset(tmp_path_factory.mktemp("fashion"), data)
+    patch = pytest.MonkeyPatch()
+    patch.setenv(ENV_FASHION, str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def mnist():
     from digitnet.data import load_mnist
@@ -53,7 +75,8 @@ def small_model(mnist, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def rule_model(mnist, tmp_path_factory) -> Path:
     """The default recipe with its reject option, trained briefly (one epoch of 4,000 digits, 400 negatives,
-    100 font digits and 100 pen digits; the rule fitted on 500 validation digits) and saved once per run:
+    100 Fashion-MNIST pictures from the stand-in, 100 font digits and 100 pen digits; the rule fitted on 500
+    validation digits) and saved once per run:
     the tests of every surface that says "not a digit" need a model file with a rule that a real training
     run fitted."""
     import warnings
@@ -61,8 +84,8 @@ def rule_model(mnist, tmp_path_factory) -> Path:
     from digitnet.presets import get_preset
     from digitnet.train import run
 
-    recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, font_digits=100,
-                                                pen_digits=100)
+    recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, fashion_negatives=100,
+                                                font_digits=100, pen_digits=100)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         trained = run(recipe, mnist.head(4500, 2000), seed=0, if_nothing_learned="note")

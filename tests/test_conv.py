@@ -44,6 +44,17 @@ CASES = [  # (filters, kernel, stride, padding, per-sample input shape)
 ]
 
 
+#: both ways of unfolding: channel first (every output wider than 0 pixels is "wide") and batch last
+#: (every output narrower than 1,000 pixels is "narrow"); conv.BATCH_LAST_BELOW picks one by width
+LAYOUTS = {"channel-first": 0, "batch-last": 1000}
+
+
+@pytest.fixture(params=list(LAYOUTS))
+def layout(request, monkeypatch):
+    monkeypatch.setattr(conv_module, "BATCH_LAST_BELOW", LAYOUTS[request.param])
+    return request.param
+
+
 def make(case, rng):
     case = dict(case)
     shape = case.pop("shape")
@@ -53,22 +64,23 @@ def make(case, rng):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"k{c['kernel_size']}s{c['stride']}p{c['padding']}")
-def test_gradients_match_finite_differences(case, rng):
+def test_gradients_match_finite_differences(case, layout, rng):
     layer, x = make(case, rng)
+    assert layer.batch_last == (layout == "batch-last")
     errors = check_layer(layer, x)
     assert set(errors) == {"input", "W", "b"}
     assert max(errors.values()) < TOL, errors
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"k{c['kernel_size']}s{c['stride']}p{c['padding']}")
-def test_forward_matches_the_definition(case, rng):
+def test_forward_matches_the_definition(case, layout, rng):
     layer, x = make(case, rng)
     y = layer.forward(x)
     assert y.shape == (len(x), *layer.output_shape)
     assert np.allclose(y, reference_conv(x, layer.params["W"], layer.params["b"], layer.stride, layer.padding))
 
 
-def test_first_layer_skips_the_input_gradient(rng):
+def test_first_layer_skips_the_input_gradient(layout, rng):
     layer, x = make(CASES[0], rng)
     layer.forward(x, training=True)
     assert layer.backward(np.ones((3, *layer.output_shape)), need_input_grad=False) is None
@@ -82,6 +94,36 @@ def test_col2im_is_the_transpose_of_im2col(rng):
     cols = im2col(x, kernel, stride)
     c = rng.standard_normal(cols.shape)
     assert np.isclose(np.sum(cols * c), np.sum(x * col2im(c, x.shape[2:], stride)))
+
+
+def test_col2im_is_the_transpose_of_im2col_with_the_batch_last(rng):
+    x = rng.standard_normal((3, 9, 10, 2))  # already padded, (C, H, W, N)
+    kernel, stride = (3, 2), (2, 1)
+    cols = im2col(x, kernel, stride, batch_last=True)
+    assert cols.shape == (3, 3, 2, 4, 9, 2)
+    c = rng.standard_normal(cols.shape)
+    assert np.isclose(np.sum(cols * c), np.sum(x * col2im(c, x.shape[1:3], stride, batch_last=True)))
+    # the same patches as in channel-first order
+    assert np.array_equal(cols, im2col(x.transpose(0, 3, 1, 2), kernel, stride).transpose(0, 1, 2, 4, 5, 3))
+
+
+@pytest.mark.parametrize("case", CASES[:4], ids=lambda c: f"k{c['kernel_size']}s{c['stride']}p{c['padding']}")
+def test_both_layouts_give_the_same_outputs_and_gradients_in_float32(case, rng, monkeypatch):
+    """What the default network trains with (float32): the two ways agree to rounding, and the output's
+    memory is channel first either way (what the next layer expects)."""
+    results = []
+    for below in LAYOUTS.values():
+        monkeypatch.setattr(conv_module, "BATCH_LAST_BELOW", below)
+        layer, x = make(case, np.random.default_rng(5))
+        layer.params = {k: v.astype(np.float32) for k, v in layer.params.items()}
+        layer.grads = {k: v.astype(np.float32) for k, v in layer.grads.items()}
+        y = layer.forward(x.astype(np.float32), training=True)
+        assert y.dtype == np.float32 and y.transpose(1, 0, 2, 3).flags.c_contiguous
+        dx = layer.backward(np.random.default_rng(6).standard_normal(y.shape).astype(np.float32))
+        assert dx.dtype == np.float32
+        results.append((y, dx, layer.grads["W"].copy(), layer.grads["b"].copy()))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
 def test_big_inference_batches_are_unfolded_in_chunks_with_the_same_result(rng, monkeypatch):

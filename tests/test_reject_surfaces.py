@@ -53,8 +53,8 @@ def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
         assert metrics[key] is not None, key
     assert 0 <= metrics["test_refused"] < 0.5 and metrics["test_accuracy_accepted"] >= metrics["test_accuracy"]
     recipe = model.metadata["recipe"]
-    assert recipe["negatives"] == 400 and recipe["font_digits"] == 100 and recipe["pen_digits"] == 100 \
-        and recipe["reject_accept"] == 0.997
+    assert (recipe["negatives"], recipe["fashion_negatives"], recipe["font_digits"], recipe["pen_digits"],
+            recipe["reject_accept"]) == (400, 100, 100, 100, 0.997)
     assert model.dataset["train"] == 4000  # MNIST's digits only: the drawn pictures are in the recipe
 
 
@@ -68,9 +68,9 @@ def test_the_default_preset_has_the_proposed_reject_option():
     from digitnet.presets import get_preset
 
     recipe = get_preset("default")
-    assert (recipe.negatives, recipe.negative_weight, recipe.font_digits, recipe.pen_digits, recipe.reject_accept,
-            recipe.reject_score) == (6000, 1.0, 3000, 3000, 0.997, "energy")
-    assert "6,000 negatives" in recipe.description
+    assert (recipe.negatives, recipe.fashion_negatives, recipe.negative_weight, recipe.font_digits, recipe.pen_digits,
+            recipe.reject_accept, recipe.reject_score) == (6000, 6000, 1.0, 3000, 3000, 0.997, "energy")
+    assert "6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives" in recipe.description
     others = [get_preset(name) for name in ("mlp", "lenet5")]
     assert all(r.negatives == 0 and r.reject_accept == 0 for r in others)
 
@@ -336,7 +336,7 @@ def test_the_default_preset_in_the_estimator_keeps_what_fits_the_data(mnist):
     from digitnet.estimator import DigitClassifier
 
     X, y = mnist.train_images[:300], mnist.train_labels[:300]
-    small = {"epochs": 1, "negatives": 40}
+    small = {"epochs": 1, "negatives": 40, "fashion_negatives": 20}
     clf = DigitClassifier(model="default", font_digits=10, pen_digits=10, **small).fit(X, y)
     assert clf.reject_ is None and clf.threshold_ == -math.inf and clf.recipe_.negatives == 40
     binary = DigitClassifier(model="default", validation_fraction=0.2, **small).fit(X, y % 2)

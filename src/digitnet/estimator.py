@@ -122,7 +122,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     seed gives the same model), ``verbose`` (progress bars and one line per epoch), and the recipe
     settings, each ``None`` to keep the preset's value: ``activation``, ``loss``, ``init``, ``dropout``,
     ``augment``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``, ``schedule``, ``batch_size``,
-    ``label_smoothing``, ``weight_average``, ``patience``, ``inputs``, ``negatives``,
+    ``label_smoothing``, ``weight_average``, ``patience``, ``inputs``, ``negatives``, ``fashion_negatives``,
     ``negative_weight``, ``font_digits``, ``pen_digits``, ``reject_accept``, ``reject_score`` (their meaning:
     ``digitnet train --help``).
 
@@ -137,8 +137,9 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model="mlp", hidden=None, *, activation=None, loss=None, init=None, dropout=None,
                  augment=None, optimizer=None, lr=None, momentum=None, weight_decay=None, schedule=None,
                  epochs="auto", batch_size=None, label_smoothing=None, weight_average=None, patience=None,
-                 inputs=None, negatives=None, negative_weight=None, font_digits=None, pen_digits=None,
-                 reject_accept=None, reject_score=None, validation_fraction=0.0, seed=0, verbose=False):
+                 inputs=None, negatives=None, fashion_negatives=None, negative_weight=None, font_digits=None,
+                 pen_digits=None, reject_accept=None, reject_score=None, validation_fraction=0.0, seed=0,
+                 verbose=False):
         self.model = model
         self.hidden = hidden
         self.activation = activation
@@ -158,6 +159,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         self.patience = patience
         self.inputs = inputs
         self.negatives = negatives
+        self.fashion_negatives = fashion_negatives
         self.negative_weight = negative_weight
         self.font_digits = font_digits
         self.pen_digits = pen_digits
@@ -428,8 +430,8 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 #: the parameters that are recipe settings under the same name (``None``: the preset's value)
 _RECIPE_SETTINGS = ("activation", "loss", "init", "dropout", "augment", "optimizer", "lr", "momentum",
                     "weight_decay", "schedule", "epochs", "batch_size", "label_smoothing", "weight_average",
-                    "patience", "inputs", "negatives", "negative_weight", "font_digits", "pen_digits",
-                    "reject_accept", "reject_score")
+                    "patience", "inputs", "negatives", "fashion_negatives", "negative_weight", "font_digits",
+                    "pen_digits", "reject_accept", "reject_score")
 
 
 def _is_auto(epochs) -> bool:

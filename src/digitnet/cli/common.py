@@ -68,6 +68,7 @@ RECIPE_FLAGS: dict[str, dict[str, Any]] = {
     "weight_average": {"group": OPTIMISATION, "metavar": "DECAY"},
     "patience": {"group": OPTIMISATION, "metavar": "EPOCHS"},
     "negatives": {"group": REJECT, "metavar": "N"},
+    "fashion_negatives": {"group": REJECT, "metavar": "N"},
     "negative_weight": {"group": REJECT, "metavar": "W"},
     "font_digits": {"group": REJECT, "metavar": "N"},
     "pen_digits": {"group": REJECT, "metavar": "N"},

@@ -42,6 +42,8 @@ from digitnet.reject.scores import SCORES as REJECT_SCORES
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
               "mse": "quadratic cost"}
+#: the reject option's extra training pictures: not digits (drawn, from Fashion-MNIST), and digits drawn
+EXTRA_PICTURES = ("negatives", "fashion_negatives", "font_digits", "pen_digits")
 #: what files of earlier versions saved beside MLP sizes; the layers say it now
 LEGACY_MLP_FIELDS = ("activation", "init", "dropout", "output", "bias_init")
 
@@ -80,6 +82,10 @@ class Recipe:
     negatives: int = setting(0, "pictures that are not digits, drawn (seeded) and trained on as such by outlier "
                              "exposure: the network learns to give them no confident answer (0: none)",
                              S.non_negative_int, show=lambda v: f"{v:,} negatives")
+    fashion_negatives: int = setting(0, "pictures of clothes from Fashion-MNIST's training set (chosen by the seed), "
+                                     "trained on as negatives beside the drawn ones (0: none; found in "
+                                     "$DIGITNET_FASHION or where Debian's dataset-fashion-mnist puts it)",
+                                     S.non_negative_int, show=lambda v: f"{v:,} Fashion-MNIST negatives")
     negative_weight: float = setting(1.0, "the weight of the negatives in the loss (their cross-entropy against "
                                      "the uniform distribution)", S.non_negative_float,
                                      show=lambda v: f"negative weight {v:g}")
@@ -132,7 +138,7 @@ class Recipe:
     def _check_reject_option(self) -> None:
         """Negatives and font digits are 28x28 pictures, trained on through the softmax cross-entropy; a
         reject rule scores the logits of a softmax over several classes."""
-        drawn = [name for name in ("negatives", "font_digits", "pen_digits") if getattr(self, name)]
+        drawn = [name for name in EXTRA_PICTURES if getattr(self, name)]
         if drawn and (self.inputs != "pixels" or _product(self.input_shape) != 784):
             raise DigitnetError(f"`{drawn[0]}` are 28x28 pictures, for a recipe that reads 784 pixels, not "
                                 f"{self.inputs} of shape {self.input_shape}", parameter=drawn[0])
@@ -190,17 +196,27 @@ class Recipe:
         train += [self.show(name) for name in ("augment", "label_smoothing", "weight_average", "patience")
                   if getattr(self, name)]
         text = f"{net}; {', '.join(train)}"
-        if self.negatives or self.font_digits or self.pen_digits or self.reject_accept:
+        if self.extra_pictures or self.reject_accept:
             text += "; " + self.reject_text()
         return text
 
+    @property
+    def extra_pictures(self) -> int:
+        """How many pictures the reject option adds to the training images (negatives and drawn digits)."""
+        return sum(getattr(self, name) for name in EXTRA_PICTURES)
+
+    @property
+    def all_negatives(self) -> int:
+        """How many training pictures are not digits (drawn and from Fashion-MNIST): outlier exposure's."""
+        return self.negatives + self.fashion_negatives
+
     def reject_text(self) -> str:
-        """The reject option in words: ``6,000 negatives (weight 1), 3,000 font digits, 3,000 pen digits,
-        energy score, threshold accepting 99.7% of validation digits``."""
+        """The reject option in words: ``6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives, 3,000 font
+        digits, 3,000 pen digits, energy score, threshold accepting 99.7% of validation digits``."""
         parts = []
         if self.negatives:
             parts.append(f"{self.negatives:,} negatives (weight {self.negative_weight:g})")
-        parts += [self.show(name) for name in ("font_digits", "pen_digits") if getattr(self, name)]
+        parts += [self.show(name) for name in ("fashion_negatives", "font_digits", "pen_digits") if getattr(self, name)]
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

@@ -3,8 +3,8 @@
 A :class:`~digitnet.presets.Recipe` is data: names and numbers, written down once and saved in every
 model file. This module is where those names become objects, so nothing else needs to know how: the
 layer descriptions become an ``nn.Network`` drawn from the seed, ``loss`` and ``label_smoothing`` its
-loss (``negatives`` and ``negative_weight`` the outlier-exposure loss it trains with), ``optimizer``,
-``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
+loss (``negatives``, ``fashion_negatives`` and ``negative_weight`` the outlier-exposure loss it trains
+with), ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
 the schedule, epochs, batch size, patience, running average and augmentation the
 :class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and so do the
 tutorials that take their own steps.
@@ -35,7 +35,7 @@ def build_training_loss(recipe: Recipe) -> Loss:
     digits, labelled -1), outlier exposure: the same cross-entropy for digits, and for the negatives a
     cross-entropy against the uniform distribution, weighted by ``negative_weight``. It equals the
     recipe's loss on digits, so validation judges the epochs as it would without negatives."""
-    if recipe.negatives:
+    if recipe.all_negatives:
         return OutlierExposure(recipe.negative_weight, recipe.label_smoothing)
     return build_loss(recipe)
 

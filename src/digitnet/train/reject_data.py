@@ -1,4 +1,5 @@
-"""The extra training pictures of the reject option: negatives and font digits, drawn once and cached.
+"""The extra training pictures of the reject option: negatives and font digits, drawn once and cached,
+and pictures from Fashion-MNIST.
 
 A recipe with ``negatives`` (or ``font_digits``, ``pen_digits``) trains on pictures that
 :mod:`digitnet.negatives` draws from the run's seed: letters, symbols, scribbles, blobs and textures
@@ -15,6 +16,9 @@ Pillow and matplotlib (which rasterise the strokes and ship the fonts): any chan
 the stale file is removed.
 A cached file is read like a stranger's (no pickle, shapes and types checked); one that does not read
 is drawn again. A run never depends on the cache: without a writable cache it draws every time.
+
+A recipe's ``fashion_negatives`` are read from Fashion-MNIST's training images each run
+(:mod:`digitnet.data.fashion`: a fraction of a second), chosen by the seed, and come after the drawn ones.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitnet.data.fashion import fashion_images
 from digitnet.data.sources import cache_root
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
@@ -42,13 +47,14 @@ PACKAGES = ("numpy", "pillow", "matplotlib")
 @dataclass
 class RejectSet:
     """Pictures to add to the training images: (N, 28, 28) uint8 in MNIST's form, and their labels (the
-    digits of the font digits first, then -1 for each negative)."""
+    digits of the font and pen digits first, then -1 for each negative, drawn, then from Fashion-MNIST)."""
 
     images: np.ndarray
     labels: np.ndarray
     negatives: int
     font_digits: int
     pen_digits: int
+    fashion: int  # pictures from Fashion-MNIST among the negatives' -1s (after the drawn ones; never cached)
     seconds: float  # drawing (or reading) them
     cached: Path | None  # the cache file they were read from or written to (None: not cached)
     drawn: bool  # True when drawn in this run, False when read from the cache
@@ -96,23 +102,23 @@ def draw(negatives: int, font_digits: int, seed: int, pen_digits: int = 0) -> tu
     return np.concatenate(images), np.concatenate(labels)
 
 
-def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, pen_digits: int = 0) -> RejectSet:
+def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, pen_digits: int = 0,
+               fashion: int = 0) -> RejectSet:
     """The negatives, font digits and pen digits for a run from ``seed``: from the cache when they are
-    there, else drawn (and cached, when ``cache`` and the cache folder can be written)."""
+    there, else drawn (and cached, when ``cache`` and the cache folder can be written); then ``fashion``
+    pictures from Fashion-MNIST's training set."""
     started = time.perf_counter()
     name = f"n{negatives}-f{font_digits}-p{pen_digits}-s{seed}-{code_fingerprint()}.npz"
-    path = cache_folder() / name if cache else None
-    expected = negatives + font_digits + pen_digits
-    counts = (negatives, font_digits, pen_digits)
-    if path is not None:
-        found = _read(path, expected)
-        if found is not None:
-            return RejectSet(*found, *counts, time.perf_counter() - started, path, False)
-    images, labels = draw(negatives, font_digits, seed, pen_digits)
-    seconds = time.perf_counter() - started
-    if path is not None and not _write(path, images, labels):
+    path = cache_folder() / name if cache and negatives + font_digits + pen_digits else None
+    found = _read(path, negatives + font_digits + pen_digits) if path is not None else None
+    images, labels = found if found is not None else draw(negatives, font_digits, seed, pen_digits)
+    if found is None and path is not None and not _write(path, images, labels):
         path = None
-    return RejectSet(images, labels, *counts, seconds, path, True)
+    if fashion:
+        images = np.concatenate([images, fashion_images(fashion, seed)])
+        labels = np.concatenate([labels, np.full(fashion, NOT_A_DIGIT, np.int64)])
+    return RejectSet(images, labels, negatives, font_digits, pen_digits, fashion, time.perf_counter() - started,
+                     path, found is None)
 
 
 def _read(path: Path, expected: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -40,13 +40,14 @@ from typing import Any, Callable
 import numpy as np
 
 from digitnet._version import __version__
+from digitnet.data.fashion import find_fashion
 from digitnet.data.mnist import Dataset, validation_split
 from digitnet.errors import DigitnetError
 from digitnet.io.model import Model
 from digitnet.io.model_file import save_model
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
-from digitnet.presets.recipe import Recipe
+from digitnet.presets.recipe import EXTRA_PICTURES, Recipe
 from digitnet.reject import Decision, RejectRule, decide
 from digitnet.train.build import build_network, build_trainer, build_training_loss
 from digitnet.train.history import History
@@ -106,19 +107,20 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     check_reject_option(recipe, network, len(x_val), class_names)
     drawn = None
-    if recipe.negatives or recipe.font_digits or recipe.pen_digits:
-        drawn = reject_set(recipe.negatives, recipe.font_digits, seed, pen_digits=recipe.pen_digits)
+    if recipe.extra_pictures:
+        drawn = reject_set(recipe.negatives, recipe.font_digits, seed, pen_digits=recipe.pen_digits,
+                           fashion=recipe.fashion_negatives)
         say(drawn_text(drawn))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
         x_val = x_val.copy()  # a view would keep every digit's float copy alive beside the joined set
-    extra = f"{drawn_counts(drawn)} among them; " if drawn is not None else ""
+    extra = f"{drawn_counts(drawn, fashion=True)} among them; " if drawn is not None else ""
     say(f"training {recipe.label} on {len(x_train):,} images ({extra}{len(x_val):,} for validation) from "
         f"{data.source or data.name}")
     say(network.summary())
     trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
     loss = network.loss
-    if recipe.negatives:  # trained with outlier exposure; the model keeps (and is saved with) its plain loss
+    if recipe.all_negatives:  # trained with outlier exposure; the model keeps (and is saved with) its plain loss
         network.loss = build_training_loss(recipe)
     try:
         history = trainer.fit(x_train, y_train, x_val, y_val)
@@ -172,9 +174,11 @@ def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_name
         raise DigitnetError("the reject rule (`reject_accept`) is fitted on validation images, and this run holds "
                             "none out; give `val_size` (or a validation share), or set `reject_accept` to 0",
                             parameter="reject_accept")
-    wants = [n for n in ("negatives", "font_digits", "pen_digits", "reject_accept") if getattr(recipe, n)]
+    wants = [n for n in (*EXTRA_PICTURES, "reject_accept") if getattr(recipe, n)]
     if wants and network.n_outputs < 2:
         raise DigitnetError(f"`{wants[0]}` needs a network with an output per class", parameter=wants[0])
+    if recipe.fashion_negatives:  # before anything is drawn or trained: say at once where to get it
+        find_fashion()
     digits = [str(k) for k in range(10)]
     drawn_digits = [n for n in ("font_digits", "pen_digits") if getattr(recipe, n)]
     if drawn_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
@@ -182,19 +186,26 @@ def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_name
                             "classes are the digits 0-9", parameter=drawn_digits[0])
 
 
-def drawn_counts(drawn: RejectSet) -> str:
+def drawn_counts(drawn: RejectSet, fashion: bool = False) -> str:
+    """``6,000 negatives and 3,000 font digits and 3,000 pen digits`` (and, with ``fashion``, the pictures
+    from Fashion-MNIST)."""
     parts = [f"{drawn.negatives:,} negatives"] * bool(drawn.negatives)
+    parts += [f"{drawn.fashion:,} Fashion-MNIST negatives"] * bool(fashion and drawn.fashion)
     parts += [f"{drawn.font_digits:,} font digits"] * bool(drawn.font_digits)
     parts += [f"{drawn.pen_digits:,} pen digits"] * bool(drawn.pen_digits)
     return " and ".join(parts)
 
 
 def drawn_text(drawn: RejectSet) -> str:
-    """What the log says about the negatives: drawn (and how long that took) or read from the cache."""
+    """What the log says about the extra pictures: drawn (and how long that took) or read from the cache,
+    and read from Fashion-MNIST."""
+    fashion = f", and read {drawn.fashion:,} Fashion-MNIST pictures" if drawn.fashion else ""
+    if not (drawn.negatives or drawn.font_digits or drawn.pen_digits):
+        return f"read {drawn.fashion:,} Fashion-MNIST pictures in {drawn.seconds:.1f} s"
     if not drawn.drawn:
-        return f"read {drawn_counts(drawn)} from the cache in {drawn.seconds:.1f} s ({drawn.cached})"
+        return f"read {drawn_counts(drawn)} from the cache{fashion} in {drawn.seconds:.1f} s ({drawn.cached})"
     kept = f"; kept in {drawn.cached} for the next run" if drawn.cached else "; the cache cannot be written"
-    return f"drew {drawn_counts(drawn)} in {drawn.seconds:.1f} s{kept}"
+    return f"drew {drawn_counts(drawn)}{fashion} in {drawn.seconds:.1f} s{kept}"
 
 
 def nothing_learned(history: History, labels: np.ndarray, images: str = "validation") -> str | None:

@@ -1,0 +1,89 @@
+"""Fashion-MNIST as negatives: where it is found, which pictures a seed picks, and how a run adds them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data_helpers import arrays, write_dataset
+from digitnet.data import fashion, read_dataset
+from digitnet.errors import DigitnetError
+from digitnet.reject import NOT_A_DIGIT
+from digitnet.train import reject_data
+
+
+def test_it_is_found_through_the_argument_then_the_variable_then_debian(fashion_folder, tmp_path, monkeypatch):
+    other = write_dataset(tmp_path / "other", arrays(n_train=20, n_test=5))
+    assert fashion.find_fashion(other) == other
+    assert fashion.find_fashion() == fashion_folder  # $DIGITNET_FASHION (set for the session)
+    monkeypatch.delenv(fashion.ENV_FASHION)
+    monkeypatch.setattr(fashion, "DEBIAN_FOLDER", other)
+    assert fashion.find_fashion() == other
+
+
+def test_without_it_the_error_says_where_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(fashion.ENV_FASHION)
+    monkeypatch.setattr(fashion, "DEBIAN_FOLDER", tmp_path / "absent")
+    with pytest.raises(DigitnetError) as err:
+        fashion.find_fashion()
+    message = str(err.value)
+    assert "apt-install.sh dataset-fashion-mnist" in message and "--fashion-negatives 0" in message
+    assert "DIGITNET_FASHION" in message and "\n" not in message
+    monkeypatch.setenv(fashion.ENV_FASHION, str(tmp_path))  # named, but empty: said so, not skipped over
+    with pytest.raises(DigitnetError, match=r"\$DIGITNET_FASHION, .* does not hold Fashion-MNIST's four IDX files"):
+        fashion.find_fashion()
+
+
+def test_a_seed_picks_training_images_the_same_way_every_time(fashion_folder):
+    train = read_dataset(fashion_folder).train_images
+    picked = fashion.fashion_images(50, seed=3)
+    assert picked.shape == (50, 28, 28) and picked.dtype == np.uint8
+    assert np.array_equal(picked, fashion.fashion_images(50, seed=3))
+    assert not np.array_equal(picked, fashion.fashion_images(50, seed=4))
+    rows = {image.tobytes() for image in train}
+    assert all(image.tobytes() in rows for image in picked)
+    assert len(fashion.fashion_images(0, seed=3)) == 0
+
+
+@pytest.mark.parametrize("count, message", [(6001, "holds 6,000 training images; asked for 6,001"),
+                                            (60001, "has 60,000 training images")])
+def test_asking_for_too_many_is_a_clear_error(count, message):
+    with pytest.raises(DigitnetError, match=message):
+        fashion.fashion_images(count, seed=0)
+
+
+def test_a_run_adds_them_after_the_drawn_pictures_as_negatives_and_never_caches_them(negatives_cache):
+    alone = reject_data.reject_set(0, 0, seed=0, fashion=30)
+    assert alone.cached is None and alone.fashion == 30 and len(alone.images) == 30
+    assert np.all(alone.labels == NOT_A_DIGIT)
+    assert np.array_equal(alone.images, fashion.fashion_images(30, seed=0))
+    both = reject_data.reject_set(20, 10, seed=0, fashion=30)
+    again = reject_data.reject_set(20, 10, seed=0, fashion=30)
+    assert both.drawn and not again.drawn and np.array_equal(both.images, again.images)
+    assert np.array_equal(both.images[-30:], alone.images) and list(both.labels[:10]) == list(range(10))
+    with np.load(both.cached) as archive:
+        assert len(archive["images"]) == 30  # the drawn ones only
+
+
+def test_a_recipe_that_wants_them_fails_before_training_when_they_are_missing(mnist, tmp_path, monkeypatch):
+    from digitnet.presets import get_preset
+    from digitnet.train import run
+
+    monkeypatch.delenv(fashion.ENV_FASHION)
+    monkeypatch.setattr(fashion, "DEBIAN_FOLDER", tmp_path / "absent")
+    recipe = get_preset("default").with_overrides(epochs=1, val_size=100, negatives=0, fashion_negatives=10,
+                                                font_digits=0, pen_digits=0)
+    with pytest.raises(DigitnetError, match="--fashion-negatives 0"):
+        run(recipe, mnist.head(300, 100), seed=0)
+
+
+def test_they_are_outlier_exposure_negatives_of_a_28x28_pixel_recipe():
+    from digitnet.presets import get_preset
+    from digitnet.reject import OutlierExposure
+    from digitnet.train.build import build_training_loss
+
+    recipe = get_preset("default").with_overrides(negatives=0, fashion_negatives=10)
+    assert isinstance(build_training_loss(recipe), OutlierExposure) and recipe.all_negatives == 10
+    assert "10 Fashion-MNIST negatives" in recipe.description
+    with pytest.raises(DigitnetError, match="`fashion_negatives` are 28x28 pictures"):
+        get_preset("mlp").with_overrides(layers=(2, 8, 10), fashion_negatives=10)
