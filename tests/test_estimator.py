@@ -30,6 +30,17 @@ def test_the_constructor_lists_every_parameter_with_its_default():
     assert defaults["validation_fraction"] == 0.0 and defaults["hidden"] is None and defaults["lr"] is None
 
 
+def test_every_recipe_setting_is_a_parameter_that_reaches_the_recipe():
+    """A setting added to the recipes is one the estimator takes too (under its own name, except the
+    layers and the held-out share, which it says as ``hidden`` and ``validation_fraction``)."""
+    from digitnet.estimator import recipe_parameters
+    from digitnet.presets import SETTINGS
+
+    assert set(recipe_parameters()) == set(SETTINGS) - {"layers", "val_size"}
+    recipe = DigitClassifier(model="default", negatives=7, fashion_negatives=8, lr=0.01).recipe(784, 10)
+    assert (recipe.negatives, recipe.fashion_negatives, recipe.lr) == (7, 8, 0.01)
+
+
 def test_params_round_trip_and_repr():
     clf = DigitClassifier(hidden=(32,), epochs=3)
     assert clf.get_params()["hidden"] == (32,)

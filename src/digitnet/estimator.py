@@ -73,6 +73,7 @@ by ``fit`` was fitted to the network as it was, so ``partial_fit`` drops it (``t
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -200,7 +201,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         (before ``epochs="auto"`` is worked out, which needs the number of training samples)."""
         from digitnet.presets import get_preset
 
-        settings = {name: getattr(self, name) for name in _RECIPE_SETTINGS}
+        settings = {name: getattr(self, name) for name in recipe_parameters()}
         if _is_auto(self.epochs):
             settings["epochs"] = None  # the preset's
         settings.update(_architecture(self.hidden, n_features, n_classes))
@@ -349,8 +350,11 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_or_refuse(self, X, refused=-1) -> np.ndarray:
         """:meth:`predict`, with ``refused`` where the reject rule refuses the sample (an object array when
-        ``refused`` is not of the classes' type)."""
-        answers, accepted = self.predict(X), self.accepts(X)
+        ``refused`` is not of the classes' type). One pass over the network, the decision every surface
+        makes (in the network's float32: a sample within rounding of the threshold may be refused here
+        and accepted by :meth:`accepts`, which scores in float64, or the reverse)."""
+        decision = self._decide(X)
+        answers, accepted = self.classes_[decision.classes], decision.accepted
         try:  # a type that holds both (uint8 digits and -1: a signed integer)
             dtype = np.result_type(answers.dtype, np.asarray(refused).dtype)
         except TypeError:  # classes that are text and a number for "refused": any object will do
@@ -427,11 +431,13 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         return state
 
 
-#: the parameters that are recipe settings under the same name (``None``: the preset's value)
-_RECIPE_SETTINGS = ("activation", "loss", "init", "dropout", "augment", "optimizer", "lr", "momentum",
-                    "weight_decay", "schedule", "epochs", "batch_size", "label_smoothing", "weight_average",
-                    "patience", "inputs", "negatives", "fashion_negatives", "negative_weight", "font_digits",
-                    "pen_digits", "reject_accept", "reject_score")
+def recipe_parameters() -> list[str]:
+    """The parameters that are recipe settings under the same name (``None``: the preset's value): those
+    of ``__init__`` that :data:`digitnet.presets.SETTINGS` declares (``hidden`` and
+    ``validation_fraction`` say ``layers`` and ``val_size`` in the estimator's own words)."""
+    from digitnet.presets import SETTINGS
+
+    return [name for name in inspect.signature(DigitClassifier.__init__).parameters if name in SETTINGS]
 
 
 def _is_auto(epochs) -> bool:

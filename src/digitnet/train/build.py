@@ -52,9 +52,11 @@ def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
 
 
 def build_trainer(recipe: Recipe, network: Network, seed: int | None = None, **options: Any) -> Trainer:
-    """The trainer that trains ``network`` the recipe's way; ``options`` (``progress``, ``log``,
-    ``callbacks``...) go to :class:`~digitnet.train.Trainer` as they are."""
+    """The trainer that trains ``network`` the recipe's way, minimising :func:`build_training_loss`;
+    ``options`` (``progress``, ``log``, ``callbacks``...) go to :class:`~digitnet.train.Trainer` as they are."""
     options.setdefault("transform", make_augmentation(recipe.augment))
+    if recipe.all_negatives:  # outlier exposure; the network keeps (and is saved with) its plain loss
+        options.setdefault("loss", build_training_loss(recipe))
     return Trainer(network, build_optimizer(recipe, network), schedule=recipe.schedule, epochs=recipe.epochs,
                    batch_size=recipe.batch_size, patience=recipe.patience, seed=seed,
                    weight_average=recipe.weight_average, **options)

@@ -49,7 +49,7 @@ from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import EXTRA_PICTURES, Recipe
 from digitnet.reject import Decision, RejectRule, decide
-from digitnet.train.build import build_network, build_trainer, build_training_loss
+from digitnet.train.build import build_network, build_trainer
 from digitnet.train.history import History
 from digitnet.train.reject_data import RejectSet, reject_set
 from digitnet.train.step import TrainingFailed, TrainingNote
@@ -119,13 +119,7 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
         f"{data.source or data.name}")
     say(network.summary())
     trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
-    loss = network.loss
-    if recipe.all_negatives:  # trained with outlier exposure; the model keeps (and is saved with) its plain loss
-        network.loss = build_training_loss(recipe)
-    try:
-        history = trainer.fit(x_train, y_train, x_val, y_val)
-    finally:
-        network.loss = loss
+    history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
     images = "validation" if len(x_val) else "training"

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from digitnet.errors import DigitnetError
+from digitnet.nn.losses import Loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer
 
@@ -30,20 +31,24 @@ class TrainingDiverged(TrainingFailed):
     """The loss became NaN or infinite: the weights are garbage from here on."""
 
 
-def backpropagate(network: Network, xb: np.ndarray, yb: np.ndarray, lr: float) -> tuple[float, np.ndarray]:
+def backpropagate(network: Network, xb: np.ndarray, yb: np.ndarray, lr: float,
+                  loss_fn: Loss | None = None) -> tuple[float, np.ndarray]:
     """Forward, loss, backward on the batch (xb, yb): afterwards every parameter's ``grad`` holds the
     batch's gradient. Returns the loss and the values the loss was computed from; a loss that is not a
-    number stops training here (``lr``, the learning rate that got it there, is named in the message)."""
+    number stops training here (``lr``, the learning rate that got it there, is named in the message).
+    ``loss_fn`` is the loss to train with when it is not the network's own (outlier exposure trains on
+    pictures that are not digits; the network keeps, and is saved with, its plain loss)."""
     z = network.forward(xb, training=True)
-    loss, delta = network.loss.loss_and_grad(z, yb)
+    loss, delta = (network.loss if loss_fn is None else loss_fn).loss_and_grad(z, yb)
     check_finite(loss, lr)
     network.backward(delta)
     return loss, z
 
 
-def train_step(network: Network, optimizer: Optimizer, xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]:
+def train_step(network: Network, optimizer: Optimizer, xb: np.ndarray, yb: np.ndarray,
+               loss_fn: Loss | None = None) -> tuple[float, np.ndarray]:
     """Take one step on the batch (xb, yb); return its loss (before the step) and the network's outputs."""
-    loss, z = backpropagate(network, xb, yb, optimizer.lr)
+    loss, z = backpropagate(network, xb, yb, optimizer.lr, loss_fn)
     optimizer.step()
     return loss, z
 

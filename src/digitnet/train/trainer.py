@@ -20,7 +20,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from digitnet.errors import DigitnetError
-from digitnet.nn.losses import as_labels
+from digitnet.nn.losses import Loss, as_labels
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer
 from digitnet.nn.schedulers import make_schedule
@@ -60,14 +60,15 @@ class Trainer:
     a name ("constant", "step", "cosine" over ``epochs``) or any function of the fractional epoch.
     ``transform(xb, rng)`` may change each training batch (data augmentation); ``callbacks`` are called
     as ``callback(trainer, row)`` after every epoch with that epoch's history row. Progress messages go
-    to ``log`` (default: above the progress bar, on stderr). :func:`digitnet.train.build_trainer` makes
-    one from a recipe.
+    to ``log`` (default: above the progress bar, on stderr). ``loss`` is what the steps minimise when it
+    is not the network's own loss (outlier exposure); validation always uses the network's own.
+    :func:`digitnet.train.build_trainer` makes one from a recipe.
     """
 
     def __init__(self, network: Network, optimizer: Optimizer, schedule: "str | Callable[[float], float]" = "constant",
                  epochs: int = 10, batch_size: int = 128, patience: int | None = None, seed: int | None = None,
                  progress: bool = True, log: Callable[[str], None] | None = None, transform: Callable | None = None,
-                 callbacks: tuple[Callable, ...] = (), weight_average: float = 0.0):
+                 callbacks: tuple[Callable, ...] = (), weight_average: float = 0.0, loss: Loss | None = None):
         if int(epochs) < 1:
             raise DigitnetError(f"`epochs` must be at least 1, got {epochs}", parameter="epochs")
         if int(batch_size) < 1:
@@ -77,7 +78,7 @@ class Trainer:
         if not isinstance(optimizer, Optimizer):
             raise DigitnetError(f"`optimizer` must be an Optimizer over the network's parameters (make_optimizer("
                                 f"'momentum', network.params, lr=0.1)), got {optimizer!r}", parameter="optimizer")
-        self.network, self.optimizer = network, optimizer
+        self.network, self.optimizer, self.loss = network, optimizer, loss
         self.schedule = make_schedule(schedule, optimizer.lr, epochs) if isinstance(schedule, str) else schedule
         self.epochs, self.batch_size = int(epochs), int(batch_size)
         self.patience = patience
@@ -168,7 +169,7 @@ class Trainer:
                 xb = self.transform(xb, self.rng)
             opt.lr = self.schedule(epoch - 1 + step / steps)
             try:
-                loss, z = train_step(net, opt, xb, yb)
+                loss, z = train_step(net, opt, xb, yb, self.loss)
             except TrainingDiverged as err:
                 raise TrainingDiverged(f"in epoch {epoch}, batch {step + 1}, {err}", err.parameter) from None
             if self.average is not None:
