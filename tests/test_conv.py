@@ -126,6 +126,20 @@ def test_both_layouts_give_the_same_outputs_and_gradients_in_float32(case, rng, 
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
+def test_kept_buffers_serve_batches_of_every_size(layout, rng):
+    """Training refills its padded input and columns from step to step: batches of 3, 5, then 2 images
+    (buffers grown, then of another shape) give what a fresh layer gives, border zeros included."""
+    layer, _ = make(CASES[1], rng)  # padding 2
+    for n in (3, 5, 2, 5):
+        x, g = rng.standard_normal((n, 1, 5, 5)), rng.standard_normal((n, 2, 5, 5))
+        fresh = Conv2D(2, 5, padding=2)
+        fresh.build((1, 5, 5), rng, np.float64)
+        fresh.params = {k: v.copy() for k, v in layer.params.items()}
+        np.testing.assert_allclose(layer.forward(x, training=True), fresh.forward(x, training=True), atol=1e-12)
+        np.testing.assert_allclose(layer.backward(g), fresh.backward(g), atol=1e-12)
+        np.testing.assert_allclose(layer.grads["W"], fresh.grads["W"], atol=1e-12)
+
+
 def test_big_inference_batches_are_unfolded_in_chunks_with_the_same_result(rng, monkeypatch):
     layer, x = make(CASES[2], rng)
     whole = layer.forward(np.concatenate([x] * 5))

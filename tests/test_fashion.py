@@ -65,6 +65,37 @@ def test_a_run_adds_them_after_the_drawn_pictures_as_negatives_and_never_caches_
         assert len(archive["images"]) == 30  # the drawn ones only
 
 
+def test_a_folder_of_mnist_is_not_taken_for_fashion_mnist(mnist, monkeypatch):
+    monkeypatch.setenv(fashion.ENV_FASHION, str(mnist.source))
+    with pytest.raises(DigitnetError, match="holds MNIST's digits, not Fashion-MNIST's pictures"):
+        fashion.load_fashion()
+
+
+def test_the_data_set_trained_on_is_not_its_own_negatives(fashion_folder):
+    from digitnet.presets import get_preset
+    from digitnet.train import run
+
+    data = read_dataset(fashion_folder)
+    recipe = get_preset("default").with_overrides(epochs=1, val_size=100, negatives=0, fashion_negatives=10,
+                                                font_digits=0, pen_digits=0)
+    with pytest.raises(DigitnetError, match="are the data set being trained on"):
+        run(recipe, data, seed=0)
+
+
+def test_a_run_records_which_pictures_were_its_negatives(fashion_folder, mnist):
+    import warnings
+
+    from digitnet.presets import get_preset
+    from digitnet.train import run
+
+    recipe = get_preset("mlp").with_overrides(epochs=1, val_size=100, fashion_negatives=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trained = run(recipe, mnist.head(600, 100), seed=0, if_nothing_learned="note")
+    assert trained.metadata["dataset"]["fashion_checksum"] == read_dataset(fashion_folder).checksum
+    assert len(trained.history.epochs) == 1
+
+
 def test_a_recipe_that_wants_them_fails_before_training_when_they_are_missing(mnist, tmp_path, monkeypatch):
     from digitnet.presets import get_preset
     from digitnet.train import run
@@ -80,10 +111,12 @@ def test_a_recipe_that_wants_them_fails_before_training_when_they_are_missing(mn
 def test_they_are_outlier_exposure_negatives_of_a_28x28_pixel_recipe():
     from digitnet.presets import get_preset
     from digitnet.reject import OutlierExposure
-    from digitnet.train.build import build_training_loss
+    from digitnet.train.build import build_network, build_trainer, build_training_loss
 
-    recipe = get_preset("default").with_overrides(negatives=0, fashion_negatives=10)
+    recipe = get_preset("default").with_overrides(negatives=0, fashion_negatives=10, negative_weight=0.5)
     assert isinstance(build_training_loss(recipe), OutlierExposure) and recipe.all_negatives == 10
-    assert "10 Fashion-MNIST negatives" in recipe.description
+    trainer = build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False)
+    assert isinstance(trainer.loss, OutlierExposure) and trainer.loss.weight == 0.5
+    assert "10 Fashion-MNIST negatives (weight 0.5)" in recipe.description
     with pytest.raises(DigitnetError, match="`fashion_negatives` are 28x28 pictures"):
         get_preset("mlp").with_overrides(layers=(2, 8, 10), fashion_negatives=10)

@@ -101,6 +101,10 @@ def test_training_with_negatives_lowers_their_scores():
         results[name] = (max_probability(z).mean(), net.score(x, y))
     assert results["exposed"][0] < results["plain"][0] - 0.2
     assert results["exposed"][1] > 0.95
+    with pytest.raises(DigitnetError, match="label -1 .* needs the outlier-exposure loss"):  # not the last class
+        Trainer(net, optimizer, progress=False).fit(noise, np.full(300, NOT_A_DIGIT))
+    with pytest.raises(DigitnetError, match="`loss` must be a Loss"):
+        Trainer(net, optimizer, loss="outlier exposure")
 
 
 # -- scores ------------------------------------------------------------------------------------------------

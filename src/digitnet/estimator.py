@@ -52,7 +52,8 @@ flattened into one row of features (``n_features_in_`` = 784), and presets descr
 "Not a digit": the reject option
 --------------------------------
 A preset with the reject option (``model="default"``, or ``reject_accept=0.997`` on any pixel preset)
-is trained on ``negatives`` as well (pictures that are not digits, drawn by digitnet) and fits a rule
+is trained on ``negatives`` and ``fashion_negatives`` as well (pictures that are not digits, drawn by
+digitnet and taken from Fashion-MNIST's training set: see docs/reject.md) and fits a rule
 on the held-out share (without one, ``validation_fraction=0``, a preset's rule is left out, and so are
 its font digits when the classes are not the digits 0-9): a temperature that calibrates
 ``predict_proba`` and a threshold of a score. In scikit-learn's words for novelty detection,
@@ -342,17 +343,18 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         return rule.scores(z)
 
     def accepts(self, X) -> np.ndarray:
-        """True for each sample the reject rule takes for one of the classes: ``score_samples(X) >=
-        threshold_`` (every sample, without a rule)."""
+        """True for each sample the reject rule takes for one of the classes (every sample, without a
+        rule): the decision every surface makes, :meth:`predict_or_refuse`'s, in the network's float32.
+        It is ``score_samples(X) >= threshold_`` but for a sample within rounding of the threshold
+        (``score_samples`` scores in float64)."""
         if getattr(self, "reject_", None) is None:
             return np.ones(len(self._input(X)), dtype=bool)
-        return self.score_samples(X) >= self.threshold_
+        return self._decide(X).accepted
 
     def predict_or_refuse(self, X, refused=-1) -> np.ndarray:
         """:meth:`predict`, with ``refused`` where the reject rule refuses the sample (an object array when
-        ``refused`` is not of the classes' type). One pass over the network, the decision every surface
-        makes (in the network's float32: a sample within rounding of the threshold may be refused here
-        and accepted by :meth:`accepts`, which scores in float64, or the reverse)."""
+        ``refused`` is not of the classes' type). One pass over the network: the decision every surface
+        makes, the same as :meth:`accepts`."""
         decision = self._decide(X)
         answers, accepted = self.classes_[decision.classes], decision.accepted
         try:  # a type that holds both (uint8 digits and -1: a signed integer)

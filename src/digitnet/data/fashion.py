@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from digitnet.data.checksums import MNIST_CHECKSUM
 from digitnet.data.errors import DataError
 from digitnet.data.files import STEMS, find_files
-from digitnet.data.mnist import read_dataset
+from digitnet.data.mnist import Dataset, read_dataset
 
 ENV_FASHION = "DIGITNET_FASHION"
 DEBIAN_FOLDER = Path("/usr/share/datasets/fashion-mnist")
@@ -48,18 +49,37 @@ def find_fashion(folder: str | Path | None = None) -> Path:
     raise DataError(f"this recipe trains on pictures from Fashion-MNIST as negatives, and none was found in "
                     f"{DEBIAN_FOLDER}; install it (scripts/apt-install.sh dataset-fashion-mnist, or apt-get install "
                     f"dataset-fashion-mnist), set ${ENV_FASHION} to a folder with its four files, or train "
-                    "with --fashion-negatives 0")
+                    "without them (--fashion-negatives 0; fashion_negatives=0 in Python)")
 
 
-def fashion_images(count: int, seed: int, folder: str | Path | None = None) -> np.ndarray:
-    """``count`` of Fashion-MNIST's training images (uint8 (count, 28, 28)), chosen by ``seed``."""
-    if not 0 <= int(count) <= TRAINING_IMAGES:
-        raise DataError(f"Fashion-MNIST has {TRAINING_IMAGES:,} training images; asked for {count:,}")
+def load_fashion(folder: str | Path | None = None) -> Dataset:
+    """Fashion-MNIST as a :class:`~digitnet.data.Dataset` (found by :func:`find_fashion`): 28x28 images,
+    and not MNIST itself (a folder of digits would teach that digits are not digits)."""
     found = find_fashion(folder)
     data = read_dataset(found)
     if data.train_images.shape[1:] != (28, 28):
         raise DataError(f"{found} holds images of {data.train_images.shape[1:]}, not Fashion-MNIST's 28x28")
-    if int(count) > len(data.train_images):
-        raise DataError(f"{found} holds {len(data.train_images):,} training images; asked for {count:,}")
+    if data.checksum == MNIST_CHECKSUM:
+        raise DataError(f"{found} holds MNIST's digits, not Fashion-MNIST's pictures of clothes; point "
+                        f"${ENV_FASHION} at Fashion-MNIST's files")
+    return data
+
+
+def fashion_images(count: int, seed: int, data: Dataset | None = None) -> np.ndarray:
+    """``count`` of Fashion-MNIST's training images (uint8 (count, 28, 28)), chosen by ``seed``, from
+    ``data`` (default: :func:`load_fashion`)."""
+    check_count(count)  # before reading anything
+    data = data if data is not None else load_fashion()
+    check_count(count, data)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2000,)))  # a stream nothing else uses
     return data.train_images[np.sort(rng.permutation(len(data.train_images))[:int(count)])]
+
+
+def check_count(count: int, data: Dataset | None = None) -> None:
+    """A one-line error when ``count`` pictures are more than Fashion-MNIST (or ``data``) has."""
+    if not 0 <= int(count) <= TRAINING_IMAGES:
+        raise DataError(f"Fashion-MNIST has {TRAINING_IMAGES:,} training images; asked for {count:,}",
+                        parameter="fashion_negatives")
+    if data is not None and int(count) > len(data.train_images):
+        raise DataError(f"{data.source} holds {len(data.train_images):,} training images; asked for {count:,}",
+                        parameter="fashion_negatives")

@@ -97,7 +97,7 @@ EPOCH = mapping({"epoch": COUNT, "loss": NUMBER, "accuracy": FRACTION, "val_loss
 HISTORY = mapping({"epochs": list_of(EPOCH), "best_epoch": COUNT, "stopped_early": FLAG, "interrupted": FLAG,
                    "train_seconds": SECONDS})
 DATASET = mapping({"name": TEXT, "checksum": TEXT, "train": COUNT, "validation": COUNT, "test": COUNT,
-                   "validation_from": TEXT})
+                   "validation_from": TEXT, "fashion_checksum": TEXT})
 #: what describes one trained network, alone or as a committee's member
 NETWORK_FIELDS: dict[str, Check] = {"recipe": RECIPE, "seed": COUNT, "metrics": METRICS, "history": HISTORY,
                                     "dataset": DATASET, "classes": list_of(TEXT), "created": TEXT,

@@ -212,11 +212,12 @@ class Recipe:
 
     def reject_text(self) -> str:
         """The reject option in words: ``6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives, 3,000 font
-        digits, 3,000 pen digits, energy score, threshold accepting 99.7% of validation digits``."""
-        parts = []
-        if self.negatives:
-            parts.append(f"{self.negatives:,} negatives (weight {self.negative_weight:g})")
-        parts += [self.show(name) for name in ("fashion_negatives", "font_digits", "pen_digits") if getattr(self, name)]
+        digits, 3,000 pen digits, energy score, threshold accepting 99.7% of validation digits`` (the weight
+        is every negative's)."""
+        parts = [self.show(name) for name in ("negatives", "fashion_negatives") if getattr(self, name)]
+        if parts:  # the weight of every negative, drawn or not, said once
+            parts[0] += f" (weight {self.negative_weight:g})"
+        parts += [self.show(name) for name in ("font_digits", "pen_digits") if getattr(self, name)]
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from digitnet.data.fashion import fashion_images
+from digitnet.data.mnist import Dataset
 from digitnet.data.sources import cache_root
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
@@ -103,10 +104,10 @@ def draw(negatives: int, font_digits: int, seed: int, pen_digits: int = 0) -> tu
 
 
 def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, pen_digits: int = 0,
-               fashion: int = 0) -> RejectSet:
+               fashion: int = 0, fashion_data: Dataset | None = None) -> RejectSet:
     """The negatives, font digits and pen digits for a run from ``seed``: from the cache when they are
     there, else drawn (and cached, when ``cache`` and the cache folder can be written); then ``fashion``
-    pictures from Fashion-MNIST's training set."""
+    pictures from Fashion-MNIST's training set (``fashion_data``, else found by :mod:`digitnet.data.fashion`)."""
     started = time.perf_counter()
     name = f"n{negatives}-f{font_digits}-p{pen_digits}-s{seed}-{code_fingerprint()}.npz"
     path = cache_folder() / name if cache and negatives + font_digits + pen_digits else None
@@ -115,7 +116,7 @@ def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, 
     if found is None and path is not None and not _write(path, images, labels):
         path = None
     if fashion:
-        images = np.concatenate([images, fashion_images(fashion, seed)])
+        images = np.concatenate([images, fashion_images(fashion, seed, fashion_data)])
         labels = np.concatenate([labels, np.full(fashion, NOT_A_DIGIT, np.int64)])
     return RejectSet(images, labels, negatives, font_digits, pen_digits, fashion, time.perf_counter() - started,
                      path, found is None)

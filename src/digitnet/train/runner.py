@@ -9,8 +9,9 @@ files carry the same keys. The steps, in order:
 2. turn the training images into the network's input (``digitnet.nn.inputs``: the one scaling rule);
 3. hold out validation images: the last ``recipe.val_size`` (Nielsen's split), or a seeded random
    choice, or a set given by the caller (tutorial 5 validates on half of the test set);
-   with the reject option (``recipe.negatives``, ``font_digits``), add to the training images the
-   pictures that are not digits and the digits drawn from fonts (``reject_data.py``: seeded, cached);
+   with the reject option (``recipe.negatives``, ``fashion_negatives``, ``font_digits``, ``pen_digits``),
+   add to the training images the pictures that are not digits (drawn, and from Fashion-MNIST) and the
+   digits drawn from fonts and by a pen (``reject_data.py``: seeded; the drawn ones cached);
 4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
    lowest validation loss (with negatives, the loss is outlier exposure: see ``build.py``; validation
    is on digits only, so it judges the epochs as before);
@@ -40,7 +41,7 @@ from typing import Any, Callable
 import numpy as np
 
 from digitnet._version import __version__
-from digitnet.data.fashion import find_fashion
+from digitnet.data.fashion import check_count, load_fashion
 from digitnet.data.mnist import Dataset, validation_split
 from digitnet.errors import DigitnetError
 from digitnet.io.model import Model
@@ -106,10 +107,11 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     network = build_network(recipe, seed)
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     check_reject_option(recipe, network, len(x_val), class_names)
+    fashion = fashion_for(recipe, data)  # before anything is drawn or trained: at once if it is missing
     drawn = None
     if recipe.extra_pictures:
         drawn = reject_set(recipe.negatives, recipe.font_digits, seed, pen_digits=recipe.pen_digits,
-                           fashion=recipe.fashion_negatives)
+                           fashion=recipe.fashion_negatives, fashion_data=fashion)
         say(drawn_text(drawn))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
@@ -156,6 +158,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     metadata = describe(recipe, seed, data, history, metrics, n_train=n_digits, n_val=len(x_val),
                         split="given" if isinstance(validation, tuple) else validation,
                         class_names=class_names or [str(k) for k in range(max(network.n_outputs, 2))])
+    if fashion is not None:  # which pictures were "not a digit": the run depends on them as on its data
+        metadata["dataset"]["fashion_checksum"] = fashion.checksum
     if rule is not None:
         metadata["reject"] = rule.to_dict()
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities), decision)
@@ -171,13 +175,26 @@ def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_name
     wants = [n for n in (*EXTRA_PICTURES, "reject_accept") if getattr(recipe, n)]
     if wants and network.n_outputs < 2:
         raise DigitnetError(f"`{wants[0]}` needs a network with an output per class", parameter=wants[0])
-    if recipe.fashion_negatives:  # before anything is drawn or trained: say at once where to get it
-        find_fashion()
     digits = [str(k) for k in range(10)]
     drawn_digits = [n for n in ("font_digits", "pen_digits") if getattr(recipe, n)]
     if drawn_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
         raise DigitnetError(f"`{drawn_digits[0]}` are digits 0-9, labelled as such: they need a model whose ten "
                             "classes are the digits 0-9", parameter=drawn_digits[0])
+
+
+def fashion_for(recipe: Recipe, data: Dataset) -> Dataset | None:
+    """Fashion-MNIST, when the recipe takes pictures from it: found, as many as asked for, and not the
+    data set being trained on (its pictures would be a class and "not a digit" at once)."""
+    if not recipe.fashion_negatives:
+        return None
+    check_count(recipe.fashion_negatives)
+    fashion = load_fashion()
+    check_count(recipe.fashion_negatives, fashion)
+    if data.checksum is not None and fashion.checksum == data.checksum:
+        raise DigitnetError(f"the Fashion-MNIST pictures ({fashion.source}) are the data set being trained on; "
+                            "train on another data set, or without them (`fashion_negatives` 0)",
+                            parameter="fashion_negatives")
+    return fashion
 
 
 def drawn_counts(drawn: RejectSet, fashion: bool = False) -> str:

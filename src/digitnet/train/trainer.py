@@ -24,6 +24,7 @@ from digitnet.nn.losses import Loss, as_labels
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer
 from digitnet.nn.schedulers import make_schedule
+from digitnet.reject.outlier_exposure import OutlierExposure
 from digitnet.train.averaging import WeightAverage
 from digitnet.train.history import History
 from digitnet.train.step import TrainingDiverged, train_step
@@ -75,6 +76,9 @@ class Trainer:
             raise DigitnetError(f"`batch_size` must be at least 1, got {batch_size}", parameter="batch_size")
         if patience is not None and int(patience) < 1:
             raise DigitnetError(f"`patience` must be at least 1 epoch, got {patience}", parameter="patience")
+        if loss is not None and not isinstance(loss, Loss):
+            raise DigitnetError(f"`loss` must be a Loss (e.g. OutlierExposure(1.0)) or None for the network's own, "
+                                f"got {loss!r}", parameter="loss")
         if not isinstance(optimizer, Optimizer):
             raise DigitnetError(f"`optimizer` must be an Optimizer over the network's parameters (make_optimizer("
                                 f"'momentum', network.params, lr=0.1)), got {optimizer!r}", parameter="optimizer")
@@ -98,6 +102,11 @@ class Trainer:
             X_val = self.network.as_input(X_val)
         if len(X) != len(y):
             raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
+        if y.ndim == 1 and y.size and np.issubdtype(y.dtype, np.signedinteger) and y.min() < 0 \
+                and not isinstance(self.loss or self.network.loss, OutlierExposure):
+            raise DigitnetError(f"label {int(y.min())} (-1: not one of the classes) needs the outlier-exposure loss, "
+                                "Trainer(..., loss=OutlierExposure(1.0)); any other loss would read it as a class",
+                                parameter="loss")
         self._best_loss, self._best_weights = math.inf, None
         if self.weight_average and self.average is None:
             self.average = WeightAverage(self.network, self.weight_average)
@@ -122,6 +131,11 @@ class Trainer:
         X, y = self.network.as_input(X), np.asarray(y)
         if len(X) != len(y):
             raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
+        if y.ndim == 1 and y.size and np.issubdtype(y.dtype, np.signedinteger) and y.min() < 0 \
+                and not isinstance(self.loss or self.network.loss, OutlierExposure):
+            raise DigitnetError(f"label {int(y.min())} (-1: not one of the classes) needs the outlier-exposure loss, "
+                                "Trainer(..., loss=OutlierExposure(1.0)); any other loss would read it as a class",
+                                parameter="loss")
         with np.errstate(over="ignore", invalid="ignore"):
             row = self._train_epoch(X, y, len(self.history.epochs) + 1)
         self.history.epochs.append(row)

@@ -137,7 +137,7 @@ class Conv2D(Layer):
             cols = im2col(unfolded, self.kernel_size, self.stride, batch_last=True,
                           out=buffer("cols", (c, kh, kw, oh, ow, n), x.dtype) if buffer else None)
             cols = cols.reshape(c * kh * kw, oh * ow * n)
-            y = np.empty((f, n, oh, ow), x.dtype)  # channel-first memory again, with the bias added
+            y = np.empty((f, n, oh, ow), np.result_type(x.dtype, wm.dtype))  # channel first again, with the bias
             bias = self.params["b"][:, None, None, None]
             np.add((wm @ cols).reshape(f, oh, ow, n).transpose(0, 3, 1, 2), bias, out=y)
             return cnhw(y), cols
