@@ -1,8 +1,9 @@
 """Which fonts and characters the training negatives are drawn from, and which characters never are.
 
 The fonts are those that ship inside matplotlib (a dependency of digitnet): DejaVu Sans, Serif and
-Mono, STIX and Computer Modern, 22 faces in all. So a training run that needs negatives needs nothing
-installed beyond digitnet's own dependencies, and none of these fonts is a handwriting font: the
+Mono, STIX and Computer Modern, 22 faces in all. So drawing the negatives needs nothing installed
+beyond digitnet's own dependencies (the default recipe's Fashion-MNIST pictures are data, found by
+:mod:`digitnet.data.fashion`), and none of these fonts is a handwriting font: the
 held-out set of ``benchmarks/non_digits/`` is drawn from Debian's handwriting fonts (those of
 ``benchmarks/handwriting/``) and Liberation, so its pictures measure generalisation, not memory.
 
