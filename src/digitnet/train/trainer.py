@@ -94,12 +94,10 @@ class Trainer:
         self.average: WeightAverage | None = None
         self.history = History()
 
-    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
-            y_val: np.ndarray | None = None) -> History:
+    def _training_set(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """The network's input and the labels, checked: one label per sample, and a -1 ("not one of the
+        classes") only for a loss that knows it (any other would read it as the last class)."""
         X, y = self.network.as_input(X), np.asarray(y)
-        has_val = X_val is not None and len(X_val) > 0
-        if has_val:
-            X_val = self.network.as_input(X_val)
         if len(X) != len(y):
             raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
         if y.ndim == 1 and y.size and np.issubdtype(y.dtype, np.signedinteger) and y.min() < 0 \
@@ -107,6 +105,14 @@ class Trainer:
             raise DigitnetError(f"label {int(y.min())} (-1: not one of the classes) needs the outlier-exposure loss, "
                                 "Trainer(..., loss=OutlierExposure(1.0)); any other loss would read it as a class",
                                 parameter="loss")
+        return X, y
+
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
+            y_val: np.ndarray | None = None) -> History:
+        X, y = self._training_set(X, y)
+        has_val = X_val is not None and len(X_val) > 0
+        if has_val:
+            X_val = self.network.as_input(X_val)
         self._best_loss, self._best_weights = math.inf, None
         if self.weight_average and self.average is None:
             self.average = WeightAverage(self.network, self.weight_average)
@@ -128,14 +134,7 @@ class Trainer:
         Incremental learning (``DigitClassifier.partial_fit``): no validation, no best weights to put
         back; the row is appended to the history, whose ``best_epoch`` is the latest.
         """
-        X, y = self.network.as_input(X), np.asarray(y)
-        if len(X) != len(y):
-            raise DigitnetError(f"{len(X)} training samples but {len(y)} labels; give one label per sample")
-        if y.ndim == 1 and y.size and np.issubdtype(y.dtype, np.signedinteger) and y.min() < 0 \
-                and not isinstance(self.loss or self.network.loss, OutlierExposure):
-            raise DigitnetError(f"label {int(y.min())} (-1: not one of the classes) needs the outlier-exposure loss, "
-                                "Trainer(..., loss=OutlierExposure(1.0)); any other loss would read it as a class",
-                                parameter="loss")
+        X, y = self._training_set(X, y)
         with np.errstate(over="ignore", invalid="ignore"):
             row = self._train_epoch(X, y, len(self.history.epochs) + 1)
         self.history.epochs.append(row)

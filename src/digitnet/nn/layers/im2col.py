@@ -31,7 +31,8 @@ MNIST network), each copy above moves only 8 numbers at a time, and folding the 
 (:class:`~digitnet.nn.layers.conv.Conv2D` decides, by the width of its output) copies its input once
 into (C, H, W, N) order, the batch last, so a window's rows are runs of OW*N numbers; its columns are
 (C, kh, kw, OH, OW, N), and its output and gradient are copied back to channel-first order. The
-second convolution of the default network runs a training step in half the time this way.
+second convolution of the default network takes 0.58 of the time this way, forward and backward
+(``benchmarks/conv_layout.py``).
 
 ``col2im`` is the exact reverse of ``im2col`` (its adjoint), which the backward pass needs: each entry
 is added back onto the pixel it came from, so pixels that several patches share receive the sum.
