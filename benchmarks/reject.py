@@ -219,7 +219,7 @@ def print_targets(title: str, figs: dict[str, float]) -> bool:
 # -- comparisons -----------------------------------------------------------------------------------------
 def methods_table(model, sets, logits, accept: float) -> list[dict]:
     """Every score of the logits, at T = 1 and at the fitted T, the threshold accepting ``accept`` of the
-    validation digits; then a feature-space distance (not a function of the logits: for comparison)."""
+    validation digits; then two feature-space distances (not functions of the logits: for comparison)."""
     z_val, y_val = logits["mnist_val"][:, :10], sets["mnist_val"].labels
     t_fit = fit_temperature(z_val, y_val)
     rows = []
@@ -253,8 +253,7 @@ def methods_table(model, sets, logits, accept: float) -> list[dict]:
         rows.append({"method": "1 - p(not a digit), threshold",
                      **figures(lambda z: np.where(share(z) >= th, z[:, :10].argmax(1), -1), sets, logits)})
     net = members(model)[0]
-    rows.append({"method": "Mahalanobis distance of the features (not from logits)",
-                 **mahalanobis_figures(net, sets, accept)})
+    rows += [{"method": name, **found} for name, found in feature_figures(net, sets, accept).items()]
     return rows
 
 
@@ -271,24 +270,40 @@ def features(network, images: np.ndarray, batch: int = 2000) -> np.ndarray:
     return np.concatenate(out)
 
 
-def mahalanobis_figures(network, sets, accept: float) -> dict[str, float]:
-    """Lee et al. (2018): class means and one shared covariance of the features of 10,000 training digits;
-    an image's score is minus its smallest Mahalanobis distance to a class mean."""
+def feature_figures(network, sets, accept: float) -> dict[str, dict[str, float]]:
+    """Two distances in the space of the features of 10,000 training digits; the digit answered is the
+    network's own, the distance only decides refusal.
+
+    - Lee et al. (2018): class means and one shared covariance; an image's score is minus its smallest
+      Mahalanobis distance to a class mean;
+    - Sun et al. (2022): features scaled to unit length; the score is minus the cosine distance to the
+      10th nearest training digit."""
     mnist = load_mnist(progress=False)
     f_train, y_train = features(network, mnist.train_images[:10000]), mnist.train_labels[:10000]
     means = np.stack([f_train[y_train == k].mean(axis=0) for k in range(10)])
     centred = f_train - means[y_train]
     precision = np.linalg.pinv(centred.T @ centred / len(centred) + 1e-6 * np.eye(centred.shape[1]))
+    bank = unit(f_train)
 
-    def score(f):
-        d = np.stack([np.einsum("ij,jk,ik->i", f - m, precision, f - m) for m in means], axis=1)
-        return -d.min(axis=1), d.argmin(axis=1)
+    def mahalanobis(f):
+        return -np.stack([np.einsum("ij,jk,ik->i", f - m, precision, f - m) for m in means], axis=1).min(axis=1)
 
-    scored = {k: score(features(network, v.images))[0] for k, v in sets.items()}
-    th = choose_threshold(scored["mnist_val"], accept)
-    # the digit answered is the network's own; the distance only decides refusal
-    return outcome(sets, {k: np.where(scored[k] >= th, logits_of(network, v.images)[:, :10].argmax(1), -1)
-                          for k, v in sets.items()})
+    def nearest(f, k: int = 10):
+        return -np.partition(1 - unit(f) @ bank.T, k - 1, axis=1)[:, k - 1]
+
+    found = {k: features(network, v.images) for k, v in sets.items()}
+    digits = {k: logits_of(network, v.images)[:, :10].argmax(1) for k, v in sets.items()}
+    rows = {}
+    for name, score in (("Mahalanobis distance of the features (not from logits)", mahalanobis),
+                        ("cosine distance to the 10th nearest training digit's features", nearest)):
+        scored = {k: score(f) for k, f in found.items()}
+        th = choose_threshold(scored["mnist_val"], accept)
+        rows[name] = outcome(sets, {k: np.where(scored[k] >= th, digits[k], -1) for k in sets})
+    return rows
+
+
+def unit(f: np.ndarray) -> np.ndarray:
+    return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
 
 
 def committee_table(models, sets, accept: float) -> list[dict]:

@@ -104,3 +104,17 @@ def test_a_member_file_whose_accuracy_is_text_is_refused_in_one_line_and_kept(tm
     with pytest.raises(DigitnetError, match=r"metrics.test_accuracy as the text '0.99'") as refused:
         read_members(recipe, [0, 1], folder)
     assert "\n" not in str(refused.value) and member_file(folder, recipe, 1).read_bytes() == before
+
+
+def test_texts_shown_from_a_file_are_cut_with_a_mark_and_the_default_recipe_is_not():
+    """A stranger's file may hold megabytes of text; what ``info``, ``serve`` and the exports show of it
+    is cut, with "…" where it was. The default's own description (over 500 characters) is shown whole."""
+    from digitnet.io.metadata import summary
+    from digitnet.presets import get_preset
+
+    shown = summary({"recipe": {"name": "n" * 300, "description": "d" * 10**6}, "created": "c" * 100})
+    assert shown["description"] == "d" * 1999 + "…" and shown["created"] == "c" * 39 + "…"
+    assert shown["label"] == repr("n" * 99 + "…")
+    default = get_preset("default").to_dict()
+    assert len(default["description"]) > 500
+    assert summary({"recipe": default})["description"] == default["description"]

@@ -117,6 +117,28 @@ def test_they_are_outlier_exposure_negatives_of_a_28x28_pixel_recipe():
     assert isinstance(build_training_loss(recipe), OutlierExposure) and recipe.all_negatives == 10
     trainer = build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False)
     assert isinstance(trainer.loss, OutlierExposure) and trainer.loss.weight == 0.5
-    assert "10 Fashion-MNIST negatives (weight 0.5)" in recipe.description
+    assert "10 Fashion-MNIST negatives (weight 0.5, energy margins 0.1)" in recipe.description
     with pytest.raises(DigitnetError, match="`fashion_negatives` are 28x28 pictures"):
         get_preset("mlp").with_overrides(layers=(2, 8, 10), fashion_negatives=10)
+
+
+@pytest.mark.parametrize("drawn, cached, counts, expected", [
+    (True, "c.npz", {}, "drew 6,000 negatives and 3,000 font digits and 3,000 pen digits, and read 6,000 "
+                        "Fashion-MNIST negatives in 2.0 s; kept in c.npz for the next run"),
+    (False, "c.npz", {"fashion_negatives": 0}, "read 6,000 negatives and 3,000 font digits and 3,000 pen digits "
+                                               "from the cache in 2.0 s (c.npz)"),
+    (True, None, {"font_digits": 0, "pen_digits": 0, "fashion_negatives": 0},
+     "drew 6,000 negatives in 2.0 s; the cache cannot be written"),
+    (False, None, {"negatives": 0, "font_digits": 0, "pen_digits": 0}, "read 6,000 Fashion-MNIST negatives in 2.0 s"),
+])
+def test_the_log_says_what_was_drawn_read_or_cached(drawn, cached, counts, expected):
+    from pathlib import Path
+
+    from digitnet.presets import get_preset
+    from digitnet.train.runner import drawn_text
+
+    recipe = get_preset("default").with_overrides(**counts)
+    found = reject_data.RejectSet(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), recipe.negatives,
+                                  recipe.font_digits, recipe.pen_digits, recipe.fashion_negatives, 2.0,
+                                  Path(cached) if cached else None, drawn)
+    assert drawn_text(found, recipe) == expected

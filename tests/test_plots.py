@@ -198,3 +198,63 @@ def test_evaluate_with_plots_runs_the_network_over_the_test_set_once(tiny_data, 
     alone = plot_worst_mistakes(Network.from_sizes([784, 16, 10], seed=0), test.test_images, test.test_labels,
                                 tmp_path / "alone.png")
     assert (tmp_path / "p" / "worst_mistakes.png").read_bytes() == alone.read_bytes()
+
+
+@pytest.fixture
+def wide_pictures(tmp_path):
+    """A learnable MNIST-format data set of 20x30 pictures: each class a bright bar at its own column."""
+    from data_helpers import write_dataset
+
+    rng = np.random.default_rng(0)
+
+    def pictures(n):
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        images = rng.integers(0, 40, (n, 20, 30)).astype(np.uint8)
+        for i, label in enumerate(labels):
+            images[i, 4:16, 2 + 2 * label:5 + 2 * label] = 255
+        return images, labels
+
+    (x, y), (xt, yt) = pictures(300), pictures(60)
+    return write_dataset(tmp_path / "wide", {"train-images-idx3-ubyte": x, "train-labels-idx1-ubyte": y,
+                                             "t10k-images-idx3-ubyte": xt, "t10k-labels-idx1-ubyte": yt})
+
+
+def test_pictures_that_are_not_28x28_train_augmented_and_are_drawn_as_they_are(wide_pictures, tmp_path):
+    """A data set of 20x30 pictures: the augmentation moves them as 20x30 (not as 28x28, which failed
+    deep inside NumPy), and every picture is drawn at that shape, the first layer's units too."""
+    plots = tmp_path / "p"
+    assert main(["train", "--data", str(wide_pictures), "--layers", "600,16,10", "--augment", "shift:2",
+                 "--epochs", "3", "--val-size", "40", "--quiet", "--out", str(tmp_path / "m.npz"),
+                 "--plots", str(plots)]) == 0
+    assert {p.name for p in plots.iterdir()} >= {"samples.png", "worst_mistakes.png", "first_layer_weights.png"}
+    for path in plots.iterdir():
+        size_of(path)
+
+
+def test_augmenting_samples_that_are_not_those_pictures_is_refused_in_one_line(tiny_data, capsys):
+    """Pictures whose pixels are not the network's inputs cannot be moved by an augmentation, nor rows of a
+    number of pixels that is not square (the run says so before training); rows of a square number are
+    square pictures. Rows of numbers that are not square cannot be drawn as pictures either."""
+    from digitnet.data import read_dataset
+    from digitnet.presets import Recipe
+    from digitnet.train.runner import pictures_shape
+
+    data = read_dataset(tiny_data)
+    recipe, six_hundred = Recipe.mlp([784, 16, 10], augment="shift:2"), Network.from_sizes([600, 4, 10], seed=0)
+    assert pictures_shape(recipe, data, Network.from_sizes([784, 4, 10], seed=0)) == (28, 28)
+    assert pictures_shape(recipe.with_overrides(augment="none"), data, six_hundred) is None
+    with pytest.raises(DigitnetError, match=r"augment.*pictures of 28x28 for a network of 600 inputs.*augment. none"):
+        pictures_shape(recipe, data, six_hundred)
+    from digitnet.data import Dataset
+
+    rows = Dataset.from_arrays(np.zeros((4, 784), np.uint8), np.arange(4))  # the estimator's MNIST rows
+    assert pictures_shape(recipe, rows, Network.from_sizes([784, 4, 10], seed=0)) == (28, 28)
+    with pytest.raises(DigitnetError, match=r"samples of shape \(600,\) for a network of 600 inputs"):
+        pictures_shape(recipe, Dataset.from_arrays(np.zeros((4, 600), np.uint8), np.arange(4)), six_hundred)
+    from digitnet.plots.style import as_images
+
+    assert as_images(np.zeros((2, 1, 20, 30), np.uint8)).shape == (2, 20, 30)
+    with pytest.raises(DigitnetError, match="600 numbers as pictures: they are not square"):
+        as_images(np.zeros((2, 600)))
+    with pytest.raises(DigitnetError, match="not a picture of 20x20"):
+        plot_first_layer(Network.from_sizes([784, 4, 2], seed=0), "unused.png", image_shape=(20, 20))

@@ -172,3 +172,25 @@ def test_a_malformed_recipe_is_refused_in_one_line():
                          ({**OLD_MLP_RECIPE, "layers": [{"units": 3}]}, "unknown layer type None")]:
         with pytest.raises(DigitnetError, match=message):
             Recipe.from_dict(bad)
+
+
+def test_energy_margins_are_a_setting_of_recipes_with_negatives():
+    """``energy_weight`` turns outlier exposure into :class:`~digitnet.reject.EnergyMargin` (the default's
+    loss); without negatives it keeps the digits' margin alone; it needs the softmax cross-entropy."""
+    from digitnet.reject import EnergyMargin, OutlierExposure
+    from digitnet.train.build import build_trainer, build_training_loss
+
+    recipe = get_preset("default").with_overrides(energy_weight=0.3, negative_weight=0.5)
+    loss = build_training_loss(recipe)
+    assert isinstance(loss, EnergyMargin) and (loss.energy_weight, loss.weight) == (0.3, 0.5)
+    assert build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False).loss is not None
+    assert "(weight 0.5, energy margins 0.3)" in recipe.description
+    plain = build_training_loss(recipe.with_overrides(energy_weight=0))
+    assert type(plain) is OutlierExposure
+    alone = recipe.with_overrides(negatives=0, fashion_negatives=0, font_digits=0, pen_digits=0)
+    assert isinstance(build_training_loss(alone), EnergyMargin) and not alone.all_negatives
+    with pytest.raises(DigitnetError, match="`energy_weight` works with the softmax cross-entropy"):
+        get_preset("mlp").with_overrides(energy_weight=0.1, loss="quadratic")
+    assert Recipe.from_dict(recipe.to_dict()) == recipe
+    legacy = {k: v for k, v in get_preset("default").to_dict().items() if k != "energy_weight"}
+    assert Recipe.from_dict(legacy).energy_weight == 0  # files from before the setting: outlier exposure alone

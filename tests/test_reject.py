@@ -17,6 +17,7 @@ from digitnet.reject import (
     NOT_A_DIGIT,
     REFUSED,
     SCORES,
+    EnergyMargin,
     OutlierExposure,
     RejectRule,
     acceptance,
@@ -72,6 +73,50 @@ def test_a_bad_weight_is_refused():
     for weight in (-1, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="weight"):
             OutlierExposure(weight)
+
+
+@pytest.mark.parametrize("weight, smoothing, energy_weight", [(1.0, 0.0, 0.1), (0.5, 0.1, 0.7), (0.0, 0.0, 0.3)])
+def test_energy_margin_gradient_matches_finite_differences(rng, weight, smoothing, energy_weight):
+    """Logits spread so that some digits and negatives are on the wrong side of their margins, some not."""
+    z = rng.normal(0, 4, (8, 10))
+    y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5, 1])
+    loss = EnergyMargin(weight, smoothing, energy_weight)
+    s = energy(z, 1.0)
+    assert ((s < loss.margin_in) & (y >= 0)).any() and ((s > loss.margin_out) & (y < 0)).any()
+    _, delta = loss.loss_and_grad(z, y)
+    numeric = numerical_gradient(lambda: loss.value(z, y), z)
+    assert relative_error(delta, numeric) < 1e-6
+
+
+def test_energy_margins_cost_nothing_on_the_right_side_and_squared_hinges_on_the_wrong():
+    """A digit scoring above margin_in and a negative below margin_out: outlier exposure's loss and
+    gradient exactly; a negative ``d`` above margin_out adds energy_weight * d^2 / N, and its gradient
+    grows by 2 * energy_weight * d * softmax(z) / N (the gradient of the energy is the softmax)."""
+    plain, margins = OutlierExposure(1.0), EnergyMargin(1.0, 0.0, 0.4, margin_in=8.0, margin_out=2.5)
+    sure = np.zeros((2, 10))
+    sure[0, 4] = 12.0  # a confident digit: energy just over 12
+    y = np.array([4, NOT_A_DIGIT])  # and a negative of ten equal logits: energy log(10) = 2.3
+    for a, b in zip(plain.loss_and_grad(sure, y), margins.loss_and_grad(sure, y)):
+        np.testing.assert_array_equal(a, b)
+    high = np.full((1, 10), 1.0)  # a negative of ten logits of 1: energy 1 + log(10), 0.80 too high
+    d = 1.0 + math.log(10) - 2.5
+    value, delta = margins.loss_and_grad(high, np.array([NOT_A_DIGIT]))
+    assert value == pytest.approx(plain.value(high, np.array([NOT_A_DIGIT])) + 0.4 * d * d)
+    np.testing.assert_allclose(delta - plain.loss_and_grad(high, np.array([NOT_A_DIGIT]))[1],
+                               2 * 0.4 * d * F.softmax(high), atol=1e-12)
+    assert repr(margins) == "EnergyMargin(weight=1, smoothing=0, energy_weight=0.4, margins=(8, 2.5))"
+
+
+def test_energy_margins_are_stable_and_check_their_settings():
+    z = np.array([[1e4, -1e4] + [0.0] * 8, [-1e4] * 10], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, delta = EnergyMargin(1.0, 0.0, 0.1).loss_and_grad(z, np.array([0, NOT_A_DIGIT]))
+    assert np.isfinite(value) and np.isfinite(delta).all() and delta.dtype == np.float32
+    for bad in ({"energy_weight": -0.1}, {"energy_weight": float("nan")}, {"margin_in": 1.0, "margin_out": 2.0},
+                {"margin_in": float("inf")}):
+        with pytest.raises(ValueError, match="energy-margin weight|margins"):
+            EnergyMargin(1.0, 0.0, **{"energy_weight": 0.1, **bad})
 
 
 def test_training_with_negatives_lowers_their_scores():

@@ -68,11 +68,12 @@ def test_the_default_preset_has_the_proposed_reject_option():
     from digitnet.presets import get_preset
 
     recipe = get_preset("default")
-    assert (recipe.negatives, recipe.fashion_negatives, recipe.negative_weight, recipe.font_digits, recipe.pen_digits,
-            recipe.reject_accept, recipe.reject_score) == (6000, 6000, 1.0, 3000, 3000, 0.997, "energy")
-    assert "6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives" in recipe.description
+    assert (recipe.negatives, recipe.fashion_negatives, recipe.negative_weight, recipe.energy_weight,
+            recipe.font_digits, recipe.pen_digits, recipe.reject_accept,
+            recipe.reject_score) == (6000, 6000, 1.0, 0.1, 3000, 3000, 0.997, "energy")
+    assert "6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST negatives" in recipe.description
     others = [get_preset(name) for name in ("mlp", "lenet5")]
-    assert all(r.negatives == 0 and r.reject_accept == 0 for r in others)
+    assert all(r.negatives == 0 and r.reject_accept == 0 and r.energy_weight == 0 for r in others)
 
 
 def test_a_recipe_for_other_inputs_refuses_negatives():

@@ -12,12 +12,12 @@ from digitnet.augment.shifts import RandomShift
 from digitnet.augment.spec import check_augmentation, parse_augmentation
 
 
-def make_augmentation(spec: str | None):
+def make_augmentation(spec: str | None, image_shape: tuple[int, int] = (28, 28)):
     """``None`` or ``""`` -> no augmentation; ``"shift:2"``, ``"affine:rot=10"``, ``"shift:1+elastic"``...
-    (see spec.py)."""
+    (see spec.py), for pictures of ``image_shape`` (height, width)."""
     if not spec:
         return None
-    return parse_augmentation(spec)
+    return parse_augmentation(spec, image_shape)
 
 
 __all__ = ["ElasticDistortion", "RandomAffine", "RandomShift", "check_augmentation", "make_augmentation"]

@@ -74,10 +74,12 @@ def check_augmentation(spec: str) -> str:
     return spec.strip()
 
 
-def parse_augmentation(spec: str):
-    """The augmentation a spec string describes: one callable ``(batch, rng) -> batch``."""
+def parse_augmentation(spec: str, image_shape: tuple[int, int] = (28, 28)):
+    """The augmentation a spec string describes, for pictures of ``image_shape`` (height, width): one
+    callable ``(batch, rng) -> batch``."""
     parts = []
-    for part in (cls(**settings) for cls, settings in (parse_one(p) for p in spec.split("+"))):
+    shape = tuple(int(side) for side in image_shape)
+    for part in (cls(**settings, image_shape=shape) for cls, settings in (parse_one(p) for p in spec.split("+"))):
         if isinstance(part, Warp) and parts and isinstance(parts[-1], Warp):
             previous = parts.pop()
             part = Chain((previous.warps if isinstance(previous, Chain) else [previous]) + [part])

@@ -70,6 +70,7 @@ RECIPE_FLAGS: dict[str, dict[str, Any]] = {
     "negatives": {"group": REJECT, "metavar": "N"},
     "fashion_negatives": {"group": REJECT, "metavar": "N"},
     "negative_weight": {"group": REJECT, "metavar": "W"},
+    "energy_weight": {"group": REJECT, "metavar": "W"},
     "font_digits": {"group": REJECT, "metavar": "N"},
     "pen_digits": {"group": REJECT, "metavar": "N"},
     "reject_accept": {"group": REJECT, "metavar": "SHARE"},

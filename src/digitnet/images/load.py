@@ -171,13 +171,14 @@ def check_size(size: tuple[int, int], name: str, max_pixels: int = MAX_PIXELS) -
 
 def _shrink(image: Image.Image, working_size: int) -> Image.Image:
     """Integer box reduction first (cheap, and keeps memory low for huge PNGs), then exact fit. For
-    8-bit pictures (and palettes, CMYK...); 16-bit and float ones are shrunk by :func:`_deep_to_grey`."""
+    8-bit pictures (palettes, CMYK... become RGBA) and for floats ("F": what :func:`_deep_to_grey`
+    turns 16-bit and float pictures into, so that their levels are averaged, not clipped)."""
     factor = max(image.size) // (2 * working_size)
-    if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
+    if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "RGBa", "La", "F"):
         image = image.reduce(factor)
     scale = working_size / max(image.size)
     if scale < 1:
-        if image.mode not in ("L", "LA", "RGB", "RGBA"):
+        if image.mode not in ("L", "LA", "RGB", "RGBA", "F"):
             image = image.convert("RGBA")
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
@@ -219,14 +220,7 @@ def _deep_to_grey(image: Image.Image, name: str, working_size: int) -> np.ndarra
     """
     floats = image if image.mode == "F" else image.convert("F")
     low, top = floats.getextrema()  # (which passes over NaN; shrinking does not: NaN is caught below)
-    factor = max(floats.size) // (2 * working_size)
-    if factor >= 2:
-        floats = floats.reduce(factor)
-    scale = working_size / max(floats.size)
-    if scale < 1:
-        size = (max(1, round(floats.width * scale)), max(1, round(floats.height * scale)))
-        floats = floats.resize(size, Image.Resampling.BOX)
-    grey = np.asarray(floats, dtype=np.float32)
+    grey = np.asarray(_shrink(floats, working_size), dtype=np.float32)
     if not (math.isfinite(low) and math.isfinite(top) and np.isfinite(grey).all()):
         raise ImageError(f"{name} holds values that are not numbers (NaN or infinity); "
                          "save it with whole-number grey levels")

@@ -26,7 +26,11 @@ def _number(value) -> float | None:
 
 
 def _text(value, limit: int = 500) -> str | None:
-    return value[:limit] if isinstance(value, str) else None
+    """A text of the file cut to ``limit`` characters (a stranger's file may hold megabytes), with "…"
+    where it was cut."""
+    if not isinstance(value, str):
+        return None
+    return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
 def _mapping(value) -> dict:
@@ -38,7 +42,7 @@ def summary(meta: dict[str, Any]) -> dict[str, Any]:
     recipe, metrics, data = _mapping(meta.get("recipe")), _mapping(meta.get("metrics")), _mapping(meta.get("dataset"))
     name = _text(recipe.get("name"), 100)
     label = _text(recipe.get("label")) or (repr(name) if name else None)
-    description = _text(recipe.get("description"))
+    description = _text(recipe.get("description"), 2000)  # a recipe said in words runs to 500 and more
     classes = meta.get("classes")
     return {
         "label": label, "description": description,

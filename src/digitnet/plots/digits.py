@@ -14,17 +14,21 @@ import numpy as np
 from digitnet.plots.style import INK, as_images, grid_shape, hide_unused, new_figure, save
 
 
-def _digit_grid(images: np.ndarray, captions: Sequence[str], path, title: str, columns: int,
-                caption_colour: str = "black") -> Path:
+def digit_grid(images: np.ndarray, captions: Sequence[str], path, title: str, columns: int,
+               colours: "str | Sequence[str]" = "black", names: Sequence[str] | None = None) -> Path:
+    """``images`` in a grid, each with its caption below (in its colour) and, when given, its name above."""
     images = as_images(images)
     rows, cols = grid_shape(len(images), columns)
-    fig = new_figure(1.25 * cols + 0.4, 1.45 * rows + 0.7, title)
+    fig = new_figure(1.25 * cols + 0.4, (1.45 if names is None else 1.6) * rows + 0.7, title)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False))
-    for ax, image, caption in zip(axes.flat, images, captions):
+    colours = [colours] * len(images) if isinstance(colours, str) else list(colours)
+    for i, (ax, image) in enumerate(zip(axes.flat, images)):
         ax.imshow(image, cmap=INK, vmin=0, vmax=1, interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel(caption, fontsize=9, color=caption_colour)
+        ax.set_xlabel(captions[i], fontsize=9, color=colours[i])
+        if names is not None:
+            ax.set_title(str(names[i]), fontsize=8)
     hide_unused(axes, len(images))
     return save(fig, path)
 
@@ -33,7 +37,7 @@ def plot_samples(images: np.ndarray, labels: np.ndarray, path: "str | Path", n: 
                  title: str = "Sample images and their labels", seed: int | None = 0) -> Path:
     """``n`` images picked at random (``seed``), each captioned with its label."""
     pick = np.random.default_rng(seed).choice(len(images), size=min(n, len(images)), replace=False)
-    return _digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)
+    return digit_grid(np.asarray(images)[pick], [f"label {labels[i]}" for i in pick], path, title, columns)
 
 
 def worst_mistakes(proba: np.ndarray, labels: np.ndarray, n: int = 24,
@@ -60,6 +64,6 @@ def plot_worst_mistakes(network, images: np.ndarray, labels: np.ndarray, path: "
     total = int(np.count_nonzero(predicted != labels))
     title = title or f"The {len(worst)} most confident mistakes (of {total:,} on {len(labels):,} images)"
     if not len(worst):
-        return _digit_grid(np.zeros((1, 28, 28)), ["no mistakes"], path, title, columns)
+        return digit_grid(np.zeros((1, 28, 28)), ["no mistakes"], path, title, columns)
     captions = [f"true {labels[i]}, said {predicted[i]}\n{proba[i, predicted[i]]:.0%} sure" for i in worst]
-    return _digit_grid(np.asarray(images)[worst], captions, path, title, columns, caption_colour="firebrick")
+    return digit_grid(np.asarray(images)[worst], captions, path, title, columns, colours="firebrick")

@@ -99,4 +99,4 @@ def plot_first_layer_of(network, images: np.ndarray, path: "str | Path") -> Path
     of three of ``images`` (``conv_filters.py``), or each first dense unit's weights as a picture."""
     if any(layer.type_name == "conv2d" for layer in network.layers):
         return save(conv_filters_figure(network, images[:3]), path, dpi=110)
-    return plot_first_layer(network, path)
+    return plot_first_layer(network, path, image_shape=np.shape(images)[1:] if np.ndim(images) == 3 else None)

@@ -8,12 +8,14 @@ check the size of the file that comes out.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_path
 
 DPI = 100
@@ -51,11 +53,20 @@ def to_rgb(fig: Figure) -> np.ndarray:
 
 
 def as_images(images: np.ndarray) -> np.ndarray:
-    """Images of any usual form (uint8 or [0, 1] floats, (N, 784) or (N, 28, 28)) -> (N, 28, 28) floats."""
+    """Images of any usual form (uint8 or [0, 1] floats; (N, H, W), (N, 1, H, W), or (N, 784) for square
+    ones) -> (N, H, W) floats in [0, 1]."""
     images = np.asarray(images)
     scale = 255.0 if images.dtype == np.uint8 else 1.0
-    side = int(round(np.sqrt(images.reshape(len(images), -1).shape[1])))
-    return images.reshape(len(images), side, side).astype(np.float32) / scale
+    if images.ndim == 4 and images.shape[1] == 1:  # one channel, as a CNN takes them
+        images = images[:, 0]
+    if images.ndim != 3:
+        pixels = images.reshape(len(images), -1).shape[1]
+        side = math.isqrt(pixels)
+        if side * side != pixels:
+            raise DigitnetError(f"cannot draw samples of {pixels:,} numbers as pictures: they are not square; "
+                                "give them as (N, height, width)")
+        images = images.reshape(len(images), side, side)
+    return images.astype(np.float32) / scale
 
 
 def grid_shape(n: int, columns: int) -> tuple[int, int]:

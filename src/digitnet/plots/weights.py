@@ -27,18 +27,22 @@ def first_dense_weights(network) -> np.ndarray:
 
 def plot_first_layer(network, path: "str | Path", n: int = 36, columns: int = 9,
                      title: str = "First-layer weights: what each hidden unit looks for",
-                     unit_name: str = "unit") -> Path:
-    """Up to ``n`` units' weights as images, each on its own symmetric colour scale (red +, blue -)."""
+                     unit_name: str = "unit", image_shape: tuple[int, int] | None = None) -> Path:
+    """Up to ``n`` units' weights as images of ``image_shape`` (default: square), each on its own symmetric
+    colour scale (red +, blue -)."""
     W = first_dense_weights(network)
     side = math.isqrt(W.shape[0])
-    if side * side != W.shape[0]:
-        raise DigitnetError(f"the first dense layer has {W.shape[0]} inputs, not a square image")
+    shape = tuple(image_shape) if image_shape is not None else (side, side)
+    if shape[0] * shape[1] != W.shape[0]:
+        raise DigitnetError(f"the first dense layer has {W.shape[0]} inputs, not a picture of "
+                            f"{shape[0]}x{shape[1]}" if image_shape is not None else
+                            f"the first dense layer has {W.shape[0]} inputs, not a square image")
     units = min(n, W.shape[1])
     rows, cols = grid_shape(units, columns)
     fig = new_figure(1.2 * cols + 0.4, 1.3 * rows + 0.8, title)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False))
     for unit, ax in zip(range(units), axes.flat):
-        w = W[:, unit].reshape(side, side)
+        w = W[:, unit].reshape(shape)
         limit = float(np.abs(w).max()) or 1.0
         ax.imshow(w, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
         ax.set_xticks([])

@@ -89,6 +89,11 @@ class Recipe:
     negative_weight: float = setting(1.0, "the weight of the negatives in the loss (their cross-entropy against "
                                      "the uniform distribution)", S.non_negative_float,
                                      show=lambda v: f"negative weight {v:g}")
+    energy_weight: float = setting(0.0, "the weight of the energy margins (Liu et al. 2020): besides outlier "
+                                   "exposure, train the score the rule refuses by, the log-sum-exp of the logits, "
+                                   "to stay above 8 for digits and below 2.5 for negatives (0: outlier exposure "
+                                   "alone, or the plain loss without negatives)", S.non_negative_float,
+                                   show=lambda v: f"energy margins {v:g}")
     font_digits: int = setting(0, "digits drawn from the negatives' fonts, trained on as digits, so that being "
                                "drawn by a font says nothing (0: none)", S.non_negative_int,
                                show=lambda v: f"{v:,} font digits")
@@ -142,7 +147,7 @@ class Recipe:
         if drawn and (self.inputs != "pixels" or _product(self.input_shape) != 784):
             raise DigitnetError(f"`{drawn[0]}` are 28x28 pictures, for a recipe that reads 784 pixels, not "
                                 f"{self.inputs} of shape {self.input_shape}", parameter=drawn[0])
-        wanted = drawn + ["reject_accept"] * bool(self.reject_accept)
+        wanted = drawn + ["energy_weight"] * bool(self.energy_weight) + ["reject_accept"] * bool(self.reject_accept)
         if wanted and LOSSES[self.loss].name != "cross_entropy":
             raise DigitnetError(f"`{wanted[0]}` works with the softmax cross-entropy, not {self.loss}",
                                 parameter=wanted[0])
@@ -210,14 +215,19 @@ class Recipe:
         """How many training pictures are not digits (drawn and from Fashion-MNIST): outlier exposure's."""
         return self.negatives + self.fashion_negatives
 
+    def pictures_text(self, names: tuple = EXTRA_PICTURES, joiner: str = ", ") -> str:
+        """The extra pictures among ``names`` that the recipe asks for, in words: ``6,000 negatives and
+        3,000 font digits``."""
+        return joiner.join(self.show(name) for name in names if getattr(self, name))
+
     def reject_text(self) -> str:
         """The reject option in words: ``6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives, 3,000 font
         digits, 3,000 pen digits, energy score, threshold accepting 99.7% of validation digits`` (the weight
         is every negative's)."""
-        parts = [self.show(name) for name in ("negatives", "fashion_negatives") if getattr(self, name)]
-        if parts:  # the weight of every negative, drawn or not, said once
-            parts[0] += f" (weight {self.negative_weight:g})"
-        parts += [self.show(name) for name in ("font_digits", "pen_digits") if getattr(self, name)]
+        parts = [self.show(name) for name in EXTRA_PICTURES if getattr(self, name)]
+        if self.all_negatives:  # the weight of every negative, drawn or not, said once (they come first)
+            parts[0] += f" (weight {self.negative_weight:g}" + (f", energy margins {self.energy_weight:g})"
+                                                                if self.energy_weight else ")")
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

@@ -96,17 +96,14 @@ def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output
     members = [np.asarray(z) for z in member_logits]
     dtype = members[0].dtype
     if rule is None:
-        if len(members) == 1:
-            z = members[0]
-            probabilities = output(z) if output is not None else F.softmax(z)
-            classes = _classes(z, probabilities)
+        outputs = [output(z) if output is not None else F.softmax(z) for z in members]
+        if len(members) == 1:  # ranked by the logits, as Network.classes does (softmax can tie in float32)
+            probabilities, ranked = outputs[0], members[0]
         else:
-            total = np.zeros(members[0].shape, dtype=np.float64)
-            for z in members:
-                total += output(z) if output is not None else F.softmax(z)
-            mean = total / len(members)
-            classes = (mean[:, 0] >= 0.5).astype(np.int64) if mean.shape[1] == 1 else mean.argmax(axis=1)
-            probabilities = mean.astype(dtype)
+            probabilities = ranked = np.sum(outputs, axis=0, dtype=np.float64) / len(members)
+        classes = ((probabilities[:, 0] >= 0.5).astype(np.int64) if probabilities.shape[1] == 1  # a yes/no output
+                   else ranked.argmax(axis=1))
+        probabilities = probabilities.astype(dtype, copy=False)
         scores = (np.mean([energy(z.astype(np.float64)) for z in members], axis=0)
                   if members[0].shape[1] >= 2 else None)
         return Decision(classes, probabilities, np.ones(len(classes), bool), scores)
@@ -123,9 +120,3 @@ def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output
     scores = rule.scores(z)
     return Decision(z.argmax(axis=1), probabilities, scores >= rule.threshold, scores, rule, None, uncalibrated)
 
-
-def _classes(z: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
-    """``Network.classes``: the largest value, or p >= 0.5 for a single output."""
-    if z.shape[1] == 1:
-        return (probabilities[:, 0] >= 0.5).astype(np.int64)
-    return z.argmax(axis=1)

@@ -3,11 +3,11 @@
 A :class:`~digitnet.presets.Recipe` is data: names and numbers, written down once and saved in every
 model file. This module is where those names become objects, so nothing else needs to know how: the
 layer descriptions become an ``nn.Network`` drawn from the seed, ``loss`` and ``label_smoothing`` its
-loss (``negatives``, ``fashion_negatives`` and ``negative_weight`` the outlier-exposure loss it trains
-with), ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the optimiser over its parameters, and
-the schedule, epochs, batch size, patience, running average and augmentation the
-:class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and so do the
-tutorials that take their own steps.
+loss (``negatives``, ``fashion_negatives``, ``negative_weight`` and ``energy_weight`` the
+outlier-exposure loss it trains with), ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the
+optimiser over its parameters, and the schedule, epochs, batch size, patience, running average and
+augmentation the :class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and
+so do the tutorials that take their own steps.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.presets.recipe import Recipe
-from digitnet.reject import OutlierExposure
+from digitnet.reject import EnergyMargin, OutlierExposure
 from digitnet.train.trainer import Trainer
 
 
@@ -33,8 +33,11 @@ def build_loss(recipe: Recipe) -> Loss:
 def build_training_loss(recipe: Recipe) -> Loss:
     """The loss training minimises: the recipe's, or, when it trains on negatives (pictures that are not
     digits, labelled -1), outlier exposure: the same cross-entropy for digits, and for the negatives a
-    cross-entropy against the uniform distribution, weighted by ``negative_weight``. It equals the
-    recipe's loss on digits, so validation judges the epochs as it would without negatives."""
+    cross-entropy against the uniform distribution, weighted by ``negative_weight``; with
+    ``energy_weight``, also margins on every example's energy score (:class:`~digitnet.reject.EnergyMargin`).
+    Validation keeps the recipe's loss, so it judges the epochs as it would without negatives."""
+    if recipe.energy_weight:  # (without negatives: the digits' margin alone)
+        return EnergyMargin(recipe.negative_weight, recipe.label_smoothing, recipe.energy_weight)
     if recipe.all_negatives:
         return OutlierExposure(recipe.negative_weight, recipe.label_smoothing)
     return build_loss(recipe)
@@ -51,11 +54,16 @@ def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
     return make_optimizer(recipe.optimizer, network.params, recipe.lr, recipe.weight_decay, recipe.momentum)
 
 
-def build_trainer(recipe: Recipe, network: Network, seed: int | None = None, **options: Any) -> Trainer:
+def build_trainer(recipe: Recipe, network: Network, seed: int | None = None,
+                  image_shape: tuple[int, int] | None = None, **options: Any) -> Trainer:
     """The trainer that trains ``network`` the recipe's way, minimising :func:`build_training_loss`;
-    ``options`` (``progress``, ``log``, ``callbacks``...) go to :class:`~digitnet.train.Trainer` as they are."""
-    options.setdefault("transform", make_augmentation(recipe.augment))
-    if recipe.all_negatives:  # outlier exposure; the network keeps (and is saved with) its plain loss
+    its augmentation moves pictures of ``image_shape`` (default: the recipe's (C, H, W) input, else
+    MNIST's 28x28). ``options`` (``progress``, ``log``, ``callbacks``...) go to
+    :class:`~digitnet.train.Trainer` as they are."""
+    if image_shape is None:
+        image_shape = recipe.input_shape[1:] if len(recipe.input_shape) == 3 else (28, 28)
+    options.setdefault("transform", make_augmentation(recipe.augment, image_shape))
+    if recipe.all_negatives or recipe.energy_weight:  # the network keeps (and is saved with) its plain loss
         options.setdefault("loss", build_training_loss(recipe))
     return Trainer(network, build_optimizer(recipe, network), schedule=recipe.schedule, epochs=recipe.epochs,
                    batch_size=recipe.batch_size, patience=recipe.patience, seed=seed,

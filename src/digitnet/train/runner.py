@@ -31,6 +31,7 @@ files carry the same keys. The steps, in order:
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -107,20 +108,21 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     network = build_network(recipe, seed)
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     check_reject_option(recipe, network, len(x_val), class_names)
+    image_shape = pictures_shape(recipe, data, network)
     fashion = fashion_for(recipe, data)  # before anything is drawn or trained: at once if it is missing
     drawn = None
     if recipe.extra_pictures:
         drawn = reject_set(recipe.negatives, recipe.font_digits, seed, pen_digits=recipe.pen_digits,
                            fashion=recipe.fashion_negatives, fashion_data=fashion)
-        say(drawn_text(drawn))
+        say(drawn_text(drawn, recipe))
         x_train = np.concatenate([x_train, network.as_input(drawn.images)])
         y_train = np.concatenate([np.asarray(y_train, np.int64), drawn.labels])  # -1 needs a signed type
         x_val = x_val.copy()  # a view would keep every digit's float copy alive beside the joined set
-    extra = f"{drawn_counts(drawn, fashion=True)} among them; " if drawn is not None else ""
+    extra = f"{recipe.pictures_text(joiner=' and ')} among them; " if drawn is not None else ""
     say(f"training {recipe.label} on {len(x_train):,} images ({extra}{len(x_val):,} for validation) from "
         f"{data.source or data.name}")
     say(network.summary())
-    trainer = build_trainer(recipe, network, seed, progress=progress, log=say, callbacks=callbacks)
+    trainer = build_trainer(recipe, network, seed, image_shape, progress=progress, log=say, callbacks=callbacks)
     history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
@@ -165,6 +167,25 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities), decision)
 
 
+def pictures_shape(recipe: Recipe, data: Dataset, network: Network) -> tuple[int, int] | None:
+    """The (height, width) of the pictures the recipe's augmentation moves: the data set's, which must be
+    pictures with one number per input of the network, or rows of a square number of pixels (MNIST's
+    784, as the estimator takes them, are 28x28) (None: no augmentation)."""
+    if not recipe.augment:
+        return None
+    inputs = int(np.prod(network.input_shape))
+    shape = tuple(data.train_images.shape[1:])
+    side = math.isqrt(shape[0]) if len(shape) == 1 else 0
+    if len(shape) == 1 and side * side == shape[0] == inputs:
+        shape = (side, side)
+    if len(shape) != 2 or shape[0] * shape[1] != inputs:
+        what = f"pictures of {shape[0]}x{shape[1]}" if len(shape) == 2 else f"samples of shape {shape}"
+        raise DigitnetError(f"augmentation (`augment` {recipe.augment}) moves the pixels of pictures, and the data "
+                            f"set '{data.name}' holds {what} for a network of {inputs:,} inputs; train without it "
+                            "(`augment` none)", parameter="augment")
+    return (int(shape[0]), int(shape[1]))
+
+
 def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
     """What the reject option needs beyond what a recipe checks by itself: validation images to fit its
     rule on, ten digit classes for the font digits, several outputs for a softmax to score."""
@@ -197,26 +218,17 @@ def fashion_for(recipe: Recipe, data: Dataset) -> Dataset | None:
     return fashion
 
 
-def drawn_counts(drawn: RejectSet, fashion: bool = False) -> str:
-    """``6,000 negatives and 3,000 font digits and 3,000 pen digits`` (and, with ``fashion``, the pictures
-    from Fashion-MNIST)."""
-    parts = [f"{drawn.negatives:,} negatives"] * bool(drawn.negatives)
-    parts += [f"{drawn.fashion:,} Fashion-MNIST negatives"] * bool(fashion and drawn.fashion)
-    parts += [f"{drawn.font_digits:,} font digits"] * bool(drawn.font_digits)
-    parts += [f"{drawn.pen_digits:,} pen digits"] * bool(drawn.pen_digits)
-    return " and ".join(parts)
-
-
-def drawn_text(drawn: RejectSet) -> str:
+def drawn_text(drawn: RejectSet, recipe: Recipe) -> str:
     """What the log says about the extra pictures: drawn (and how long that took) or read from the cache,
     and read from Fashion-MNIST."""
-    fashion = f", and read {drawn.fashion:,} Fashion-MNIST pictures" if drawn.fashion else ""
-    if not (drawn.negatives or drawn.font_digits or drawn.pen_digits):
-        return f"read {drawn.fashion:,} Fashion-MNIST pictures in {drawn.seconds:.1f} s"
+    fashion = f", and read {recipe.show('fashion_negatives')}" if drawn.fashion else ""
+    made = recipe.pictures_text(("negatives", "font_digits", "pen_digits"), " and ")
+    if not made:
+        return f"read {recipe.show('fashion_negatives')} in {drawn.seconds:.1f} s"
     if not drawn.drawn:
-        return f"read {drawn_counts(drawn)} from the cache{fashion} in {drawn.seconds:.1f} s ({drawn.cached})"
+        return f"read {made} from the cache{fashion} in {drawn.seconds:.1f} s ({drawn.cached})"
     kept = f"; kept in {drawn.cached} for the next run" if drawn.cached else "; the cache cannot be written"
-    return f"drew {drawn_counts(drawn)}{fashion} in {drawn.seconds:.1f} s{kept}"
+    return f"drew {made}{fashion} in {drawn.seconds:.1f} s{kept}"
 
 
 def nothing_learned(history: History, labels: np.ndarray, images: str = "validation") -> str | None:

@@ -165,17 +165,14 @@ class Conv2D(Layer):
         if not need_input_grad:
             return None
         (kh, kw), (ph, pw), (c, h, w) = self.kernel_size, self.padding, self.input_shape
-        if self.batch_last:
-            dcols = (self.params["W"].reshape(f, -1).T @ g).reshape(c, kh, kw, oh, ow, n)
-            dx = col2im(dcols, (h + 2 * ph, w + 2 * pw), self.stride, batch_last=True)[:, ph:ph + h, pw:pw + w]
-            return cnhw(np.ascontiguousarray(dx.transpose(0, 3, 1, 2)))
-        if self.stride == (1, 1) and f <= c and ph < kh and pw < kw:
+        if not self.batch_last and self.stride == (1, 1) and f <= c and ph < kh and pw < kw:
             return cnhw(self._input_grad_by_gather(g.reshape(f, n, oh, ow)))
-        dcols = self.params["W"].reshape(f, -1).T @ g
-        dx = col2im(dcols.reshape(c, kh, kw, n, oh, ow), (h + 2 * ph, w + 2 * pw), self.stride)
-        if ph or pw:
-            dx = dx[:, :, ph:ph + h, pw:pw + w]
-        return cnhw(dx)
+        dcols = (self.params["W"].reshape(f, -1).T @ g).reshape(
+            (c, kh, kw, oh, ow, n) if self.batch_last else (c, kh, kw, n, oh, ow))
+        dx = col2im(dcols, (h + 2 * ph, w + 2 * pw), self.stride, batch_last=self.batch_last)
+        if self.batch_last:  # (C, H, W, N) back to (C, N, H, W) memory: one copy, of the inside only
+            return cnhw(np.ascontiguousarray(np.moveaxis(dx[:, ph:ph + h, pw:pw + w], 3, 1)))
+        return cnhw(dx[:, :, ph:ph + h, pw:pw + w])
 
     def _input_grad_by_gather(self, g: np.ndarray) -> np.ndarray:
         """dL/dx (C, N, H, W) for stride 1: g (F, N, OH, OW), padded by kh-1-padding, correlated with the

@@ -97,11 +97,12 @@ def window_slices(stride, out_hw, p: int, q: int, batch_last: bool = False) -> t
 
 
 def pad(x: np.ndarray, padding: tuple[int, int], out: np.ndarray | None = None) -> np.ndarray:
-    """(C, N, H, W) with ``padding`` rows and columns of zeros on every side (the same array if none)."""
+    """(C, N, H, W) with ``padding`` rows and columns of zeros on every side: into ``out`` when given
+    (a reused buffer, or a view of one), else a new array (or ``x`` itself if there is no padding)."""
     ph, pw = padding
-    if not (ph or pw):
-        return x
     c, n, h, w = x.shape
+    if out is None and not (ph or pw):
+        return x
     if out is None:
         out = np.zeros((c, n, h + 2 * ph, w + 2 * pw), x.dtype)
     else:  # a reused buffer: only the border must be zeroed, the inside is overwritten
@@ -111,14 +112,13 @@ def pad(x: np.ndarray, padding: tuple[int, int], out: np.ndarray | None = None) 
 
 
 def batch_last(x: np.ndarray, padding: tuple[int, int], out: np.ndarray | None = None) -> np.ndarray:
-    """An (N, C, H, W) batch copied into (C, H, W, N) order, with ``padding`` zeros around each image."""
+    """An (N, C, H, W) batch copied into (C, H, W, N) order, with ``padding`` zeros around each image:
+    :func:`pad` writing through a (C, N, H, W) view of the batch-last buffer."""
     ph, pw = padding
     n, c, h, w = x.shape
     if out is None:
-        out = np.zeros((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
-    elif ph or pw:  # a reused buffer: only the border must be zeroed, the inside is overwritten
-        out[:, :ph], out[:, h + ph:], out[:, :, :pw], out[:, :, w + pw:] = 0, 0, 0, 0
-    out[:, ph:ph + h, pw:pw + w] = x.transpose(1, 2, 3, 0)
+        out = np.empty((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
+    pad(x.transpose(1, 0, 2, 3), padding, out=np.moveaxis(out, 3, 1))
     return out
 
 
