@@ -253,7 +253,7 @@ def methods_table(model, sets, logits, accept: float) -> list[dict]:
         rows.append({"method": "1 - p(not a digit), threshold",
                      **figures(lambda z: np.where(share(z) >= th, z[:, :10].argmax(1), -1), sets, logits)})
     net = members(model)[0]
-    rows += [{"method": name, **found} for name, found in feature_figures(net, sets, accept).items()]
+    rows += [{"method": name, **found} for name, found in feature_figures(net, sets, logits, accept).items()]
     return rows
 
 
@@ -270,7 +270,7 @@ def features(network, images: np.ndarray, batch: int = 2000) -> np.ndarray:
     return np.concatenate(out)
 
 
-def feature_figures(network, sets, accept: float) -> dict[str, dict[str, float]]:
+def feature_figures(network, sets, logits, accept: float) -> dict[str, dict[str, float]]:
     """Two distances in the space of the features of 10,000 training digits; the digit answered is the
     network's own, the distance only decides refusal.
 
@@ -288,11 +288,12 @@ def feature_figures(network, sets, accept: float) -> dict[str, dict[str, float]]
     def mahalanobis(f):
         return -np.stack([np.einsum("ij,jk,ik->i", f - m, precision, f - m) for m in means], axis=1).min(axis=1)
 
-    def nearest(f, k: int = 10):
-        return -np.partition(1 - unit(f) @ bank.T, k - 1, axis=1)[:, k - 1]
+    def nearest(f, k: int = 10, rows: int = 1000):  # in slices: all of a set against the bank is 800 MB
+        return np.concatenate([-np.partition(1 - unit(f[i:i + rows]) @ bank.T, k - 1, axis=1)[:, k - 1]
+                               for i in range(0, len(f), rows)])
 
     found = {k: features(network, v.images) for k, v in sets.items()}
-    digits = {k: logits_of(network, v.images)[:, :10].argmax(1) for k, v in sets.items()}
+    digits = {k: z[:, :10].argmax(1) for k, z in logits.items()}
     rows = {}
     for name, score in (("Mahalanobis distance of the features (not from logits)", mahalanobis),
                         ("cosine distance to the 10th nearest training digit's features", nearest)):

@@ -108,7 +108,7 @@ def test_a_recipe_that_wants_them_fails_before_training_when_they_are_missing(mn
         run(recipe, mnist.head(300, 100), seed=0)
 
 
-def test_they_are_outlier_exposure_negatives_of_a_28x28_pixel_recipe():
+def test_they_are_negatives_of_the_training_loss_of_a_28x28_pixel_recipe():
     from digitnet.presets import get_preset
     from digitnet.reject import OutlierExposure
     from digitnet.train.build import build_network, build_trainer, build_training_loss

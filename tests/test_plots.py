@@ -140,6 +140,9 @@ def test_a_convolutional_network_gets_its_first_kernels_drawn(tmp_path, digits):
     assert set(written) == {"confusion", "mistakes", "samples", "weights"}
     assert written["weights"] == tmp_path / "p" / "first_layer_weights.png"
     assert size_of(written["weights"]) == (577, 396)  # the kernels' picture and three digits' maps, at 110 dpi
+    wide = build_network(PRESETS["lenet5"].with_overrides(input_shape=(1, 20, 30)), seed=0)  # not 28x28
+    pictures = np.random.default_rng(0).integers(0, 256, (12, 20, 30), dtype=np.uint8)
+    assert size_of(save_model_plots(wide, pictures, np.arange(12) % 10, tmp_path / "w")["weights"])
 
 
 def test_train_and_evaluate_write_the_five_pictures_of_a_cnn(tiny_data, tmp_path, capsys):
@@ -231,30 +234,39 @@ def test_pictures_that_are_not_28x28_train_augmented_and_are_drawn_as_they_are(w
         size_of(path)
 
 
-def test_augmenting_samples_that_are_not_those_pictures_is_refused_in_one_line(tiny_data, capsys):
-    """Pictures whose pixels are not the network's inputs cannot be moved by an augmentation, nor rows of a
-    number of pixels that is not square (the run says so before training); rows of a square number are
-    square pictures. Rows of numbers that are not square cannot be drawn as pictures either."""
-    from digitnet.data import read_dataset
+def test_pictures_an_augmentation_cannot_move_are_refused_in_one_line(tiny_data, wide_pictures, tmp_path):
+    """The shape an augmentation moves is the data set's: (H, W) or (1, H, W) pictures as they are, rows of
+    a square number of pixels as a square; pictures whose pixels are not the network's inputs, and rows
+    that are not square, are refused in one line that names the fix. Rows of numbers that are not square
+    cannot be drawn as pictures either."""
+    from digitnet.data import Dataset, read_dataset
     from digitnet.presets import Recipe
+    from digitnet.train import build_trainer
     from digitnet.train.runner import pictures_shape
 
+    recipe = Recipe.mlp([784, 16, 10], augment="shift:2")
+    net784, net600 = Network.from_sizes([784, 4, 10], seed=0), Network.from_sizes([600, 4, 10], seed=0)
     data = read_dataset(tiny_data)
-    recipe, six_hundred = Recipe.mlp([784, 16, 10], augment="shift:2"), Network.from_sizes([600, 4, 10], seed=0)
-    assert pictures_shape(recipe, data, Network.from_sizes([784, 4, 10], seed=0)) == (28, 28)
-    assert pictures_shape(recipe.with_overrides(augment="none"), data, six_hundred) is None
-    with pytest.raises(DigitnetError, match=r"augment.*pictures of 28x28 for a network of 600 inputs.*augment. none"):
-        pictures_shape(recipe, data, six_hundred)
-    from digitnet.data import Dataset
-
-    rows = Dataset.from_arrays(np.zeros((4, 784), np.uint8), np.arange(4))  # the estimator's MNIST rows
-    assert pictures_shape(recipe, rows, Network.from_sizes([784, 4, 10], seed=0)) == (28, 28)
-    with pytest.raises(DigitnetError, match=r"samples of shape \(600,\) for a network of 600 inputs"):
-        pictures_shape(recipe, Dataset.from_arrays(np.zeros((4, 600), np.uint8), np.arange(4)), six_hundred)
+    assert pictures_shape(recipe, data, net784) == (28, 28)
+    assert pictures_shape(recipe, read_dataset(wide_pictures), net600) == (20, 30)  # height first
+    assert build_trainer(recipe, net600, 0, (20, 30)).transform.image_shape == (20, 30)
+    assert pictures_shape(recipe.with_overrides(augment="none"), data, net600) is None
+    channels = Dataset.from_arrays(np.zeros((4, 1, 28, 28), np.uint8), np.arange(4))  # as a CNN takes them
+    rows = Dataset.from_arrays(np.zeros((4, 784), np.uint8), np.arange(4))  # as the estimator takes them
+    assert pictures_shape(recipe, channels, net784) == pictures_shape(recipe, rows, net784) == (28, 28)
+    refused = [(data, net600, "pictures of 28x28 for a network of 600 inputs"),
+               (Dataset.from_arrays(np.zeros((4, 600), np.uint8), np.arange(4)), net600,
+                "rows of 600 numbers, not a square picture"),
+               (Dataset.from_arrays(np.zeros((4, 3, 28, 28), np.uint8), np.arange(4)), net784,
+                r"samples of shape \(3, 28, 28\), not one-channel pictures")]
+    for found, network, what in refused:
+        with pytest.raises(DigitnetError, match=f"augment.*{what}; train without it \\(`augment` none\\)") as err:
+            pictures_shape(recipe, found, network)
+        assert "\n" not in str(err.value)
     from digitnet.plots.style import as_images
 
     assert as_images(np.zeros((2, 1, 20, 30), np.uint8)).shape == (2, 20, 30)
     with pytest.raises(DigitnetError, match="600 numbers as pictures: they are not square"):
         as_images(np.zeros((2, 600)))
     with pytest.raises(DigitnetError, match="not a picture of 20x20"):
-        plot_first_layer(Network.from_sizes([784, 4, 2], seed=0), "unused.png", image_shape=(20, 20))
+        plot_first_layer(Network.from_sizes([784, 4, 2], seed=0), tmp_path / "unused.png", image_shape=(20, 20))

@@ -183,7 +183,7 @@ def test_energy_margins_are_a_setting_of_recipes_with_negatives():
     recipe = get_preset("default").with_overrides(energy_weight=0.3, negative_weight=0.5)
     loss = build_training_loss(recipe)
     assert isinstance(loss, EnergyMargin) and (loss.energy_weight, loss.weight) == (0.3, 0.5)
-    assert build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False).loss is not None
+    assert isinstance(build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False).loss, EnergyMargin)
     assert "(weight 0.5, energy margins 0.3)" in recipe.description
     plain = build_training_loss(recipe.with_overrides(energy_weight=0))
     assert type(plain) is OutlierExposure

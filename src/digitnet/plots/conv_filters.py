@@ -39,7 +39,7 @@ def conv_filters_figure(network, images: np.ndarray, max_filters: int = 12) -> F
         limit = np.abs(kernel).max() or 1
         axes[0, j].imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
     for i, image in enumerate(network.as_input(images), start=1):
-        axes[i, 0].imshow(image.reshape(28, 28), cmap=INK)
+        axes[i, 0].imshow(image.reshape(network.input_shape[-2:]), cmap=INK)
         for j in range(1, len(kernels) + 1):
             axes[i, j].imshow(maps[i - 1, j - 1], cmap="viridis")
     fig.tight_layout()

@@ -201,7 +201,7 @@ class Recipe:
         train += [self.show(name) for name in ("augment", "label_smoothing", "weight_average", "patience")
                   if getattr(self, name)]
         text = f"{net}; {', '.join(train)}"
-        if self.extra_pictures or self.reject_accept:
+        if self.extra_pictures or self.energy_weight or self.reject_accept:
             text += "; " + self.reject_text()
         return text
 
@@ -221,13 +221,15 @@ class Recipe:
         return joiner.join(self.show(name) for name in names if getattr(self, name))
 
     def reject_text(self) -> str:
-        """The reject option in words: ``6,000 negatives (weight 1), 6,000 Fashion-MNIST negatives, 3,000 font
-        digits, 3,000 pen digits, energy score, threshold accepting 99.7% of validation digits`` (the weight
-        is every negative's)."""
+        """The reject option in words: ``6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST
+        negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold accepting 99.7% of
+        validation digits`` (the weights are every negative's)."""
         parts = [self.show(name) for name in EXTRA_PICTURES if getattr(self, name)]
-        if self.all_negatives:  # the weight of every negative, drawn or not, said once (they come first)
-            parts[0] += f" (weight {self.negative_weight:g}" + (f", energy margins {self.energy_weight:g})"
-                                                                if self.energy_weight else ")")
+        margins = f"energy margins {self.energy_weight:g}" if self.energy_weight else ""
+        if self.all_negatives:  # the weights of every negative, drawn or not, said once (they come first)
+            parts[0] += f" (weight {self.negative_weight:g}{', ' * bool(margins)}{margins})"
+        elif margins:  # the digits' margin alone
+            parts.insert(0, margins)
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

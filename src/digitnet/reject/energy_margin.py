@@ -11,8 +11,9 @@ Liu, Wang, Owens & Li (2020) train S itself, with a squared hinge on each side o
 
 so that digits score at least ``m_in`` and negatives at most ``m_out``; examples already on their side
 cost nothing. The gradient of S is softmax(z), so each example's extra gradient is a multiple of its
-probabilities. On the default recipe (docs/reject.md, fourth round) it is what moved the held-out
-non-digits most, without a cost on MNIST.
+probabilities. On the default recipe (docs/reject.md, fourth round) it refused 5 to 7 points more of
+the held-out non-digits than outlier exposure alone, for a few hundredths to a tenth of a point of
+MNIST accuracy.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ MARGIN_IN, MARGIN_OUT = 8.0, 2.5
 
 class EnergyMargin(OutlierExposure):
     """:class:`~digitnet.reject.OutlierExposure` (``weight``, ``smoothing``) plus ``energy_weight`` times
-    the squared hinges that keep digits' energies above ``margin_in`` and negatives' below ``margin_out``."""
+    the squared hinges that keep digits' energies above ``margin_in`` and negatives' below ``margin_out``.
+    Targets given as probabilities (2-D, no -1 to mark a negative) get outlier exposure's loss alone."""
 
     def __init__(self, weight: float = 1.0, smoothing: float = 0.0, energy_weight: float = 0.1,
                  margin_in: float = MARGIN_IN, margin_out: float = MARGIN_OUT):

@@ -12,9 +12,11 @@ so do the tutorials that take their own steps.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from digitnet.augment import make_augmentation
+from digitnet.errors import DigitnetError
 from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
@@ -49,6 +51,28 @@ def build_network(recipe: Recipe, seed: int | None = None) -> Network:
                              inputs=recipe.inputs)
 
 
+def picture_shape(recipe: Recipe, sample_shape: tuple, inputs: int | None = None) -> tuple[int, int]:
+    """The (height, width) of the pictures the recipe's augmentation moves, from the shape of one sample:
+    (H, W) or (1, H, W) as they are, rows of a square number of pixels as a square (MNIST's 784 are
+    28x28); ``inputs``, the network's, must be the pictures' pixel count. Anything else cannot be moved
+    like a picture, and is refused in one line."""
+    shape = tuple(int(s) for s in sample_shape)
+    if len(shape) == 3 and shape[0] == 1:  # one channel, as a CNN takes them
+        shape = shape[1:]
+    side = math.isqrt(shape[0]) if len(shape) == 1 else 0
+    if len(shape) == 1 and side * side == shape[0]:
+        shape = (side, side)
+    pixels = math.prod(shape) if len(shape) == 2 else None
+    if pixels is None or (inputs is not None and pixels != inputs):
+        what = (f"pictures of {shape[0]}x{shape[1]}" if len(shape) == 2 else
+                f"rows of {shape[0]:,} numbers, not a square picture" if len(shape) == 1 else
+                f"samples of shape {shape}, not one-channel pictures")
+        fit = f" for a network of {inputs:,} inputs" if inputs is not None and pixels is not None else ""
+        raise DigitnetError(f"augmentation (`augment` {recipe.augment}) moves the pixels of pictures, and these "
+                            f"are {what}{fit}; train without it (`augment` none)", parameter="augment")
+    return (shape[0], shape[1])
+
+
 def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
     """The optimiser the recipe asks for, over ``network``'s parameters."""
     return make_optimizer(recipe.optimizer, network.params, recipe.lr, recipe.weight_decay, recipe.momentum)
@@ -57,12 +81,12 @@ def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
 def build_trainer(recipe: Recipe, network: Network, seed: int | None = None,
                   image_shape: tuple[int, int] | None = None, **options: Any) -> Trainer:
     """The trainer that trains ``network`` the recipe's way, minimising :func:`build_training_loss`;
-    its augmentation moves pictures of ``image_shape`` (default: the recipe's (C, H, W) input, else
-    MNIST's 28x28). ``options`` (``progress``, ``log``, ``callbacks``...) go to
-    :class:`~digitnet.train.Trainer` as they are."""
-    if image_shape is None:
-        image_shape = recipe.input_shape[1:] if len(recipe.input_shape) == 3 else (28, 28)
-    options.setdefault("transform", make_augmentation(recipe.augment, image_shape))
+    its augmentation moves pictures of ``image_shape`` (default: :func:`picture_shape` of the network's
+    inputs). ``options`` (``progress``, ``log``, ``callbacks``...) go to :class:`~digitnet.train.Trainer`
+    as they are."""
+    if recipe.augment and image_shape is None:
+        image_shape = picture_shape(recipe, network.input_shape)
+    options.setdefault("transform", make_augmentation(recipe.augment, image_shape or (28, 28)))
     if recipe.all_negatives or recipe.energy_weight:  # the network keeps (and is saved with) its plain loss
         options.setdefault("loss", build_training_loss(recipe))
     return Trainer(network, build_optimizer(recipe, network), schedule=recipe.schedule, epochs=recipe.epochs,

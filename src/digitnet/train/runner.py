@@ -31,7 +31,6 @@ files carry the same keys. The steps, in order:
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import EXTRA_PICTURES, Recipe
 from digitnet.reject import Decision, RejectRule, decide
-from digitnet.train.build import build_network, build_trainer
+from digitnet.train.build import build_network, build_trainer, picture_shape
 from digitnet.train.history import History
 from digitnet.train.reject_data import RejectSet, reject_set
 from digitnet.train.step import TrainingFailed, TrainingNote
@@ -168,22 +167,11 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
 
 
 def pictures_shape(recipe: Recipe, data: Dataset, network: Network) -> tuple[int, int] | None:
-    """The (height, width) of the pictures the recipe's augmentation moves: the data set's, which must be
-    pictures with one number per input of the network, or rows of a square number of pixels (MNIST's
-    784, as the estimator takes them, are 28x28) (None: no augmentation)."""
+    """The (height, width) of the data set's pictures, which the recipe's augmentation moves (None: it
+    has none); refused in one line, before anything is drawn or trained, when they cannot be moved."""
     if not recipe.augment:
         return None
-    inputs = int(np.prod(network.input_shape))
-    shape = tuple(data.train_images.shape[1:])
-    side = math.isqrt(shape[0]) if len(shape) == 1 else 0
-    if len(shape) == 1 and side * side == shape[0] == inputs:
-        shape = (side, side)
-    if len(shape) != 2 or shape[0] * shape[1] != inputs:
-        what = f"pictures of {shape[0]}x{shape[1]}" if len(shape) == 2 else f"samples of shape {shape}"
-        raise DigitnetError(f"augmentation (`augment` {recipe.augment}) moves the pixels of pictures, and the data "
-                            f"set '{data.name}' holds {what} for a network of {inputs:,} inputs; train without it "
-                            "(`augment` none)", parameter="augment")
-    return (int(shape[0]), int(shape[1]))
+    return picture_shape(recipe, data.train_images.shape[1:], int(np.prod(network.input_shape)))
 
 
 def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
