@@ -47,7 +47,6 @@ from digitnet.negatives import SHARES, make_negatives
 from digitnet.negatives.font_digits import make_font_digits
 from digitnet.negatives.pen_digits import make_pen_digits
 from digitnet.presets import get_preset
-from digitnet.presets.cnn import cnn, conv, dense, layer
 from digitnet.reject import NOT_A_DIGIT, OutlierExposure, RejectRule
 from digitnet.train import build_network, build_trainer
 from digitnet.train.runner import describe
@@ -168,11 +167,13 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
 
 
 def widened(widths: tuple) -> tuple:
-    """The default's layers with other widths: (first convolution's filters, second's, hidden units)."""
-    c1, c2, hidden = widths
-    return cnn(conv(c1, 5), layer("maxpool2d", size=2), layer("batchnorm"), layer("relu"),
-               conv(c2, 5), layer("maxpool2d", size=2), layer("batchnorm"), layer("relu"),
-               layer("flatten"), dense(hidden), layer("batchnorm"), layer("relu"), dense(10))
+    """The default preset's layers with other widths: its convolutions' filters and its hidden dense
+    layer's units, in order (C1, C2, HIDDEN); the output layer keeps its ten."""
+    default, sizes = get_preset("default").layers, iter(widths)
+    output = max(i for i, spec in enumerate(default) if spec["type"] == "dense")
+    return tuple({**spec, "filters": next(sizes)} if spec["type"] == "conv2d" else
+                 {**spec, "units": next(sizes)} if spec["type"] == "dense" and i != output else spec
+                 for i, spec in enumerate(default))
 
 
 def parse_widths(text: str | None) -> tuple | None:

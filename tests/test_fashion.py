@@ -54,7 +54,7 @@ def test_asking_for_too_many_is_a_clear_error(count, message):
 
 def test_a_run_adds_them_after_the_drawn_pictures_as_negatives_and_never_caches_them(negatives_cache):
     alone = reject_data.reject_set(0, 0, seed=0, fashion=30)
-    assert alone.cached is None and alone.fashion == 30 and len(alone.images) == 30
+    assert alone.cached is None and len(alone.images) == 30
     assert np.all(alone.labels == NOT_A_DIGIT)
     assert np.array_equal(alone.images, fashion.fashion_images(30, seed=0))
     both = reject_data.reject_set(20, 10, seed=0, fashion=30)
@@ -138,7 +138,6 @@ def test_the_log_says_what_was_drawn_read_or_cached(drawn, cached, counts, expec
     from digitnet.train.runner import drawn_text
 
     recipe = get_preset("default").with_overrides(**counts)
-    found = reject_data.RejectSet(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), recipe.negatives,
-                                  recipe.font_digits, recipe.pen_digits, recipe.fashion_negatives, 2.0,
+    found = reject_data.RejectSet(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), 2.0,
                                   Path(cached) if cached else None, drawn)
     assert drawn_text(found, recipe) == expected

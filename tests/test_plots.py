@@ -239,29 +239,25 @@ def test_pictures_an_augmentation_cannot_move_are_refused_in_one_line(tiny_data,
     a square number of pixels as a square; pictures whose pixels are not the network's inputs, and rows
     that are not square, are refused in one line that names the fix. Rows of numbers that are not square
     cannot be drawn as pictures either."""
-    from digitnet.data import Dataset, read_dataset
+    from digitnet.data import read_dataset
     from digitnet.presets import Recipe
     from digitnet.train import build_trainer
-    from digitnet.train.runner import pictures_shape
+    from digitnet.train.build import picture_shape
 
     recipe = Recipe.mlp([784, 16, 10], augment="shift:2")
-    net784, net600 = Network.from_sizes([784, 4, 10], seed=0), Network.from_sizes([600, 4, 10], seed=0)
-    data = read_dataset(tiny_data)
-    assert pictures_shape(recipe, data, net784) == (28, 28)
-    assert pictures_shape(recipe, read_dataset(wide_pictures), net600) == (20, 30)  # height first
-    assert build_trainer(recipe, net600, 0, (20, 30)).transform.image_shape == (20, 30)
-    assert pictures_shape(recipe.with_overrides(augment="none"), data, net600) is None
-    channels = Dataset.from_arrays(np.zeros((4, 1, 28, 28), np.uint8), np.arange(4))  # as a CNN takes them
-    rows = Dataset.from_arrays(np.zeros((4, 784), np.uint8), np.arange(4))  # as the estimator takes them
-    assert pictures_shape(recipe, channels, net784) == pictures_shape(recipe, rows, net784) == (28, 28)
-    refused = [(data, net600, "pictures of 28x28 for a network of 600 inputs"),
-               (Dataset.from_arrays(np.zeros((4, 600), np.uint8), np.arange(4)), net600,
-                "rows of 600 numbers, not a square picture"),
-               (Dataset.from_arrays(np.zeros((4, 3, 28, 28), np.uint8), np.arange(4)), net784,
-                r"samples of shape \(3, 28, 28\), not one-channel pictures")]
-    for found, network, what in refused:
+    assert picture_shape(recipe, read_dataset(tiny_data).train_images.shape[1:], 784) == (28, 28)
+    assert picture_shape(recipe, read_dataset(wide_pictures).train_images.shape[1:], 600) == (20, 30)  # height first
+    trainer = build_trainer(recipe, Network.from_sizes([600, 4, 10], seed=0), 0, (20, 30))
+    assert trainer.transform.image_shape == (20, 30)
+    # one channel, as a CNN takes them; rows, as the estimator takes them (and a network's own input shape)
+    assert picture_shape(recipe, (1, 28, 28), 784) == picture_shape(recipe, (784,), 784) == (28, 28)
+    assert build_trainer(recipe, Network.from_sizes([64, 4, 10], seed=0), 0).transform.image_shape == (8, 8)
+    refused = [((28, 28), 600, "pictures of 28x28 for a network of 600 inputs"),
+               ((600,), 600, "rows of 600 numbers, not a square picture"),
+               ((3, 28, 28), 784, r"samples of shape \(3, 28, 28\), not one-channel pictures")]
+    for shape, inputs, what in refused:
         with pytest.raises(DigitnetError, match=f"augment.*{what}; train without it \\(`augment` none\\)") as err:
-            pictures_shape(recipe, found, network)
+            picture_shape(recipe, shape, inputs)
         assert "\n" not in str(err.value)
     from digitnet.plots.style import as_images
 

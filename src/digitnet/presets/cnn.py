@@ -129,9 +129,7 @@ DEFAULT = recipe(name="default",
                  optimizer="nesterov", lr=0.05, batch_size=128, epochs=3, schedule="cosine", weight_decay=5e-4,
                  augment="affine:rot=10,scale=0.1,shift=2", weight_average=0.998,
                  negatives=6000, fashion_negatives=6000, negative_weight=1.0, energy_weight=0.1,
-                 font_digits=3000, pen_digits=3000,
-                 reject_accept=0.997,
-                 reject_score="energy")
+                 font_digits=3000, pen_digits=3000, reject_accept=0.997, reject_score="energy")
 
 for _recipe in [DEFAULT, *CNN_PRESETS]:
     register(_recipe)

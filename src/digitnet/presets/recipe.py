@@ -37,6 +37,7 @@ from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import MLP, OPTION_NAMES, OPTIONS, output_for, sizes_text
 from digitnet.presets.settings import Setting, setting, setting_of
+from digitnet.reject.energy_margin import MARGIN_IN, MARGIN_OUT
 from digitnet.reject.scores import SCORES as REJECT_SCORES
 
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
@@ -91,8 +92,9 @@ class Recipe:
                                      show=lambda v: f"negative weight {v:g}")
     energy_weight: float = setting(0.0, "the weight of the energy margins (Liu et al. 2020): besides outlier "
                                    "exposure, train the score the rule refuses by, the log-sum-exp of the logits, "
-                                   "to stay above 8 for digits and below 2.5 for negatives (0: outlier exposure "
-                                   "alone, or the plain loss without negatives)", S.non_negative_float,
+                                   f"to stay above {MARGIN_IN:g} for digits and below {MARGIN_OUT:g} for negatives "
+                                   "(0: outlier exposure alone, or the plain loss without negatives)",
+                                   S.non_negative_float,
                                    show=lambda v: f"energy margins {v:g}")
     font_digits: int = setting(0, "digits drawn from the negatives' fonts, trained on as digits, so that being "
                                "drawn by a font says nothing (0: none)", S.non_negative_int,
@@ -225,7 +227,7 @@ class Recipe:
         negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold accepting 99.7% of
         validation digits`` (the weights are every negative's)."""
         parts = [self.show(name) for name in EXTRA_PICTURES if getattr(self, name)]
-        margins = f"energy margins {self.energy_weight:g}" if self.energy_weight else ""
+        margins = self.show("energy_weight") if self.energy_weight else ""
         if self.all_negatives:  # the weights of every negative, drawn or not, said once (they come first)
             parts[0] += f" (weight {self.negative_weight:g}{', ' * bool(margins)}{margins})"
         elif margins:  # the digits' margin alone

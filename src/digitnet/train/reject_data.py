@@ -52,10 +52,6 @@ class RejectSet:
 
     images: np.ndarray
     labels: np.ndarray
-    negatives: int
-    font_digits: int
-    pen_digits: int
-    fashion: int  # pictures from Fashion-MNIST among the negatives' -1s (after the drawn ones; never cached)
     seconds: float  # drawing (or reading) them
     cached: Path | None  # the cache file they were read from or written to (None: not cached)
     drawn: bool  # True when drawn in this run, False when read from the cache
@@ -118,8 +114,7 @@ def reject_set(negatives: int, font_digits: int, seed: int, cache: bool = True, 
     if fashion:
         images = np.concatenate([images, fashion_images(fashion, seed, fashion_data)])
         labels = np.concatenate([labels, np.full(fashion, NOT_A_DIGIT, np.int64)])
-    return RejectSet(images, labels, negatives, font_digits, pen_digits, fashion, time.perf_counter() - started,
-                     path, found is None)
+    return RejectSet(images, labels, time.perf_counter() - started, path, found is None)
 
 
 def _read(path: Path, expected: int) -> tuple[np.ndarray, np.ndarray] | None:

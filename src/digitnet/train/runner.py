@@ -107,7 +107,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     network = build_network(recipe, seed)
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
     check_reject_option(recipe, network, len(x_val), class_names)
-    image_shape = pictures_shape(recipe, data, network)
+    image_shape = (picture_shape(recipe, data.train_images.shape[1:], int(np.prod(network.input_shape)))
+                   if recipe.augment else None)  # refused in one line before anything is drawn or trained
     fashion = fashion_for(recipe, data)  # before anything is drawn or trained: at once if it is missing
     drawn = None
     if recipe.extra_pictures:
@@ -166,14 +167,6 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities), decision)
 
 
-def pictures_shape(recipe: Recipe, data: Dataset, network: Network) -> tuple[int, int] | None:
-    """The (height, width) of the data set's pictures, which the recipe's augmentation moves (None: it
-    has none); refused in one line, before anything is drawn or trained, when they cannot be moved."""
-    if not recipe.augment:
-        return None
-    return picture_shape(recipe, data.train_images.shape[1:], int(np.prod(network.input_shape)))
-
-
 def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
     """What the reject option needs beyond what a recipe checks by itself: validation images to fit its
     rule on, ten digit classes for the font digits, several outputs for a softmax to score."""
@@ -209,7 +202,7 @@ def fashion_for(recipe: Recipe, data: Dataset) -> Dataset | None:
 def drawn_text(drawn: RejectSet, recipe: Recipe) -> str:
     """What the log says about the extra pictures: drawn (and how long that took) or read from the cache,
     and read from Fashion-MNIST."""
-    fashion = f", and read {recipe.show('fashion_negatives')}" if drawn.fashion else ""
+    fashion = f", and read {recipe.show('fashion_negatives')}" if recipe.fashion_negatives else ""
     made = recipe.pictures_text(("negatives", "font_digits", "pen_digits"), " and ")
     if not made:
         return f"read {recipe.show('fashion_negatives')} in {drawn.seconds:.1f} s"

@@ -122,16 +122,12 @@ def batch_last(x: np.ndarray, padding: tuple[int, int], out: np.ndarray | None =
     return out
 
 
-def _out_hw(hw, kernel, stride) -> tuple[int, int]:
-    return (hw[0] - kernel[0]) // stride[0] + 1, (hw[1] - kernel[1]) // stride[1] + 1
-
-
 def im2col(x: np.ndarray, kernel, stride, out: np.ndarray | None = None, batch_last: bool = False) -> np.ndarray:
     """Patch columns (C, kh, kw, N, OH, OW) of an already padded (C, N, H, W) batch; with ``batch_last``,
     (C, kh, kw, OH, OW, N) of a (C, H, W, N) batch."""
     (kh, kw) = kernel
     c, n, h, w = (x.shape[0], x.shape[3], *x.shape[1:3]) if batch_last else x.shape
-    oh, ow = _out_hw((h, w), kernel, stride)
+    oh, ow = output_size(h, kh, stride[0], 0), output_size(w, kw, stride[1], 0)
     if out is None:
         out = np.empty((c, kh, kw, oh, ow, n) if batch_last else (c, kh, kw, n, oh, ow), x.dtype)
     for p in range(kh):
