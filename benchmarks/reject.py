@@ -5,6 +5,7 @@
     python benchmarks/reject.py MODEL --methods                      # every score, with and without T
     python benchmarks/reject.py A.npz B.npz C.npz --committee        # the three as a committee
     python benchmarks/reject.py MODEL --plots plots/reject           # reliability diagram, answer grids
+    python benchmarks/reject.py MODEL --drawn 3000                   # fresh negatives of the training kinds
 
 The sets (each made or found on first use):
 
@@ -175,6 +176,22 @@ def by_kind(decide, data: PictureSet, logits: np.ndarray) -> dict[str, tuple[int
     refused = (decide(logits) < 0) | data.unprepared
     names = np.array(data.names)
     return {k: (int((names == k).sum()), float(refused[names == k].mean())) for k in sorted(set(data.names))}
+
+
+#: the seed of ``--drawn``'s negatives: no model measured here trains on them (runs use seeds 0-2)
+DRAWN_SEED = 4242
+
+
+def drawn_figures(digits_of, count: int) -> dict[str, float]:
+    """The share refused of ``count`` negatives freshly drawn by :mod:`digitnet.negatives`, in all and by
+    kind: how well a network has learned the kinds of picture it trains on as "not a digit", apart from
+    how far that carries to new fonts and hands (the held-out set)."""
+    from digitnet.negatives import make_negatives
+
+    fresh = make_negatives(count, seed=DRAWN_SEED)
+    refused = digits_of(fresh.images) < 0
+    kinds = np.array([k.split(":")[0] for k in fresh.kinds])
+    return {"all": float(refused.mean()), **{str(k): float(refused[kinds == k].mean()) for k in np.unique(kinds)}}
 
 
 def rule_decider(rule: RejectRule, digit_outputs: int = 10):
@@ -398,12 +415,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", action="store_true", help="compare every score, with and without temperature")
     parser.add_argument("--committee", action="store_true", help="also measure the models as one committee")
     parser.add_argument("--kinds", action="store_true", help="refusals of the non-digits by kind and by what is drawn")
+    parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
+                        f"drawn afresh by digitnet.negatives (seed {DRAWN_SEED}), by kind")
     parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
     parser.add_argument("--handwriting", type=Path, default=Path("runs/handwriting"))
     parser.add_argument("--non-digits", type=Path, default=Path("runs/non_digits"))
     parser.add_argument("--plots", type=Path, help="write the reliability diagram and answer grids here")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
+    if args.drawn < 0:
+        parser.error(f"--drawn takes a number of pictures, 0 or more, not {args.drawn}")
     try:
         models = [load_model(path) for path in args.models]
     except DigitnetError as err:
@@ -418,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         rule = model_rule(model, sets, logits, args)
         answers = {k: rule_decider(rule)(z) for k, z in logits.items()}
         figs = outcome(sets, answers)
-        if model.is_committee and model.reject is not None and not args.score:
+        own_rule = model.is_committee and model.reject is not None and not args.score
+        if own_rule:
             # a committee's file keeps its own rule (each member at its own temperature, the mean of their
             # scores, and how many may disagree): digitnet's own decision, as every surface gives it
             decisions = {k: model.decide(v.images) for k, v in sets.items()}
@@ -454,6 +476,15 @@ def main(argv: list[str] | None = None) -> int:
             missed = sorted(((a, n, w) for w, (n, a) in drawn.items() if a), reverse=True)
             print("  accepted as digits: " + ", ".join(f"{w} ({a}/{n})" for a, n, w in missed))
             entry["by_kind"] = kinds
+        if args.drawn:
+            def digits_of(images, model=model, rule=rule, own_rule=own_rule):  # as the figures above decide
+                if own_rule:
+                    return model.decide(images).digits
+                return rule_decider(rule)(np.mean([logits_of(net, images) for net in members(model)], axis=0))
+
+            entry["drawn"] = fresh = drawn_figures(digits_of, args.drawn)
+            print(f"  {args.drawn:,} freshly drawn negatives refused: {fresh['all']:.2%}; by kind: "
+                  + ", ".join(f"{k} {v:.1%}" for k, v in fresh.items() if k != "all"))
         if args.methods:
             rows = methods_table(model, sets, logits, args.accept)
             print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")
