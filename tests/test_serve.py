@@ -320,6 +320,19 @@ def test_the_documented_limits_are_the_defaults(server):
         DigitReader(None, max_concurrent=0)
 
 
+def wait_until_no_one_is_answering(httpd, seconds: float = 5.0) -> None:
+    """The answer's last bytes reach the client a moment before its thread marks the connection as waiting
+    for the next request; on a busy machine that moment can be long enough for a newcomer to find the
+    place still busy answering (and get 503)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with httpd._lock:
+            if all(phase != "answering" for phase, _, _ in httpd._open.values()):
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"a connection was still answering after {seconds} s")
+
+
 def test_an_idle_connection_makes_room_for_a_new_one(small_model):
     """The only place is held by an idle keep-alive connection: a newcomer is served, the idle one closed."""
     with running_server(small_model, max_connections=1) as httpd:
@@ -327,6 +340,7 @@ def test_an_idle_connection_makes_room_for_a_new_one(small_model):
         try:
             holder.sendall(b"GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n")  # served, then kept by keep-alive
             assert holder.recv(65536).startswith(b"HTTP/1.1 200")
+            wait_until_no_one_is_answering(httpd)  # now idle between requests
             assert request(httpd, "GET", "/api/info", timeout=5)[0].status == 200
             assert holder.recv(65536) == b""  # the idle one was closed to make room, without a word
         finally:
