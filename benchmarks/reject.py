@@ -47,6 +47,7 @@ from digitnet.errors import DigitnetError  # noqa: E402
 from digitnet.images import NoDigitError, prepare  # noqa: E402
 from digitnet.io import load_model  # noqa: E402
 from digitnet.metrics.calibration import reliability  # noqa: E402
+from digitnet.negatives import make_negatives  # noqa: E402
 from digitnet.nn import functional as F  # noqa: E402
 from digitnet.reject import (  # noqa: E402
     SCORES,
@@ -182,13 +183,10 @@ def by_kind(decide, data: PictureSet, logits: np.ndarray) -> dict[str, tuple[int
 DRAWN_SEED = 4242
 
 
-def drawn_figures(digits_of, count: int) -> dict[str, float]:
-    """The share refused of ``count`` negatives freshly drawn by :mod:`digitnet.negatives`, in all and by
-    kind: how well a network has learned the kinds of picture it trains on as "not a digit", apart from
-    how far that carries to new fonts and hands (the held-out set)."""
-    from digitnet.negatives import make_negatives
-
-    fresh = make_negatives(count, seed=DRAWN_SEED)
+def drawn_figures(digits_of, fresh) -> dict[str, float]:
+    """The share refused of ``fresh`` negatives (drawn by :mod:`digitnet.negatives` from
+    :data:`DRAWN_SEED`), in all and by kind: how well a network has learned the kinds of picture it trains
+    on as "not a digit", apart from how far that carries to new fonts and hands (the held-out set)."""
     refused = digits_of(fresh.images) < 0
     kinds = np.array([k.split(":")[0] for k in fresh.kinds])
     return {"all": float(refused.mean()), **{str(k): float(refused[kinds == k].mean()) for k in np.unique(kinds)}}
@@ -430,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     except DigitnetError as err:
         raise SystemExit(f"error: {err}")
     sets = load_sets(args)
+    fresh = make_negatives(args.drawn, seed=DRAWN_SEED) if args.drawn else None  # once, for every model
     print("sets: " + ", ".join(f"{k} {len(v.images):,}" for k, v in sets.items() if k != "mnist_val")
           + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits\n")
     report, all_met = {}, True
@@ -476,15 +475,15 @@ def main(argv: list[str] | None = None) -> int:
             missed = sorted(((a, n, w) for w, (n, a) in drawn.items() if a), reverse=True)
             print("  accepted as digits: " + ", ".join(f"{w} ({a}/{n})" for a, n, w in missed))
             entry["by_kind"] = kinds
-        if args.drawn:
+        if fresh is not None:
             def digits_of(images, model=model, rule=rule, own_rule=own_rule):  # as the figures above decide
                 if own_rule:
                     return model.decide(images).digits
                 return rule_decider(rule)(np.mean([logits_of(net, images) for net in members(model)], axis=0))
 
-            entry["drawn"] = fresh = drawn_figures(digits_of, args.drawn)
-            print(f"  {args.drawn:,} freshly drawn negatives refused: {fresh['all']:.2%}; by kind: "
-                  + ", ".join(f"{k} {v:.1%}" for k, v in fresh.items() if k != "all"))
+            entry["drawn"] = refused = drawn_figures(digits_of, fresh)
+            print(f"  {len(fresh):,} freshly drawn negatives refused: {refused['all']:.2%}; by kind: "
+                  + ", ".join(f"{k} {v:.1%}" for k, v in refused.items() if k != "all"))
         if args.methods:
             rows = methods_table(model, sets, logits, args.accept)
             print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")

@@ -103,10 +103,13 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
     if method not in METHODS:
         raise SystemExit(f"unknown method {method!r}; choose {', '.join(METHODS)}")
     started = time.perf_counter()
-    # the drawn pictures are this script's own; Fashion-MNIST's are the wired default's (data/fashion.py)
-    # its loss is this script's own (below), so the recipe it records says no energy margins
+    # the drawn pictures are this script's own; Fashion-MNIST's are the wired default's (data/fashion.py);
+    # the recipe it records says what it trains on, and no energy margins (its loss is its own, below)
+    trains_negatives = method != "none"
     recipe = get_preset("default").with_overrides(epochs=epochs, label_smoothing=label_smoothing,
-                                                  fashion_negatives=fashion, energy_weight=0,
+                                                  negatives=negatives if trains_negatives else 0,
+                                                  fashion_negatives=fashion if trains_negatives else 0,
+                                                  font_digits=font_digits, pen_digits=pen_digits, energy_weight=0,
                                                   layers=widened(widths) if widths else None)
     data = data or load_mnist(progress=False)
     if method == "class":
@@ -119,14 +122,14 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
     n_mnist = len(x_train)
     seconds, kinds = 0.0, {}
     parts_x, parts_y = [x_train], [y_train]
-    if method != "none" and negatives:
+    if recipe.negatives:
         images, names, s = drawn("negatives", _negatives, cache, count=negatives, seed=seed, shares=shares)
         seconds += s
         kinds = {str(k): int(c) for k, c in zip(*np.unique([str(n).split(":")[0] for n in names],
                                                              return_counts=True))}
         parts_x.append(network.as_input(images))
         parts_y.append(np.full(len(images), NOT_A_DIGIT if method == "uniform" else 10))
-    if method != "none" and fashion:
+    if recipe.fashion_negatives:
         parts_x.append(network.as_input(fashion_images(fashion, seed)))
         parts_y.append(np.full(fashion, NOT_A_DIGIT if method == "uniform" else 10))
     for name, count, make in (("font_digits", font_digits, make_font_digits), ("pen_digits", pen_digits,
@@ -137,8 +140,8 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
             parts_x.append(network.as_input(images))
             parts_y.append(labels.astype(np.int64))
     x_train, y_train = np.concatenate(parts_x), np.concatenate(parts_y)
-    log(f"{method}: {len(x_train):,} training images ({n_mnist:,} MNIST, {negatives if method != 'none' else 0:,} "
-        f"negatives {kinds}, {fashion if method != 'none' else 0:,} Fashion-MNIST, {font_digits:,} font digits, "
+    log(f"{method}: {len(x_train):,} training images ({n_mnist:,} MNIST, {recipe.negatives:,} "
+        f"negatives {kinds}, {recipe.fashion_negatives:,} Fashion-MNIST, {font_digits:,} font digits, "
         f"{pen_digits:,} pen digits; drawn in {seconds:.1f} s), "
         f"{len(x_val):,} for validation")
     # outlier exposure at this script's weight (the recipe's own is 1.0); "none" and "class" train on the plain loss
@@ -157,8 +160,8 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
                         split="last", class_names=[str(k) for k in range(10)] + (["not a digit"] if method == "class"
                                                                                   else []))
     metadata["reject"] = rule.to_dict()
-    metadata["reject_training"] = {"method": method, "negatives": negatives if method != "none" else 0,
-                                   "weight": weight, "fashion": fashion if method != "none" else 0,
+    metadata["reject_training"] = {"method": method, "negatives": recipe.negatives,
+                                   "weight": weight, "fashion": recipe.fashion_negatives,
                                    "widths": list(widths) if widths else None, "font_digits": font_digits,
                                    "pen_digits": pen_digits,
                                    "mnist": n_mnist, "shares": shares or SHARES, "negative_seconds": round(seconds, 2),

@@ -72,8 +72,21 @@ def test_the_default_preset_has_the_proposed_reject_option():
             recipe.font_digits, recipe.pen_digits, recipe.reject_accept,
             recipe.reject_score) == (6000, 6000, 1.0, 0.1, 3000, 3000, 0.997, "energy")
     assert "6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST negatives" in recipe.description
-    others = [get_preset(name) for name in ("mlp", "lenet5")]
-    assert all(r.negatives == 0 and r.reject_accept == 0 and r.energy_weight == 0 for r in others)
+
+
+def test_every_other_preset_trains_on_its_plain_loss_without_a_rule():
+    """What "every other preset trains as before" rests on: no extra pictures, no margins, no rule, so
+    the trainer minimises the preset's own loss (the one it had before the reject option)."""
+    from digitnet.presets import PRESETS
+    from digitnet.reject import OutlierExposure
+    from digitnet.train.build import build_loss, build_training_loss
+
+    others = [recipe for name, recipe in PRESETS.items() if name != "default"]
+    assert len(others) >= 10
+    for recipe in others:
+        assert not (recipe.extra_pictures or recipe.energy_weight or recipe.reject_accept), recipe.name
+        training = build_training_loss(recipe)
+        assert not isinstance(training, OutlierExposure) and type(training) is type(build_loss(recipe)), recipe.name
 
 
 def test_a_recipe_for_other_inputs_refuses_negatives():

@@ -326,9 +326,8 @@ def wait_until_no_one_is_answering(httpd, seconds: float = 5.0) -> None:
     place still busy answering (and get 503)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with httpd._lock:
-            if all(phase != "answering" for phase, _, _ in httpd._open.values()):
-                return
+        if not httpd.answering_connections:
+            return
         time.sleep(0.01)
     raise AssertionError(f"a connection was still answering after {seconds} s")
 

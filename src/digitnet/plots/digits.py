@@ -64,6 +64,6 @@ def plot_worst_mistakes(network, images: np.ndarray, labels: np.ndarray, path: "
     total = int(np.count_nonzero(predicted != labels))
     title = title or f"The {len(worst)} most confident mistakes (of {total:,} on {len(labels):,} images)"
     if not len(worst):
-        return digit_grid(np.zeros((1, 28, 28)), ["no mistakes"], path, title, columns)
+        return digit_grid(np.zeros_like(as_images(images)[:1]), ["no mistakes"], path, title, columns)
     captions = [f"true {labels[i]}, said {predicted[i]}\n{proba[i, predicted[i]]:.0%} sure" for i in worst]
     return digit_grid(np.asarray(images)[worst], captions, path, title, columns, colours="firebrick")

@@ -59,7 +59,7 @@ class EnergyMargin(OutlierExposure):
         n, lam = len(z), self.energy_weight
         loss += lam * float(np.dot(short, short)) / n
         direction = np.where(negative, 1.0, -1.0)  # a negative's energy should fall, a digit's rise
-        grad = grad + (2 * lam / n * direction * short).astype(z.dtype)[:, None] * p
+        grad += (2 * lam / n * direction * short).astype(z.dtype)[:, None] * p  # (a fresh array of super()'s)
         return loss, grad
 
     def __repr__(self) -> str:

@@ -124,6 +124,12 @@ class ConnectionServer(ThreadingHTTPServer):
         with self._lock:
             return len(self._open)
 
+    @property
+    def answering_connections(self) -> int:
+        """How many open connections are answering a request (never closed to make room)."""
+        with self._lock:
+            return sum(phase == "answering" for phase, _, _ in self._open.values())
+
     def service_actions(self) -> None:
         """Called by ``serve_forever`` between requests (at least twice a second): close connections
         whose headers or body have taken longer than their deadline."""

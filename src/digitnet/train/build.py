@@ -87,8 +87,9 @@ def build_trainer(recipe: Recipe, network: Network, seed: int | None = None,
     if recipe.augment and image_shape is None:
         image_shape = picture_shape(recipe, network.input_shape)
     options.setdefault("transform", make_augmentation(recipe.augment, image_shape or (28, 28)))
-    if recipe.all_negatives or recipe.energy_weight:  # the network keeps (and is saved with) its plain loss
-        options.setdefault("loss", build_training_loss(recipe))
+    training = build_training_loss(recipe)
+    if isinstance(training, OutlierExposure):  # the network keeps (and is saved with) its plain loss
+        options.setdefault("loss", training)
     return Trainer(network, build_optimizer(recipe, network), schedule=recipe.schedule, epochs=recipe.epochs,
                    batch_size=recipe.batch_size, patience=recipe.patience, seed=seed,
                    weight_average=recipe.weight_average, **options)

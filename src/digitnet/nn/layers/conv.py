@@ -180,7 +180,8 @@ class Conv2D(Layer):
         (kh, kw), (ph, pw), (c, h, w) = self.kernel_size, self.padding, self.input_shape
         f, n, oh, ow = g.shape
         around = (kh - 1 - ph, kw - 1 - pw)
-        padded = pad(g, around, out=self._buffer("g_padded", (f, n, oh + 2 * around[0], ow + 2 * around[1]), g.dtype))
+        padded = pad(g, around, out=self._buffer("g_padded", (f, n, oh + 2 * around[0], ow + 2 * around[1]), g.dtype)
+                     if any(around) else None)  # (g itself when nothing is added around it)
         cols = im2col(padded, self.kernel_size, (1, 1), out=self._buffer("g_cols", (f, kh, kw, n, h, w), g.dtype))
         flipped = self.params["W"][:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(c, -1)
         return (flipped @ cols.reshape(f * kh * kw, -1)).reshape(c, n, h, w)
