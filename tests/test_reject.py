@@ -17,6 +17,7 @@ from digitnet.reject import (
     NOT_A_DIGIT,
     REFUSED,
     SCORES,
+    EleventhClass,
     EnergyMargin,
     OutlierExposure,
     RejectRule,
@@ -24,6 +25,7 @@ from digitnet.reject import (
     choose_threshold,
     energy,
     fit_temperature,
+    fold_eleventh_output,
     max_logit,
     max_probability,
     negative_log_likelihood,
@@ -150,6 +152,50 @@ def test_training_with_negatives_lowers_their_scores():
         Trainer(net, optimizer, progress=False).fit(noise, np.full(300, NOT_A_DIGIT))
     with pytest.raises(DigitnetError, match="`loss` must be a Loss"):
         Trainer(net, optimizer, loss="outlier exposure")
+
+
+# -- an eleventh class, folded ----------------------------------------------------------------------------
+@pytest.mark.parametrize("weight, smoothing", [(1.0, 0.0), (2.0, 0.1), (0.0, 0.0)])
+def test_eleventh_class_gradient_matches_finite_differences(rng, weight, smoothing):
+    z = rng.normal(0, 2, (7, 11))
+    y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
+    loss = EleventhClass(weight, smoothing)
+    _, delta = loss.loss_and_grad(z, y)
+    numeric = numerical_gradient(lambda: loss.value(z, y), z)
+    assert relative_error(delta, numeric) < 1e-6
+
+
+def test_eleventh_class_is_the_cross_entropy_with_negatives_in_the_last_class(rng):
+    """At weight 1 it is the plain softmax cross-entropy over eleven classes, a negative's label being
+    the last; a weight scales the negatives' rows, loss and gradient alike."""
+    z, y = rng.normal(0, 3, (6, 11)), np.array([1, NOT_A_DIGIT, 3, NOT_A_DIGIT, 9, 0])
+    as_class = np.where(y == NOT_A_DIGIT, 10, y)
+    (loss, delta), (plain, plain_delta) = EleventhClass(1.0).loss_and_grad(z, y), SoftmaxCrossEntropy().loss_and_grad(
+        z, as_class)
+    assert loss == pytest.approx(plain, rel=1e-12)
+    np.testing.assert_allclose(delta, plain_delta, atol=1e-12)
+    _, heavier = EleventhClass(3.0).loss_and_grad(z, y)
+    negative = y == NOT_A_DIGIT
+    np.testing.assert_allclose(heavier[negative], 3 * plain_delta[negative], atol=1e-12)
+    np.testing.assert_allclose(heavier[~negative], plain_delta[~negative], atol=1e-12)
+
+
+def test_folding_the_eleventh_output_keeps_the_digits_and_scores_the_log_odds_of_a_digit(rng):
+    """z'_k = z_k - z_10 is a dense layer of ten outputs: the same digit, the same probabilities given
+    that it is a digit, and an energy equal to log p(a digit) / p(not a digit)."""
+    from digitnet.nn import Network
+
+    net = Network.from_sizes([20, 16, 11], seed=0, inputs="features")
+    x = rng.normal(0, 1, (50, 20)).astype(np.float32)
+    z = net.logits(x).astype(np.float64)
+    folded = fold_eleventh_output(net)
+    assert (folded.n_outputs, net.n_outputs) == (10, 11)
+    z_folded = folded.logits(x).astype(np.float64)
+    np.testing.assert_allclose(z_folded, z[:, :10] - z[:, 10:], atol=1e-4)  # float32, summed in another order
+    p = F.softmax(z)
+    np.testing.assert_allclose(F.softmax(z_folded), p[:, :10] / p[:, :10].sum(axis=1, keepdims=True), atol=1e-5)
+    np.testing.assert_allclose(energy(z_folded, 1.0), np.log(p[:, :10].sum(axis=1) / p[:, 10]), atol=1e-4)
+    np.testing.assert_array_equal(folded.predict(x), z[:, :10].argmax(axis=1))
 
 
 # -- scores ------------------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     settings, each ``None`` to keep the preset's value: ``activation``, ``loss``, ``init``, ``dropout``,
     ``augment``, ``optimizer``, ``lr``, ``momentum``, ``weight_decay``, ``schedule``, ``batch_size``,
     ``label_smoothing``, ``weight_average``, ``patience``, ``inputs``, ``negatives``, ``fashion_negatives``,
-    ``negative_weight``, ``energy_weight``, ``font_digits``, ``pen_digits``, ``reject_accept``,
+    ``negative_weight``, ``negatives_as``, ``energy_weight``, ``font_digits``, ``pen_digits``, ``reject_accept``,
     ``reject_score`` (their meaning: ``digitnet train --help``).
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_`` (and ``feature_names_in_`` for a
@@ -139,9 +139,9 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model="mlp", hidden=None, *, activation=None, loss=None, init=None, dropout=None,
                  augment=None, optimizer=None, lr=None, momentum=None, weight_decay=None, schedule=None,
                  epochs="auto", batch_size=None, label_smoothing=None, weight_average=None, patience=None,
-                 inputs=None, negatives=None, fashion_negatives=None, negative_weight=None, energy_weight=None,
-                 font_digits=None, pen_digits=None, reject_accept=None, reject_score=None, validation_fraction=0.0,
-                 seed=0, verbose=False):
+                 inputs=None, negatives=None, fashion_negatives=None, negative_weight=None, negatives_as=None,
+                 energy_weight=None, font_digits=None, pen_digits=None, reject_accept=None, reject_score=None,
+                 validation_fraction=0.0, seed=0, verbose=False):
         self.model = model
         self.hidden = hidden
         self.activation = activation
@@ -163,6 +163,7 @@ class DigitClassifier(ClassifierMixin, BaseEstimator):
         self.negatives = negatives
         self.fashion_negatives = fashion_negatives
         self.negative_weight = negative_weight
+        self.negatives_as = negatives_as
         self.energy_weight = energy_weight
         self.font_digits = font_digits
         self.pen_digits = pen_digits

@@ -22,6 +22,7 @@ from digitnet.nn.optimizers import OPTIMIZERS
 from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import OPTION_NAMES
+from digitnet.presets.recipe import NEGATIVE_TARGETS
 from digitnet.reject.scores import SCORES as REJECT_SCORES
 
 #: library parameter names whose command-line flag is not simply ``--name`` (error messages use the flag)
@@ -70,6 +71,7 @@ RECIPE_FLAGS: dict[str, dict[str, Any]] = {
     "negatives": {"group": REJECT, "metavar": "N"},
     "fashion_negatives": {"group": REJECT, "metavar": "N"},
     "negative_weight": {"group": REJECT, "metavar": "W"},
+    "negatives_as": {"group": REJECT, "choices": NEGATIVE_TARGETS},
     "energy_weight": {"group": REJECT, "metavar": "W"},
     "font_digits": {"group": REJECT, "metavar": "N"},
     "pen_digits": {"group": REJECT, "metavar": "N"},

@@ -45,6 +45,8 @@ LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": 
               "mse": "quadratic cost"}
 #: the reject option's extra training pictures: not digits (drawn, from Fashion-MNIST), and digits drawn
 EXTRA_PICTURES = ("negatives", "fashion_negatives", "font_digits", "pen_digits")
+#: what training asks of a negative: no confident digit (outlier exposure), or an eleventh class of its own
+NEGATIVE_TARGETS = ("uniform", "class")
 #: what files of earlier versions saved beside MLP sizes; the layers say it now
 LEGACY_MLP_FIELDS = ("activation", "init", "dropout", "output", "bias_init")
 
@@ -88,8 +90,14 @@ class Recipe:
                                      "$DIGITNET_FASHION or where Debian's dataset-fashion-mnist puts it)",
                                      S.non_negative_int, show=lambda v: f"{v:,} Fashion-MNIST negatives")
     negative_weight: float = setting(1.0, "the weight of the negatives in the loss (their cross-entropy against "
-                                     "the uniform distribution)", S.non_negative_float,
+                                     "the uniform distribution, or against the eleventh class)", S.non_negative_float,
                                      show=lambda v: f"negative weight {v:g}")
+    negatives_as: str = setting("uniform", "what training asks of a negative: 'uniform' (outlier exposure: the "
+                                "same probability for every digit) or 'class' (an eleventh output, 'not a digit', "
+                                "trained as a class and folded into the ten after training)",
+                                S.one_of(NEGATIVE_TARGETS),
+                                show=lambda v: "negatives as an eleventh class" if v == "class" else
+                                "negatives aimed at the uniform distribution")
     energy_weight: float = setting(0.0, "the weight of the energy margins (Liu et al. 2020): besides outlier "
                                    "exposure, train the score the rule refuses by, the log-sum-exp of the logits, "
                                    f"to stay above {MARGIN_IN:g} for digits and below {MARGIN_OUT:g} for negatives "
@@ -153,6 +161,12 @@ class Recipe:
         if wanted and LOSSES[self.loss].name != "cross_entropy":
             raise DigitnetError(f"`{wanted[0]}` works with the softmax cross-entropy, not {self.loss}",
                                 parameter=wanted[0])
+        if self.negatives_as == "class" and not self.all_negatives:
+            raise DigitnetError("`negatives_as` class trains an eleventh output on the negatives, and there are none: "
+                                "give `negatives` or `fashion_negatives`", parameter="negatives_as")
+        if self.negatives_as == "class" and self.energy_weight:
+            raise DigitnetError("`negatives_as` class scores by the eleventh output and takes no energy margins: "
+                                "set `energy_weight` to 0", parameter="energy_weight")
 
     @classmethod
     def mlp(cls, sizes, activation: str = "relu", init: str = "he", dropout: float = 0.0, bias_init: str = "zeros",
@@ -229,7 +243,8 @@ class Recipe:
         parts = [self.show(name) for name in EXTRA_PICTURES if getattr(self, name)]
         margins = self.show("energy_weight") if self.energy_weight else ""
         if self.all_negatives:  # the weights of every negative, drawn or not, said once (they come first)
-            parts[0] += f" (weight {self.negative_weight:g}{', ' * bool(margins)}{margins})"
+            kind = ", as an eleventh class" if self.negatives_as == "class" else ""
+            parts[0] += f" (weight {self.negative_weight:g}{kind}{', ' * bool(margins)}{margins})"
         elif margins:  # the digits' margin alone
             parts.insert(0, margins)
         if self.reject_accept:

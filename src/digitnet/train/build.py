@@ -21,7 +21,8 @@ from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.presets.recipe import Recipe
-from digitnet.reject import EnergyMargin, OutlierExposure
+from digitnet.reject import EleventhClass, EnergyMargin, OutlierExposure
+from digitnet.reject.eleventh_class import last_dense
 from digitnet.train.trainer import Trainer
 
 
@@ -37,7 +38,11 @@ def build_training_loss(recipe: Recipe) -> Loss:
     digits, labelled -1), outlier exposure: the same cross-entropy for digits, and for the negatives a
     cross-entropy against the uniform distribution, weighted by ``negative_weight``; with
     ``energy_weight``, also margins on every example's energy score (:class:`~digitnet.reject.EnergyMargin`).
-    Validation keeps the recipe's loss, so it judges the epochs as it would without negatives."""
+    With ``negatives_as`` "class" the negatives are an eleventh class instead (:class:`~digitnet.reject.EleventhClass`,
+    for the network of :func:`build_training_network`). Validation keeps the recipe's loss, so it judges
+    the epochs as it would without negatives."""
+    if recipe.negatives_as == "class":  # (the recipe has checked that there are negatives)
+        return EleventhClass(recipe.negative_weight, recipe.label_smoothing)
     if recipe.energy_weight:  # (without negatives: the digits' margin alone)
         return EnergyMargin(recipe.negative_weight, recipe.label_smoothing, recipe.energy_weight)
     if recipe.all_negatives:
@@ -48,6 +53,19 @@ def build_training_loss(recipe: Recipe) -> Loss:
 def build_network(recipe: Recipe, seed: int | None = None) -> Network:
     """The network the recipe's layers describe, its weights drawn from ``seed``."""
     return Network.from_spec(recipe.layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
+                             inputs=recipe.inputs)
+
+
+def build_training_network(recipe: Recipe, seed: int | None = None) -> Network:
+    """The network training steps: the recipe's, or, when it trains its negatives as a class
+    (``negatives_as`` "class"), the same with one more output, "not a digit", which
+    :func:`~digitnet.reject.fold_eleventh_output` folds back into the others after training."""
+    if recipe.negatives_as != "class":
+        return build_network(recipe, seed)
+    layers = list(recipe.layers)
+    at = last_dense(layers)
+    layers[at] = {**layers[at], "units": layers[at]["units"] + 1}
+    return Network.from_spec(layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
                              inputs=recipe.inputs)
 
 

@@ -5,7 +5,8 @@ This is the definition of a training run, written once. ``digitnet train``, the 
 :func:`run`, so they split the data, train, score and describe the model the same way, and their model
 files carry the same keys. The steps, in order:
 
-1. build the recipe's network from the seed (``build.py``);
+1. build the recipe's network from the seed (``build.py``; with ``negatives_as`` "class", one more
+   output, "not a digit");
 2. turn the training images into the network's input (``digitnet.nn.inputs``: the one scaling rule);
 3. hold out validation images: the last ``recipe.val_size`` (Nielsen's split), or a seeded random
    choice, or a set given by the caller (tutorial 5 validates on half of the test set);
@@ -14,7 +15,8 @@ files carry the same keys. The steps, in order:
    digits drawn from fonts and by a pen (``reject_data.py``: seeded; the drawn ones cached);
 4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
    lowest validation loss (with negatives, the loss is outlier exposure: see ``build.py``; validation
-   is on digits only, so it judges the epochs as before);
+   is on digits only, so it judges the epochs as before); an eleventh output is then folded into the
+   ten (``reject/eleventh_class.py``), so the model has the recipe's ten outputs whichever way it trained;
 5. refuse a run that learned nothing (:func:`nothing_learned`): its kept weights classify no better than
    always answering the commonest class, as a run with far too high a learning rate does even when its
    loss stays a (huge) number. The caller gets :class:`~digitnet.train.TrainingFailed` instead of a
@@ -49,8 +51,8 @@ from digitnet.io.model_file import save_model
 from digitnet.nn.losses import as_labels
 from digitnet.nn.network import Network
 from digitnet.presets.recipe import EXTRA_PICTURES, Recipe
-from digitnet.reject import Decision, RejectRule, decide
-from digitnet.train.build import build_network, build_trainer, picture_shape
+from digitnet.reject import Decision, RejectRule, decide, fold_eleventh_output
+from digitnet.train.build import build_trainer, build_training_network, picture_shape
 from digitnet.train.history import History
 from digitnet.train.reject_data import RejectSet, reject_set
 from digitnet.train.step import TrainingFailed, TrainingNote
@@ -104,9 +106,9 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
                             f"not epochs of training; run it through digitnet.tutorials "
                             f"('digitnet reproduce --only {recipe.name}')", parameter="model")
     say = log or (lambda message: None)
-    network = build_network(recipe, seed)
+    network = build_training_network(recipe, seed)  # with an eleventh output when negatives are a class
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
-    check_reject_option(recipe, network, len(x_val), class_names)
+    check_reject_option(recipe, network.n_outputs - (recipe.negatives_as == "class"), len(x_val), class_names)
     image_shape = (picture_shape(recipe, data.train_images.shape[1:], int(np.prod(network.input_shape)))
                    if recipe.augment else None)  # refused in one line before anything is drawn or trained
     fashion = fashion_for(recipe, data)  # before anything is drawn or trained: at once if it is missing
@@ -126,6 +128,8 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
+    if recipe.negatives_as == "class":  # the eleventh output folded into the ten: their energy is its verdict
+        network = fold_eleventh_output(network)
     images = "validation" if len(x_val) else "training"
     digits = y_train[y_train >= 0] if drawn is not None else y_train  # negatives (-1) have no class to be right on
     shortfall = nothing_learned(history, y_val if len(x_val) else digits, images)
@@ -167,19 +171,20 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     return TrainedModel(network, recipe, history, metrics, metadata, (classes, probabilities), decision)
 
 
-def check_reject_option(recipe: Recipe, network: Network, n_val: int, class_names: "list[str] | None") -> None:
+def check_reject_option(recipe: Recipe, n_outputs: int, n_val: int, class_names: "list[str] | None") -> None:
     """What the reject option needs beyond what a recipe checks by itself: validation images to fit its
-    rule on, ten digit classes for the font digits, several outputs for a softmax to score."""
+    rule on, ten digit classes for the font digits, several outputs (the model's ``n_outputs``, not
+    counting an eleventh "not a digit") for a softmax to score."""
     if recipe.reject_accept and not n_val:
         raise DigitnetError("the reject rule (`reject_accept`) is fitted on validation images, and this run holds "
                             "none out; give `val_size` (or a validation share), or set `reject_accept` to 0",
                             parameter="reject_accept")
     wants = [n for n in (*EXTRA_PICTURES, "reject_accept") if getattr(recipe, n)]
-    if wants and network.n_outputs < 2:
+    if wants and n_outputs < 2:
         raise DigitnetError(f"`{wants[0]}` needs a network with an output per class", parameter=wants[0])
     digits = [str(k) for k in range(10)]
     drawn_digits = [n for n in ("font_digits", "pen_digits") if getattr(recipe, n)]
-    if drawn_digits and (network.n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
+    if drawn_digits and (n_outputs != 10 or (class_names is not None and list(class_names) != digits)):
         raise DigitnetError(f"`{drawn_digits[0]}` are digits 0-9, labelled as such: they need a model whose ten "
                             "classes are the digits 0-9", parameter=drawn_digits[0])
 

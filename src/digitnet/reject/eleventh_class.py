@@ -1,0 +1,86 @@
+"""An eleventh answer, "not a digit": trained as a class, then folded back into the ten outputs.
+
+Instead of asking a negative for equal probabilities over the digits (outlier exposure), a network can
+be given one more output and taught that negatives belong to it, like any class. After training that
+output is folded away. With logits z_0..z_9 for the digits and z_10 for "not a digit", take
+
+    z'_k = z_k - z_10        (k = 0..9)
+
+The last layer is dense, z = h W + b, so z' = h (W_k - W_10) + (b_k - b_10) is a dense layer of ten
+outputs: the folded network is an ordinary ten-output network, and a model file, ONNX export, the
+page's script and the estimator take it as they take any other. Nothing is lost by folding:
+
+- softmax(z') is the probability of each digit *given that the picture is a digit* (the shift by z_10
+  cancels in the softmax);
+- the energy of z', log sum_k exp(z'_k) = log p(a digit) - log p(not a digit), is the log-odds that
+  the picture is a digit: the score the reject rule thresholds is the eleventh output's own verdict.
+
+(:class:`EleventhClass` is the training loss; :func:`fold_eleventh_output` does the folding.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitnet.errors import DigitnetError
+from digitnet.nn.network import Network
+from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
+
+
+class EleventhClass(OutlierExposure):
+    """Softmax cross-entropy over the digits and one more output, the last, for examples labelled
+    :data:`NOT_A_DIGIT`; their rows weigh ``weight``. ``smoothing`` smooths the digits' targets over the
+    digit outputs. It reads the labels as outlier exposure does (-1: not a digit), only the target of a
+    negative differs: the last output, instead of the same probability for every digit."""
+
+    def loss_and_grad(self, z, y):
+        y = np.asarray(y)
+        if y.ndim != 1:  # one-hot targets: as the plain cross-entropy reads them
+            return super(OutlierExposure, self).loss_and_grad(z, y)
+        n, k = z.shape
+        negative = y == NOT_A_DIGIT
+        shifted = z - z.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        sums = p.sum(axis=1, keepdims=True)
+        p /= sums
+        target = np.zeros_like(p)
+        digits = np.flatnonzero(~negative)
+        s = self.smoothing
+        target[digits, y[digits]] = 1 - s
+        target[digits, :k - 1] += s / (k - 1)
+        target[negative, k - 1] = 1.0
+        per_row = np.log(sums)[:, 0] - np.einsum("ij,ij->i", target, shifted)
+        row_weight = np.where(negative, self.weight, 1.0).astype(z.dtype)
+        loss = float(np.dot(per_row, row_weight)) / n
+        p -= target
+        p *= (row_weight / n)[:, None]
+        return loss, p
+
+    def __repr__(self) -> str:
+        return f"EleventhClass(weight={self.weight:g}, smoothing={self.smoothing:g})"
+
+
+def last_dense(layer_configs: list[dict]) -> int:
+    """Where the last dense layer is, in a network's layer descriptions: the one that makes the outputs."""
+    found = [i for i, d in enumerate(layer_configs) if d.get("type") == "dense"]
+    if not found:
+        raise DigitnetError("an eleventh output 'not a digit' needs a network whose outputs come from a dense layer",
+                            parameter="negatives_as")
+    return found[-1]
+
+
+def fold_eleventh_output(network: Network) -> Network:
+    """The network with its last output folded into the others: z'_k = z_k - z_last (see the module's
+    docstring), a network of one output fewer that answers the same digits, with the same digit
+    probabilities, and whose energy is the log-odds of "a digit"."""
+    config = network.get_config()
+    at = last_dense(config["layers"])
+    dense = config["layers"][at]
+    config["layers"][at] = {**dense, "units": dense["units"] - 1}
+    folded = Network.from_config(config, draw=False)
+    folded.loss = network.loss
+    weights = network.get_weights()
+    W, b = weights[f"{at}.W"], weights[f"{at}.b"]
+    weights[f"{at}.W"], weights[f"{at}.b"] = W[:, :-1] - W[:, -1:], b[:-1] - b[-1]
+    folded.set_weights(weights)
+    return folded
