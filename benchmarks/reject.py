@@ -188,7 +188,7 @@ def drawn_figures(digits_of, fresh) -> dict[str, float]:
     :data:`DRAWN_SEED`), in all and by kind: how well a network has learned the kinds of picture it trains
     on as "not a digit", apart from how far that carries to new fonts and hands (the held-out set)."""
     refused = digits_of(fresh.images) < 0
-    kinds = np.array([k.split(":")[0] for k in fresh.kinds])
+    kinds = fresh.families
     return {"all": float(refused.mean()), **{str(k): float(refused[kinds == k].mean()) for k in np.unique(kinds)}}
 
 

@@ -43,7 +43,7 @@ import numpy as np
 from digitnet.data import load_mnist, validation_split
 from digitnet.data.fashion import fashion_images
 from digitnet.io import save_model
-from digitnet.negatives import SHARES, make_negatives
+from digitnet.negatives import SHARES, Negatives, make_negatives
 from digitnet.negatives.font_digits import make_font_digits
 from digitnet.negatives.pen_digits import make_pen_digits
 from digitnet.presets import get_preset
@@ -125,8 +125,7 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
     if recipe.negatives:
         images, names, s = drawn("negatives", _negatives, cache, count=negatives, seed=seed, shares=shares)
         seconds += s
-        kinds = {str(k): int(c) for k, c in zip(*np.unique([str(n).split(":")[0] for n in names],
-                                                             return_counts=True))}
+        kinds = Negatives(images, names).kind_counts()
         parts_x.append(network.as_input(images))
         parts_y.append(np.full(len(images), NOT_A_DIGIT if method == "uniform" else 10))
     if recipe.fashion_negatives:

@@ -52,6 +52,15 @@ def test_asking_for_too_many_is_a_clear_error(count, message):
         fashion.fashion_images(count, seed=0)
 
 
+def test_a_count_no_fashion_mnist_holds_is_refused_before_anything_is_read(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("Fashion-MNIST was read for a count it cannot hold")
+
+    monkeypatch.setattr(fashion, "load_fashion", never)
+    with pytest.raises(DigitnetError, match="has 60,000 training images; asked for 60,001"):
+        fashion.fashion_images(60001, seed=0)
+
+
 def test_a_run_adds_them_after_the_drawn_pictures_as_negatives_and_never_caches_them(negatives_cache):
     alone = reject_data.reject_set(0, 0, seed=0, fashion=30)
     assert alone.cached is None and len(alone.images) == 30

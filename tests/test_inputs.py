@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from digitnet.errors import DigitnetError
-from digitnet.nn.inputs import INPUT_KINDS, as_array, check_features, scale_pixels, to_input
+from digitnet.nn.inputs import INPUT_KINDS, as_array, check_features, picture_size, scale_pixels, to_input
 
 F255 = np.float32(255)
 
@@ -162,3 +162,12 @@ def test_to_input_scales_pixels_and_keeps_features():
     assert INPUT_KINDS == ("pixels", "features")
     with pytest.raises(DigitnetError, match="inputs must be one of pixels, features, got 'images'"):
         to_input(x, (2,), kind="images")
+
+
+def test_the_picture_a_sample_holds():
+    """(H, W) and (1, H, W) are pictures as they are, rows of a square number of values are squares,
+    and anything else (several channels, rows that are not square) is not a picture."""
+    assert picture_size((20, 30)) == picture_size((1, 20, 30)) == (20, 30)
+    assert picture_size((784,)) == (28, 28) and picture_size([1]) == (1, 1)
+    for not_a_picture in [(600,), (3, 28, 28), (2, 1, 28, 28), (0,), ()]:
+        assert picture_size(not_a_picture) is None, not_a_picture

@@ -67,7 +67,9 @@ def load_fashion(folder: str | Path | None = None) -> Dataset:
 
 def fashion_images(count: int, seed: int, data: Dataset | None = None) -> np.ndarray:
     """``count`` of Fashion-MNIST's training images (uint8 (count, 28, 28)), chosen by ``seed``, from
-    ``data`` (default: :func:`load_fashion`)."""
+    ``data`` (default: :func:`load_fashion`). A count that no Fashion-MNIST holds is refused before
+    anything is read."""
+    check_count(count)
     data = data if data is not None else load_fashion()
     check_count(count, data)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2000,)))  # a stream nothing else uses

@@ -59,9 +59,14 @@ class Negatives:
     def __len__(self) -> int:
         return len(self.images)
 
+    @property
+    def families(self) -> np.ndarray:
+        """Each picture's kind, broadly: the first part of its name (one of :data:`KINDS`)."""
+        return np.array([str(k).split(":")[0] for k in self.kinds])
+
     def kind_counts(self) -> dict[str, int]:
-        """How many of each kind (the first part of each kind's name)."""
-        names, counts = np.unique([k.split(":")[0] for k in self.kinds], return_counts=True)
+        """How many of each kind (of each of :attr:`families`)."""
+        names, counts = np.unique(self.families, return_counts=True)
         return {str(k): int(c) for k, c in zip(names, counts)}
 
 

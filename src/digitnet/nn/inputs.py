@@ -100,6 +100,20 @@ def to_input(X, input_shape: tuple[int, ...], kind: str = "pixels", dtype=np.flo
     return X.reshape(shape)
 
 
+def picture_size(sample_shape) -> tuple[int, int] | None:
+    """The (height, width) of the one-channel picture a sample of ``sample_shape`` holds: (H, W) and
+    (1, H, W) as they are, a row of a square number of values as a square (MNIST's 784 are 28x28); None
+    for anything else (several channels, rows that are not square). Training's augmentation, the digit
+    grids and the first layer's weights all read pictures this way."""
+    shape = tuple(int(s) for s in sample_shape)
+    if len(shape) == 3 and shape[0] == 1:  # one channel, as a CNN takes them
+        shape = shape[1:]
+    if len(shape) == 2:
+        return (shape[0], shape[1])
+    side = math.isqrt(shape[0]) if len(shape) == 1 else 0
+    return (side, side) if side and side * side == shape[0] else None
+
+
 def _finite_range(array: np.ndarray, what: str) -> tuple[float, float]:
     """(min, max) of a float array, refusing NaN and infinity with a message that says where."""
     low, high = float(np.min(array)), float(np.max(array))

@@ -12,6 +12,7 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.metrics import confusion_matrix
+from digitnet.nn.inputs import picture_size
 from digitnet.plots.confusion import plot_confusion
 from digitnet.plots.conv_filters import conv_filters_figure
 from digitnet.plots.curves import history_rows, plot_learning_curves
@@ -99,4 +100,4 @@ def plot_first_layer_of(network, images: np.ndarray, path: "str | Path") -> Path
     of three of ``images`` (``conv_filters.py``), or each first dense unit's weights as a picture."""
     if any(layer.type_name == "conv2d" for layer in network.layers):
         return save(conv_filters_figure(network, images[:3]), path, dpi=110)
-    return plot_first_layer(network, path, image_shape=np.shape(images)[1:] if np.ndim(images) == 3 else None)
+    return plot_first_layer(network, path, image_shape=picture_size(np.shape(images)[1:]))

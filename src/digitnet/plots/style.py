@@ -8,7 +8,6 @@ check the size of the file that comes out.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from matplotlib.figure import Figure
 
 from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_path
+from digitnet.nn.inputs import picture_size
 
 DPI = 100
 #: a colour map where a digit looks like ink on paper
@@ -57,16 +57,12 @@ def as_images(images: np.ndarray) -> np.ndarray:
     ones) -> (N, H, W) floats in [0, 1]."""
     images = np.asarray(images)
     scale = 255.0 if images.dtype == np.uint8 else 1.0
-    if images.ndim == 4 and images.shape[1] == 1:  # one channel, as a CNN takes them
-        images = images[:, 0]
-    if images.ndim != 3:
-        pixels = images.reshape(len(images), -1).shape[1]
-        side = math.isqrt(pixels)
-        if side * side != pixels:
-            raise DigitnetError(f"cannot draw samples of {pixels:,} numbers as pictures: they are not square; "
-                                "give them as (N, height, width)")
-        images = images.reshape(len(images), side, side)
-    return images.astype(np.float32) / scale
+    size = picture_size(images.shape[1:])
+    if size is None:
+        what = (f"{images.shape[1]:,} numbers as pictures: they are not square" if images.ndim == 2 else
+                f"samples of shape {images.shape[1:]} as pictures: they are not one-channel pictures")
+        raise DigitnetError(f"cannot draw {what}; give them as (N, height, width)")
+    return images.reshape(len(images), *size).astype(np.float32) / scale
 
 
 def grid_shape(n: int, columns: int) -> tuple[int, int]:

@@ -7,12 +7,12 @@ digit-shaped templates appear as the network learns.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 
 from digitnet.errors import DigitnetError
+from digitnet.nn.inputs import picture_size
 from digitnet.nn.layers import Dense
 from digitnet.plots.style import grid_shape, hide_unused, new_figure, save
 
@@ -31,9 +31,8 @@ def plot_first_layer(network, path: "str | Path", n: int = 36, columns: int = 9,
     """Up to ``n`` units' weights as images of ``image_shape`` (default: square), each on its own symmetric
     colour scale (red +, blue -)."""
     W = first_dense_weights(network)
-    side = math.isqrt(W.shape[0])
-    shape = tuple(image_shape) if image_shape is not None else (side, side)
-    if shape[0] * shape[1] != W.shape[0]:
+    shape = tuple(image_shape) if image_shape is not None else picture_size((W.shape[0],))
+    if shape is None or shape[0] * shape[1] != W.shape[0]:
         raise DigitnetError(f"the first dense layer has {W.shape[0]} inputs, not a picture of "
                             f"{shape[0]}x{shape[1]}" if image_shape is not None else
                             f"the first dense layer has {W.shape[0]} inputs, not a square image")

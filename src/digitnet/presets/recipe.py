@@ -44,7 +44,8 @@ LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": 
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
               "mse": "quadratic cost"}
 #: the reject option's extra training pictures: not digits (drawn, from Fashion-MNIST), and digits drawn
-EXTRA_PICTURES = ("negatives", "fashion_negatives", "font_digits", "pen_digits")
+NEGATIVE_PICTURES = ("negatives", "fashion_negatives")
+EXTRA_PICTURES = (*NEGATIVE_PICTURES, "font_digits", "pen_digits")
 #: what training asks of a negative: no confident digit (outlier exposure), or an eleventh class of its own
 NEGATIVE_TARGETS = ("uniform", "class")
 #: what files of earlier versions saved beside MLP sizes; the layers say it now
@@ -228,8 +229,8 @@ class Recipe:
 
     @property
     def all_negatives(self) -> int:
-        """How many training pictures are not digits (drawn and from Fashion-MNIST): outlier exposure's."""
-        return self.negatives + self.fashion_negatives
+        """How many training pictures are not digits (drawn and from Fashion-MNIST)."""
+        return sum(getattr(self, name) for name in NEGATIVE_PICTURES)
 
     def pictures_text(self, names: tuple = EXTRA_PICTURES, joiner: str = ", ") -> str:
         """The extra pictures among ``names`` that the recipe asks for, in words: ``6,000 negatives and
@@ -240,13 +241,15 @@ class Recipe:
         """The reject option in words: ``6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST
         negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold accepting 99.7% of
         validation digits`` (the weights are every negative's)."""
-        parts = [self.show(name) for name in EXTRA_PICTURES if getattr(self, name)]
+        negatives = [self.show(name) for name in NEGATIVE_PICTURES if getattr(self, name)]
+        digits = [self.show(name) for name in EXTRA_PICTURES if name not in NEGATIVE_PICTURES and getattr(self, name)]
         margins = self.show("energy_weight") if self.energy_weight else ""
-        if self.all_negatives:  # the weights of every negative, drawn or not, said once (they come first)
+        if negatives:  # the weights of every negative, drawn or not, said once, with the first
             kind = ", as an eleventh class" if self.negatives_as == "class" else ""
-            parts[0] += f" (weight {self.negative_weight:g}{kind}{', ' * bool(margins)}{margins})"
+            negatives[0] += f" (weight {self.negative_weight:g}{kind}{', ' * bool(margins)}{margins})"
         elif margins:  # the digits' margin alone
-            parts.insert(0, margins)
+            negatives.append(margins)
+        parts = negatives + digits
         if self.reject_accept:
             parts.append(f"{self.reject_score} score, threshold accepting {self.reject_accept:.1%} of validation "
                          "digits")

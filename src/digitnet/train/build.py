@@ -12,11 +12,11 @@ so do the tutorials that take their own steps.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from digitnet.augment import make_augmentation
 from digitnet.errors import DigitnetError
+from digitnet.nn.inputs import picture_size
 from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
@@ -75,20 +75,15 @@ def picture_shape(recipe: Recipe, sample_shape: tuple, inputs: int | None = None
     28x28); ``inputs``, the network's, must be the pictures' pixel count. Anything else cannot be moved
     like a picture, and is refused in one line."""
     shape = tuple(int(s) for s in sample_shape)
-    if len(shape) == 3 and shape[0] == 1:  # one channel, as a CNN takes them
-        shape = shape[1:]
-    side = math.isqrt(shape[0]) if len(shape) == 1 else 0
-    if len(shape) == 1 and side * side == shape[0]:
-        shape = (side, side)
-    pixels = math.prod(shape) if len(shape) == 2 else None
-    if pixels is None or (inputs is not None and pixels != inputs):
-        what = (f"pictures of {shape[0]}x{shape[1]}" if len(shape) == 2 else
-                f"rows of {shape[0]:,} numbers, not a square picture" if len(shape) == 1 else
-                f"samples of shape {shape}, not one-channel pictures")
-        fit = f" for a network of {inputs:,} inputs" if inputs is not None and pixels is not None else ""
-        raise DigitnetError(f"augmentation (`augment` {recipe.augment}) moves the pixels of pictures, and these "
-                            f"are {what}{fit}; train without it (`augment` none)", parameter="augment")
-    return (shape[0], shape[1])
+    size = picture_size(shape)
+    if size is not None and (inputs is None or size[0] * size[1] == inputs):
+        return size
+    what = (f"pictures of {size[0]}x{size[1]}" if size is not None else
+            f"rows of {shape[0]:,} numbers, not a square picture" if len(shape) == 1 else
+            f"samples of shape {shape}, not one-channel pictures")
+    fit = f" for a network of {inputs:,} inputs" if size is not None else ""
+    raise DigitnetError(f"augmentation (`augment` {recipe.augment}) moves the pixels of pictures, and these "
+                        f"are {what}{fit}; train without it (`augment` none)", parameter="augment")
 
 
 def build_optimizer(recipe: Recipe, network: Network) -> Optimizer:
