@@ -33,11 +33,12 @@ from digitnet.reject import (
 
 
 # -- the loss ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("weight, smoothing", [(0.5, 0.0), (1.0, 0.1), (0.0, 0.0)])
-def test_outlier_exposure_gradient_matches_finite_differences(rng, weight, smoothing):
-    z = rng.normal(0, 2, (7, 10))
+@pytest.mark.parametrize("weight, smoothing", [(0.5, 0.0), (1.0, 0.1), (0.0, 0.0), (2.0, 0.1)])
+@pytest.mark.parametrize("kind, outputs", [(OutlierExposure, 10), (EleventhClass, 11)])
+def test_negatives_losses_gradients_match_finite_differences(rng, kind, outputs, weight, smoothing):
+    z = rng.normal(0, 2, (7, outputs))
     y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
-    loss = OutlierExposure(weight, smoothing)
+    loss = kind(weight, smoothing)
     _, delta = loss.loss_and_grad(z, y)
     numeric = numerical_gradient(lambda: loss.value(z, y), z)
     assert relative_error(delta, numeric) < 1e-6
@@ -155,25 +156,17 @@ def test_training_with_negatives_lowers_their_scores():
 
 
 # -- an eleventh class, folded ----------------------------------------------------------------------------
-@pytest.mark.parametrize("weight, smoothing", [(1.0, 0.0), (2.0, 0.1), (0.0, 0.0)])
-def test_eleventh_class_gradient_matches_finite_differences(rng, weight, smoothing):
-    z = rng.normal(0, 2, (7, 11))
-    y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
-    loss = EleventhClass(weight, smoothing)
-    _, delta = loss.loss_and_grad(z, y)
-    numeric = numerical_gradient(lambda: loss.value(z, y), z)
-    assert relative_error(delta, numeric) < 1e-6
-
-
 def test_eleventh_class_is_the_cross_entropy_with_negatives_in_the_last_class(rng):
     """At weight 1 it is the plain softmax cross-entropy over eleven classes, a negative's label being
     the last; a weight scales the negatives' rows, loss and gradient alike."""
     z, y = rng.normal(0, 3, (6, 11)), np.array([1, NOT_A_DIGIT, 3, NOT_A_DIGIT, 9, 0])
     as_class = np.where(y == NOT_A_DIGIT, 10, y)
-    (loss, delta), (plain, plain_delta) = EleventhClass(1.0).loss_and_grad(z, y), SoftmaxCrossEntropy().loss_and_grad(
-        z, as_class)
-    assert loss == pytest.approx(plain, rel=1e-12)
-    np.testing.assert_allclose(delta, plain_delta, atol=1e-12)
+    for smoothing in (0.0, 0.1):
+        (loss, delta), (plain, plain_delta) = (EleventhClass(1.0, smoothing).loss_and_grad(z, y),
+                                               SoftmaxCrossEntropy(smoothing).loss_and_grad(z, as_class))
+        assert loss == pytest.approx(plain, rel=1e-12)
+        np.testing.assert_allclose(delta, plain_delta, atol=1e-12)
+    _, plain_delta = SoftmaxCrossEntropy().loss_and_grad(z, as_class)
     _, heavier = EleventhClass(3.0).loss_and_grad(z, y)
     negative = y == NOT_A_DIGIT
     np.testing.assert_allclose(heavier[negative], 3 * plain_delta[negative], atol=1e-12)

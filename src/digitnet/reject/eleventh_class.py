@@ -24,37 +24,19 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.nn.network import Network
-from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
+from digitnet.reject.outlier_exposure import OutlierExposure
 
 
 class EleventhClass(OutlierExposure):
-    """Softmax cross-entropy over the digits and one more output, the last, for examples labelled
-    :data:`NOT_A_DIGIT`; their rows weigh ``weight``. ``smoothing`` smooths the digits' targets over the
-    digit outputs. It reads the labels as outlier exposure does (-1: not a digit), only the target of a
-    negative differs: the last output, instead of the same probability for every digit."""
+    """Softmax cross-entropy with one more output, the last, as the class of the examples labelled
+    :data:`~digitnet.reject.NOT_A_DIGIT`; their rows weigh ``weight``, and ``smoothing`` smooths every row's target
+    alike. It reads the labels as outlier exposure does; only what a negative aims at differs: the last
+    output, instead of the same probability for every digit. (At weight 1 it is the plain cross-entropy
+    with the negatives labelled as the last class.)"""
 
-    def loss_and_grad(self, z, y):
-        y = np.asarray(y)
-        if y.ndim != 1:  # one-hot targets: as the plain cross-entropy reads them
-            return super(OutlierExposure, self).loss_and_grad(z, y)
-        n, k = z.shape
-        negative = y == NOT_A_DIGIT
-        shifted = z - z.max(axis=1, keepdims=True)
-        p = np.exp(shifted)
-        sums = p.sum(axis=1, keepdims=True)
-        p /= sums
-        target = np.zeros_like(p)
-        digits = np.flatnonzero(~negative)
-        s = self.smoothing
-        target[digits, y[digits]] = 1 - s
-        target[digits, :k - 1] += s / (k - 1)
-        target[negative, k - 1] = 1.0
-        per_row = np.log(sums)[:, 0] - np.einsum("ij,ij->i", target, shifted)
-        row_weight = np.where(negative, self.weight, 1.0).astype(z.dtype)
-        loss = float(np.dot(per_row, row_weight)) / n
-        p -= target
-        p *= (row_weight / n)[:, None]
-        return loss, p
+    def targets(self, y: np.ndarray, negative: np.ndarray, p: np.ndarray) -> np.ndarray:
+        as_class = np.where(negative, p.shape[1] - 1, y)
+        return super().targets(as_class, np.zeros_like(negative), p)
 
     def __repr__(self) -> str:
         return f"EleventhClass(weight={self.weight:g}, smoothing={self.smoothing:g})"

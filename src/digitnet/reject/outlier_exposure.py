@@ -48,12 +48,7 @@ class OutlierExposure(SoftmaxCrossEntropy):
         sums = p.sum(axis=1, keepdims=True)
         log_sums = np.log(sums)[:, 0]
         p /= sums
-        target = np.zeros_like(p)
-        digits = np.flatnonzero(~negative)
-        s = self.smoothing
-        target[digits, y[digits]] = 1 - s
-        target[digits] += s / k
-        target[negative] = 1.0 / k
+        target = self.targets(y, negative, p)
         # per row: logsumexp(z) - sum_k target_k z_k (the targets of each row sum to 1)
         per_row = log_sums - np.einsum("ij,ij->i", target, shifted)
         row_weight = np.where(negative, self.weight, 1.0).astype(z.dtype)
@@ -61,6 +56,18 @@ class OutlierExposure(SoftmaxCrossEntropy):
         p -= target
         p *= (row_weight / n)[:, None]
         return loss, p
+
+    def targets(self, y: np.ndarray, negative: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """What each row aims at, shaped like the probabilities ``p``: a digit its own class (smoothed),
+        a negative the uniform distribution."""
+        target = np.zeros_like(p)
+        k = p.shape[1]
+        digits = np.flatnonzero(~negative)
+        s = self.smoothing
+        target[digits, y[digits]] = 1 - s
+        target[digits] += s / k
+        target[negative] = 1.0 / k
+        return target
 
     def __repr__(self) -> str:
         return f"OutlierExposure(weight={self.weight:g}, smoothing={self.smoothing:g})"
