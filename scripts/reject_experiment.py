@@ -48,6 +48,7 @@ from digitnet.negatives.font_digits import make_font_digits
 from digitnet.negatives.pen_digits import make_pen_digits
 from digitnet.presets import get_preset
 from digitnet.reject import NOT_A_DIGIT, OutlierExposure, RejectRule
+from digitnet.reject.eleventh_class import last_dense
 from digitnet.train import build_network, build_trainer
 from digitnet.train.runner import describe
 
@@ -172,7 +173,7 @@ def widened(widths: tuple) -> tuple:
     """The default preset's layers with other widths: its convolutions' filters and its hidden dense
     layer's units, in order (C1, C2, HIDDEN); the output layer keeps its ten."""
     default, sizes = get_preset("default").layers, iter(widths)
-    output = max(i for i, spec in enumerate(default) if spec["type"] == "dense")
+    output = last_dense(default)
     return tuple({**spec, "filters": next(sizes)} if spec["type"] == "conv2d" else
                  {**spec, "units": next(sizes)} if spec["type"] == "dense" and i != output else spec
                  for i, spec in enumerate(default))

@@ -105,8 +105,16 @@ def test_negatives_as_a_class_need_negatives_and_no_margins():
         default.with_overrides(negatives_as="class")
     with pytest.raises(DigitnetError, match="there are none"):
         default.with_overrides(negatives_as="class", energy_weight=0, negatives=0, fashion_negatives=0)
+    with pytest.raises(DigitnetError, match="none to learn from"):
+        default.with_overrides(negatives_as="class", energy_weight=0, negative_weight=0)
+    with pytest.raises(DigitnetError, match="ignores the eleventh"):
+        default.with_overrides(negatives_as="class", energy_weight=0, reject_score="max_probability")
+    after_logits = (*default.layers[:-1], {"type": "tanh"}, default.layers[-1])  # a layer the fold cannot see through
+    with pytest.raises(DigitnetError, match="straight out of that layer"):
+        default.with_overrides(negatives_as="class", energy_weight=0, layers=after_logits)
     recipe = default.with_overrides(negatives_as="class", energy_weight=0)
     assert "6,000 negatives (weight 1, as an eleventh class), 6,000 Fashion-MNIST negatives" in recipe.description
+    assert (recipe.extra_outputs, default.extra_outputs) == (1, 0)
 
 
 def test_training_negatives_as_an_eleventh_class_keeps_ten_outputs_and_refuses_negatives(mnist, tmp_path):
@@ -123,12 +131,13 @@ def test_training_negatives_as_an_eleventh_class_keeps_ten_outputs_and_refuses_n
     recipe = get_preset("default").with_overrides(epochs=1, val_size=500, negatives=400, fashion_negatives=100,
                                                   font_digits=100, pen_digits=100, negatives_as="class",
                                                   energy_weight=0)
+    said: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        trained = run(recipe, mnist.head(4500, 2000), seed=0, if_nothing_learned="note")
+        trained = run(recipe, mnist.head(4500, 2000), seed=0, log=said.append, if_nothing_learned="note")
+    assert any("dense 11" in line for line in said)  # the summary of the network that trained
     model = load_model(trained.save(tmp_path / "class.npz"))
     assert model.network.n_outputs == 10 and model.metadata["recipe"]["negatives_as"] == "class"
-    assert model.metadata["recipe"]["layers"][-2]["units"] == 10
     validation = mnist.head(4500, 0).train_images[-500:]
     assert model.accepts(validation).mean() == pytest.approx(0.997, abs=0.004)
     fresh = make_negatives(200, seed=7)

@@ -37,14 +37,16 @@ from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import MLP, OPTION_NAMES, OPTIONS, output_for, sizes_text
 from digitnet.presets.settings import Setting, setting, setting_of
+from digitnet.reject.eleventh_class import foldable, last_dense
 from digitnet.reject.energy_margin import MARGIN_IN, MARGIN_OUT
 from digitnet.reject.scores import SCORES as REJECT_SCORES
 
 LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": "binary cross-entropy",
               "quadratic": "quadratic cost", "ce": "softmax cross-entropy", "bce": "binary cross-entropy",
               "mse": "quadratic cost"}
-#: the reject option's extra training pictures: not digits (drawn, from Fashion-MNIST), and digits drawn
+#: the reject option's training pictures that are not digits: drawn, and from Fashion-MNIST
 NEGATIVE_PICTURES = ("negatives", "fashion_negatives")
+#: all the reject option's extra training pictures: the negatives, and digits drawn from fonts and by a pen
 EXTRA_PICTURES = (*NEGATIVE_PICTURES, "font_digits", "pen_digits")
 #: what training asks of a negative: no confident digit (outlier exposure), or an eleventh class of its own
 NEGATIVE_TARGETS = ("uniform", "class")
@@ -162,12 +164,27 @@ class Recipe:
         if wanted and LOSSES[self.loss].name != "cross_entropy":
             raise DigitnetError(f"`{wanted[0]}` works with the softmax cross-entropy, not {self.loss}",
                                 parameter=wanted[0])
-        if self.negatives_as == "class" and not self.all_negatives:
-            raise DigitnetError("`negatives_as` class trains an eleventh output on the negatives, and there are none: "
-                                "give `negatives` or `fashion_negatives`", parameter="negatives_as")
-        if self.negatives_as == "class" and self.energy_weight:
+        if self.negatives_as == "class":
+            self._check_eleventh_output()
+
+    def _check_eleventh_output(self) -> None:
+        """An eleventh output needs negatives to learn from (with some weight), logits straight out of a
+        dense layer to fold it from, and a score that reads it (the softmax of ten folded logits does not)."""
+        if not self.all_negatives or not self.negative_weight:
+            raise DigitnetError("`negatives_as` class trains an eleventh output on the negatives, and there are none "
+                                "to learn from: give `negatives` or `fashion_negatives`, with a `negative_weight` "
+                                "above 0", parameter="negatives_as")
+        if self.energy_weight:
             raise DigitnetError("`negatives_as` class scores by the eleventh output and takes no energy margins: "
                                 "set `energy_weight` to 0", parameter="energy_weight")
+        if self.reject_accept and self.reject_score == "max_probability":
+            raise DigitnetError("`negatives_as` class: the top probability of the ten folded outputs ignores the "
+                                "eleventh; score by `reject_score` energy (its log-odds) or max_logit",
+                                parameter="reject_score")
+        if not foldable(self.layers):
+            raise DigitnetError("`negatives_as` class folds an eleventh output of the last dense layer into the "
+                                "others after training, so the logits must come straight out of that layer (only "
+                                "dropout or the softmax after it)", parameter="negatives_as")
 
     @classmethod
     def mlp(cls, sizes, activation: str = "relu", init: str = "he", dropout: float = 0.0, bias_init: str = "zeros",
@@ -226,6 +243,12 @@ class Recipe:
     def extra_pictures(self) -> int:
         """How many pictures the reject option adds to the training images (negatives and drawn digits)."""
         return sum(getattr(self, name) for name in EXTRA_PICTURES)
+
+    @property
+    def extra_outputs(self) -> int:
+        """Outputs training adds to the recipe's network: one, "not a digit", when the negatives are a class
+        of their own (folded into the others after training)."""
+        return int(self.negatives_as == "class")
 
     @property
     def all_negatives(self) -> int:
@@ -314,9 +337,9 @@ class Recipe:
         elif _product(shape) != n_features:
             raise DigitnetError(f"preset {self.name!r} takes samples of shape {shape} ({_product(shape)} values), "
                                 f"but the data has {n_features} features per sample")
-        dense = [i for i, d in enumerate(layers) if d.get("type") == "dense"]
-        if dense:
-            layers[dense[-1]] = {**layers[dense[-1]], "units": n_outputs(self.loss, n_classes)}
+        output = last_dense(layers)
+        if output is not None:
+            layers[output] = {**layers[output], "units": n_outputs(self.loss, n_classes)}
         if tuple(layers) == self.layers and shape == self.input_shape:
             return self
         return replace(self, layers=tuple(layers), input_shape=shape,

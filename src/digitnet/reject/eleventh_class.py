@@ -13,7 +13,8 @@ page's script and the estimator take it as they take any other. Nothing is lost 
 - softmax(z') is the probability of each digit *given that the picture is a digit* (the shift by z_10
   cancels in the softmax);
 - the energy of z', log sum_k exp(z'_k) = log p(a digit) - log p(not a digit), is the log-odds that
-  the picture is a digit: the score the reject rule thresholds is the eleventh output's own verdict.
+  the picture is a digit: the score the reject rule thresholds is the eleventh output's own verdict
+  (exactly at temperature 1; at the fitted T, T log sum_k exp(z_k / T) - z_10, nearly).
 
 (:class:`EleventhClass` is the training loss; :func:`fold_eleventh_output` does the folding.)
 """
@@ -35,28 +36,44 @@ class EleventhClass(OutlierExposure):
     with the negatives labelled as the last class.)"""
 
     def targets(self, y: np.ndarray, negative: np.ndarray, p: np.ndarray) -> np.ndarray:
-        as_class = np.where(negative, p.shape[1] - 1, y)
-        return super().targets(as_class, np.zeros_like(negative), p)
+        last = p.shape[1] - 1
+        digits = y[~negative]
+        if digits.size and digits.max() >= last:  # the last output is "not a digit", never a class's
+            raise DigitnetError(f"label {int(digits.max())} would share the last of {last + 1} outputs with 'not a "
+                                "digit'; train EleventhClass on a network with one output more than its classes "
+                                "(digitnet.train.build_training_network)", parameter="negatives_as")
+        return super().targets(np.where(negative, last, y), np.zeros_like(negative), p)
 
     def __repr__(self) -> str:
         return f"EleventhClass(weight={self.weight:g}, smoothing={self.smoothing:g})"
 
 
-def last_dense(layer_configs: list[dict]) -> int:
-    """Where the last dense layer is, in a network's layer descriptions: the one that makes the outputs."""
+#: layers that may come after the last dense layer when an output is folded: they leave the logits as they are
+AFTER_LOGITS = ("dropout", "identity", "softmax")
+
+
+def last_dense(layer_configs) -> int | None:
+    """Where the last dense layer is among layer descriptions (None if there is none)."""
     found = [i for i, d in enumerate(layer_configs) if d.get("type") == "dense"]
-    if not found:
-        raise DigitnetError("an eleventh output 'not a digit' needs a network whose outputs come from a dense layer",
-                            parameter="negatives_as")
-    return found[-1]
+    return found[-1] if found else None
+
+
+def foldable(layer_configs) -> bool:
+    """Whether the logits come straight out of the last dense layer (only dropout, identity or the softmax
+    after it), so that an output of it can be folded into the others."""
+    at = last_dense(layer_configs)
+    return at is not None and all(d.get("type") in AFTER_LOGITS for d in layer_configs[at + 1:])
 
 
 def fold_eleventh_output(network: Network) -> Network:
     """The network with its last output folded into the others: z'_k = z_k - z_last (see the module's
     docstring), a network of one output fewer that answers the same digits, with the same digit
-    probabilities, and whose energy is the log-odds of "a digit"."""
+    probabilities, and whose energy (at T = 1) is the log-odds of "a digit"."""
     config = network.get_config()
     at = last_dense(config["layers"])
+    if at is None or not foldable(config["layers"]):
+        raise DigitnetError("only a network whose logits come straight out of its last dense layer can have an "
+                            "output folded into the others", parameter="negatives_as")
     dense = config["layers"][at]
     config["layers"][at] = {**dense, "units": dense["units"] - 1}
     folded = Network.from_config(config, draw=False)

@@ -60,11 +60,12 @@ def build_training_network(recipe: Recipe, seed: int | None = None) -> Network:
     """The network training steps: the recipe's, or, when it trains its negatives as a class
     (``negatives_as`` "class"), the same with one more output, "not a digit", which
     :func:`~digitnet.reject.fold_eleventh_output` folds back into the others after training."""
-    if recipe.negatives_as != "class":
+    if not recipe.extra_outputs:
         return build_network(recipe, seed)
     layers = list(recipe.layers)
-    at = last_dense(layers)
-    layers[at] = {**layers[at], "units": layers[at]["units"] + 1}
+    at = last_dense(layers)  # the recipe has checked that its logits come straight out of it
+    assert at is not None
+    layers[at] = {**layers[at], "units": layers[at]["units"] + recipe.extra_outputs}
     return Network.from_spec(layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
                              inputs=recipe.inputs)
 

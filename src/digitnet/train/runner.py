@@ -108,7 +108,7 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     say = log or (lambda message: None)
     network = build_training_network(recipe, seed)  # with an eleventh output when negatives are a class
     x_train, y_train, x_val, y_val = split(network, recipe, data, seed, validation)
-    check_reject_option(recipe, network.n_outputs - (recipe.negatives_as == "class"), len(x_val), class_names)
+    check_reject_option(recipe, network.n_outputs - recipe.extra_outputs, len(x_val), class_names)
     image_shape = (picture_shape(recipe, data.train_images.shape[1:], int(np.prod(network.input_shape)))
                    if recipe.augment else None)  # refused in one line before anything is drawn or trained
     fashion = fashion_for(recipe, data)  # before anything is drawn or trained: at once if it is missing
@@ -128,8 +128,9 @@ def run(recipe: Recipe, data: Dataset, seed: int = 0, *, validation: "str | tupl
     history = trainer.fit(x_train, y_train, x_val, y_val)
     if not history.epochs:  # Ctrl-C before anything was learned: nothing to keep, so pass the interrupt on
         raise KeyboardInterrupt
-    if recipe.negatives_as == "class":  # the eleventh output folded into the ten: their energy is its verdict
-        network = fold_eleventh_output(network)
+    if recipe.extra_outputs:  # the eleventh output folded into the ten: their energy is its verdict. (The
+        network = fold_eleventh_output(network)  # history's figures are the eleven outputs': there a digit
+        # that "not a digit" outscores counts as a mistake; the test figures below are the folded model's.)
     images = "validation" if len(x_val) else "training"
     digits = y_train[y_train >= 0] if drawn is not None else y_train  # negatives (-1) have no class to be right on
     shortfall = nothing_learned(history, y_val if len(x_val) else digits, images)
