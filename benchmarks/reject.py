@@ -183,15 +183,6 @@ def by_kind(decide, data: PictureSet, logits: np.ndarray) -> dict[str, tuple[int
 DRAWN_SEED = 4242
 
 
-def drawn_figures(digits_of, fresh) -> dict[str, float]:
-    """The share refused of ``fresh`` negatives (drawn by :mod:`digitnet.negatives` from
-    :data:`DRAWN_SEED`), in all and by kind: how well a network has learned the kinds of picture it trains
-    on as "not a digit", apart from how far that carries to new fonts and hands (the held-out set)."""
-    refused = digits_of(fresh.images) < 0
-    kinds = fresh.families
-    return {"all": float(refused.mean()), **{str(k): float(refused[kinds == k].mean()) for k in np.unique(kinds)}}
-
-
 def rule_decider(rule: RejectRule, digit_outputs: int = 10):
     return lambda z: rule.decide(z[:, :digit_outputs])[0]
 
@@ -428,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     except DigitnetError as err:
         raise SystemExit(f"error: {err}")
     sets = load_sets(args)
-    fresh = make_negatives(args.drawn, seed=DRAWN_SEED) if args.drawn else None  # once, for every model
+    if args.drawn:  # negatives of the kinds training draws, afresh: decided for every model as every set is
+        fresh = make_negatives(args.drawn, seed=DRAWN_SEED)
+        sets["drawn"] = PictureSet(fresh.images, None, list(fresh.families), np.zeros(len(fresh), bool))
     print("sets: " + ", ".join(f"{k} {len(v.images):,}" for k, v in sets.items() if k != "mnist_val")
           + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits\n")
     report, all_met = {}, True
@@ -438,8 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         rule = model_rule(model, sets, logits, args)
         answers = {k: rule_decider(rule)(z) for k, z in logits.items()}
         figs = outcome(sets, answers)
-        own_rule = model.is_committee and model.reject is not None and not args.score
-        if own_rule:
+        if model.is_committee and model.reject is not None and not args.score:
             # a committee's file keeps its own rule (each member at its own temperature, the mean of their
             # scores, and how many may disagree): digitnet's own decision, as every surface gives it
             decisions = {k: model.decide(v.images) for k, v in sets.items()}
@@ -475,15 +467,11 @@ def main(argv: list[str] | None = None) -> int:
             missed = sorted(((a, n, w) for w, (n, a) in drawn.items() if a), reverse=True)
             print("  accepted as digits: " + ", ".join(f"{w} ({a}/{n})" for a, n, w in missed))
             entry["by_kind"] = kinds
-        if fresh is not None:
-            def digits_of(images, model=model, rule=rule, own_rule=own_rule):  # as the figures above decide
-                if own_rule:
-                    return model.decide(images).digits
-                return rule_decider(rule)(np.mean([logits_of(net, images) for net in members(model)], axis=0))
-
-            entry["drawn"] = refused = drawn_figures(digits_of, fresh)
-            print(f"  {len(fresh):,} freshly drawn negatives refused: {refused['all']:.2%}; by kind: "
-                  + ", ".join(f"{k} {v:.1%}" for k, v in refused.items() if k != "all"))
+        if "drawn" in sets:  # how well the network learned its own kinds of negative, apart from new fonts and hands
+            kinds = by_kind(lambda _: answers["drawn"], sets["drawn"], logits["drawn"])
+            entry["drawn"] = {"all": figs["drawn_refused"], **{k: share for k, (_, share) in kinds.items()}}
+            print(f"  {len(sets['drawn'].images):,} freshly drawn negatives refused: {figs['drawn_refused']:.2%}; "
+                  "by kind: " + ", ".join(f"{k} {share:.1%}" for k, (_, share) in kinds.items()))
         if args.methods:
             rows = methods_table(model, sets, logits, args.accept)
             print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")

@@ -46,8 +46,10 @@ LOSS_WORDS = {"cross_entropy": "softmax cross-entropy", "binary_cross_entropy": 
               "mse": "quadratic cost"}
 #: the reject option's training pictures that are not digits: drawn, and from Fashion-MNIST
 NEGATIVE_PICTURES = ("negatives", "fashion_negatives")
-#: all the reject option's extra training pictures: the negatives, and digits drawn from fonts and by a pen
-EXTRA_PICTURES = (*NEGATIVE_PICTURES, "font_digits", "pen_digits")
+#: digits drawn from the negatives' fonts and by their pen, trained on as digits
+DIGIT_PICTURES = ("font_digits", "pen_digits")
+#: all the reject option's extra training pictures
+EXTRA_PICTURES = NEGATIVE_PICTURES + DIGIT_PICTURES
 #: what training asks of a negative: no confident digit (outlier exposure), or an eleventh class of its own
 NEGATIVE_TARGETS = ("uniform", "class")
 #: what files of earlier versions saved beside MLP sizes; the layers say it now
@@ -251,6 +253,16 @@ class Recipe:
         return int(self.negatives_as == "class")
 
     @property
+    def training_layers(self) -> tuple:
+        """The layers training builds: the recipe's, with :attr:`extra_outputs` more units in the last dense
+        layer (the recipe has checked that its logits come straight out of it)."""
+        at = last_dense(self.layers)
+        if not self.extra_outputs or at is None:
+            return self.layers
+        return (*self.layers[:at], {**self.layers[at], "units": self.layers[at]["units"] + self.extra_outputs},
+                *self.layers[at + 1:])
+
+    @property
     def all_negatives(self) -> int:
         """How many training pictures are not digits (drawn and from Fashion-MNIST)."""
         return sum(getattr(self, name) for name in NEGATIVE_PICTURES)
@@ -265,7 +277,7 @@ class Recipe:
         negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold accepting 99.7% of
         validation digits`` (the weights are every negative's)."""
         negatives = [self.show(name) for name in NEGATIVE_PICTURES if getattr(self, name)]
-        digits = [self.show(name) for name in EXTRA_PICTURES if name not in NEGATIVE_PICTURES and getattr(self, name)]
+        digits = [self.show(name) for name in DIGIT_PICTURES if getattr(self, name)]
         margins = self.show("energy_weight") if self.energy_weight else ""
         if negatives:  # the weights of every negative, drawn or not, said once, with the first
             kind = ", as an eleventh class" if self.negatives_as == "class" else ""

@@ -22,7 +22,6 @@ from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.presets.recipe import Recipe
 from digitnet.reject import EleventhClass, EnergyMargin, OutlierExposure
-from digitnet.reject.eleventh_class import last_dense
 from digitnet.train.trainer import Trainer
 
 
@@ -50,24 +49,17 @@ def build_training_loss(recipe: Recipe) -> Loss:
     return build_loss(recipe)
 
 
-def build_network(recipe: Recipe, seed: int | None = None) -> Network:
-    """The network the recipe's layers describe, its weights drawn from ``seed``."""
-    return Network.from_spec(recipe.layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
-                             inputs=recipe.inputs)
+def build_network(recipe: Recipe, seed: int | None = None, layers: tuple | None = None) -> Network:
+    """The network the recipe's layers (or ``layers``) describe, its weights drawn from ``seed``."""
+    return Network.from_spec(layers or recipe.layers, loss=build_loss(recipe), input_shape=recipe.input_shape,
+                             seed=seed, inputs=recipe.inputs)
 
 
 def build_training_network(recipe: Recipe, seed: int | None = None) -> Network:
     """The network training steps: the recipe's, or, when it trains its negatives as a class
-    (``negatives_as`` "class"), the same with one more output, "not a digit", which
-    :func:`~digitnet.reject.fold_eleventh_output` folds back into the others after training."""
-    if not recipe.extra_outputs:
-        return build_network(recipe, seed)
-    layers = list(recipe.layers)
-    at = last_dense(layers)  # the recipe has checked that its logits come straight out of it
-    assert at is not None
-    layers[at] = {**layers[at], "units": layers[at]["units"] + recipe.extra_outputs}
-    return Network.from_spec(layers, loss=build_loss(recipe), input_shape=recipe.input_shape, seed=seed,
-                             inputs=recipe.inputs)
+    (``negatives_as`` "class"), the same with one more output, "not a digit" (:attr:`Recipe.training_layers`),
+    which :func:`~digitnet.reject.fold_eleventh_output` folds back into the others after training."""
+    return build_network(recipe, seed, recipe.training_layers)
 
 
 def picture_shape(recipe: Recipe, sample_shape: tuple, inputs: int | None = None) -> tuple[int, int]:
