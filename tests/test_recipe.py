@@ -198,8 +198,9 @@ def test_energy_margins_are_a_setting_of_recipes_with_negatives():
 
 def test_negatives_as_a_class_train_an_eleventh_output():
     """``negatives_as`` "class" trains the network with one more output through
-    :class:`~digitnet.reject.EleventhClass`; the recipe's own network keeps its ten outputs."""
-    from digitnet.reject import EleventhClass
+    :class:`~digitnet.reject.EleventhClass` (:class:`~digitnet.reject.LogOddsMargin` with energy margins); the
+    recipe's own network keeps its ten outputs."""
+    from digitnet.reject import EleventhClass, LogOddsMargin
     from digitnet.train.build import build_trainer, build_training_loss, build_training_network
 
     recipe = get_preset("default").with_overrides(negatives_as="class", energy_weight=0, negative_weight=2)
@@ -209,6 +210,8 @@ def test_negatives_as_a_class_train_an_eleventh_output():
     assert (training.n_outputs, build_network(recipe, seed=0).n_outputs) == (11, 10)
     assert isinstance(build_trainer(recipe, training, seed=0, progress=False).loss, EleventhClass)
     assert build_training_network(get_preset("default"), seed=0).n_outputs == 10
+    margins = build_training_loss(recipe.with_overrides(energy_weight=0.2))  # held to margins on its log-odds
+    assert isinstance(margins, LogOddsMargin) and (margins.energy_weight, margins.weight) == (0.2, 2)
     assert Recipe.from_dict(recipe.to_dict()) == recipe
     legacy = {k: v for k, v in get_preset("default").to_dict().items() if k != "negatives_as"}
     assert Recipe.from_dict(legacy).negatives_as == "uniform"  # files from before the setting

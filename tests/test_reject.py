@@ -19,6 +19,7 @@ from digitnet.reject import (
     SCORES,
     EleventhClass,
     EnergyMargin,
+    LogOddsMargin,
     OutlierExposure,
     RejectRule,
     acceptance,
@@ -34,7 +35,7 @@ from digitnet.reject import (
 
 # -- the loss ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("weight, smoothing", [(0.5, 0.0), (1.0, 0.1), (0.0, 0.0), (2.0, 0.1)])
-@pytest.mark.parametrize("kind, outputs", [(OutlierExposure, 10), (EleventhClass, 11)])
+@pytest.mark.parametrize("kind, outputs", [(OutlierExposure, 10), (EleventhClass, 11), (LogOddsMargin, 11)])
 def test_negatives_losses_gradients_match_finite_differences(rng, kind, outputs, weight, smoothing):
     z = rng.normal(0, 2, (7, outputs))
     y = np.array([3, NOT_A_DIGIT, 0, 9, NOT_A_DIGIT, NOT_A_DIGIT, 5])
@@ -194,6 +195,27 @@ def test_folding_the_eleventh_output_keeps_the_digits_and_scores_the_log_odds_of
     with pytest.raises(DigitnetError, match="straight out of its last dense layer"):
         fold_eleventh_output(Network.from_sizes([20, 16, 11], activation="relu", output="sigmoid", seed=0,
                                                 inputs="features"))
+
+
+def test_log_odds_margins_hold_the_folded_energy_to_margins(rng):
+    """The score :class:`LogOddsMargin` holds to its margins is the energy the folded network will have,
+    logsumexp(z_0..z_9) - z_10; examples on the right side cost nothing more than the eleventh class,
+    and a negative ``d`` above ``margin_out`` adds energy_weight * d^2 / N."""
+    z = rng.normal(0, 3, (6, 11))
+    margins = LogOddsMargin(1.0, 0.0, 0.4)
+    score, _ = margins.score_and_slope(z)
+    np.testing.assert_allclose(score, energy(z[:, :10] - z[:, 10:], 1.0), atol=1e-12)
+    assert (margins.margin_in, margins.margin_out) == (6.0, -1.0)
+    sure = np.zeros((2, 11))
+    sure[0, 4], sure[1, 10] = 12.0, 8.0  # a digit at log-odds ~12, a negative at ~-5.7
+    y = np.array([4, NOT_A_DIGIT])
+    for a, b in zip(EleventhClass(1.0).loss_and_grad(sure, y), margins.loss_and_grad(sure, y)):
+        np.testing.assert_array_equal(a, b)
+    unsure = np.zeros((1, 11))  # a negative at log-odds log(10), d = log(10) + 1 above margin_out
+    d = math.log(10) + 1
+    assert margins.value(unsure, np.array([NOT_A_DIGIT])) == pytest.approx(
+        EleventhClass(1.0).value(unsure, np.array([NOT_A_DIGIT])) + 0.4 * d * d)
+    assert repr(margins) == "LogOddsMargin(weight=1, smoothing=0, energy_weight=0.4, margins=(6, -1))"
 
 
 def test_eleventh_class_refuses_a_network_without_an_output_to_spare(rng):

@@ -96,13 +96,11 @@ def test_a_recipe_for_other_inputs_refuses_negatives():
         get_preset("mlp").with_overrides(inputs="features", negatives=10)
 
 
-def test_negatives_as_a_class_need_negatives_and_no_margins():
+def test_negatives_as_a_class_need_negatives_and_a_foldable_network():
     from digitnet.presets import get_preset
 
     default = get_preset("default")
     assert default.negatives_as == "uniform"
-    with pytest.raises(DigitnetError, match="no energy margins"):
-        default.with_overrides(negatives_as="class")
     with pytest.raises(DigitnetError, match="there are none"):
         default.with_overrides(negatives_as="class", energy_weight=0, negatives=0, fashion_negatives=0)
     with pytest.raises(DigitnetError, match="none to learn from"):
@@ -114,6 +112,8 @@ def test_negatives_as_a_class_need_negatives_and_no_margins():
         default.with_overrides(negatives_as="class", energy_weight=0, layers=after_logits)
     recipe = default.with_overrides(negatives_as="class", energy_weight=0)
     assert "6,000 negatives (weight 1, as an eleventh class), 6,000 Fashion-MNIST negatives" in recipe.description
+    margins = default.with_overrides(negatives_as="class")  # the default's energy margins, on the log-odds
+    assert "(weight 1, as an eleventh class, energy margins 0.1)" in margins.description
     assert (recipe.extra_outputs, default.extra_outputs) == (1, 0)
 
 

@@ -37,7 +37,7 @@ from digitnet.nn.schedulers import SCHEDULES
 from digitnet.presets import settings as S
 from digitnet.presets.mlp import MLP, OPTION_NAMES, OPTIONS, output_for, sizes_text
 from digitnet.presets.settings import Setting, setting, setting_of
-from digitnet.reject.eleventh_class import foldable, last_dense
+from digitnet.reject.eleventh_class import LOG_ODDS_IN, LOG_ODDS_OUT, foldable, last_dense
 from digitnet.reject.energy_margin import MARGIN_IN, MARGIN_OUT
 from digitnet.reject.scores import SCORES as REJECT_SCORES
 
@@ -103,10 +103,11 @@ class Recipe:
                                 S.one_of(NEGATIVE_TARGETS),
                                 show=lambda v: "negatives as an eleventh class" if v == "class" else
                                 "negatives aimed at the uniform distribution")
-    energy_weight: float = setting(0.0, "the weight of the energy margins (Liu et al. 2020): besides outlier "
-                                   "exposure, train the score the rule refuses by, the log-sum-exp of the logits, "
-                                   f"to stay above {MARGIN_IN:g} for digits and below {MARGIN_OUT:g} for negatives "
-                                   "(0: outlier exposure alone, or the plain loss without negatives)",
+    energy_weight: float = setting(0.0, "the weight of the energy margins (Liu et al. 2020): train the score the "
+                                   "rule refuses by, the log-sum-exp of the logits, to stay above "
+                                   f"{MARGIN_IN:g} for digits and below {MARGIN_OUT:g} for negatives (with "
+                                   "`negatives_as` class: the log-odds of 'a digit', the folded network's energy, "
+                                   f"above {LOG_ODDS_IN:g} and below {LOG_ODDS_OUT:g}; 0: no margins)",
                                    S.non_negative_float,
                                    show=lambda v: f"energy margins {v:g}")
     font_digits: int = setting(0, "digits drawn from the negatives' fonts, trained on as digits, so that being "
@@ -176,9 +177,6 @@ class Recipe:
             raise DigitnetError("`negatives_as` class trains an eleventh output on the negatives, and there are none "
                                 "to learn from: give `negatives` or `fashion_negatives`, with a `negative_weight` "
                                 "above 0", parameter="negatives_as")
-        if self.energy_weight:
-            raise DigitnetError("`negatives_as` class scores by the eleventh output and takes no energy margins: "
-                                "set `energy_weight` to 0", parameter="energy_weight")
         if self.reject_accept and self.reject_score == "max_probability":
             raise DigitnetError("`negatives_as` class: the top probability of the ten folded outputs ignores the "
                                 "eleventh; score by `reject_score` energy (its log-odds) or max_logit",

@@ -31,7 +31,8 @@ MARGIN_IN, MARGIN_OUT = 8.0, 2.5
 class EnergyMargin(OutlierExposure):
     """:class:`~digitnet.reject.OutlierExposure` (``weight``, ``smoothing``) plus ``energy_weight`` times
     the squared hinges that keep digits' energies above ``margin_in`` and negatives' below ``margin_out``.
-    Targets given as probabilities (2-D, no -1 to mark a negative) get outlier exposure's loss alone."""
+    Targets given as probabilities (2-D, no -1 to mark a negative) get outlier exposure's loss alone. (The
+    score is :meth:`score_and_slope`'s: :class:`~digitnet.reject.LogOddsMargin` holds another one to them.)"""
 
     def __init__(self, weight: float = 1.0, smoothing: float = 0.0, energy_weight: float = 0.1,
                  margin_in: float = MARGIN_IN, margin_out: float = MARGIN_OUT):
@@ -48,19 +49,22 @@ class EnergyMargin(OutlierExposure):
         y = np.asarray(y)
         if y.ndim != 1 or not self.energy_weight:
             return loss, grad
-        top = z.max(axis=1, keepdims=True)
-        p = np.exp(z - top)
-        sums = p.sum(axis=1, keepdims=True)
-        score = (top + np.log(sums))[:, 0]
-        p /= sums  # dS/dz
+        score, slope = self.score_and_slope(z)
         negative = y == NOT_A_DIGIT
         # how far each example is on the wrong side of its margin (0 when it is where it should be)
         short = np.where(negative, np.maximum(score - self.margin_out, 0), np.maximum(self.margin_in - score, 0))
         n, lam = len(z), self.energy_weight
         loss += lam * float(np.dot(short, short)) / n
         direction = np.where(negative, 1.0, -1.0)  # a negative's energy should fall, a digit's rise
-        grad += (2 * lam / n * direction * short).astype(z.dtype)[:, None] * p  # (a fresh array of super()'s)
+        grad += (2 * lam / n * direction * short).astype(z.dtype)[:, None] * slope  # (a fresh array of super()'s)
         return loss, grad
+
+    def score_and_slope(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The score the margins hold each example to, S(z) = logsumexp(z), and its gradient dS/dz = softmax(z)."""
+        top = z.max(axis=1, keepdims=True)
+        p = np.exp(z - top)
+        sums = p.sum(axis=1, keepdims=True)
+        return (top + np.log(sums))[:, 0], p / sums
 
     def __repr__(self) -> str:
         return (f"EnergyMargin(weight={self.weight:g}, smoothing={self.smoothing:g}, "

@@ -21,7 +21,7 @@ from digitnet.nn.losses import Loss, SoftmaxCrossEntropy, get_loss
 from digitnet.nn.network import Network
 from digitnet.nn.optimizers import Optimizer, make_optimizer
 from digitnet.presets.recipe import Recipe
-from digitnet.reject import EleventhClass, EnergyMargin, OutlierExposure
+from digitnet.reject import EleventhClass, EnergyMargin, LogOddsMargin, OutlierExposure
 from digitnet.train.trainer import Trainer
 
 
@@ -38,9 +38,12 @@ def build_training_loss(recipe: Recipe) -> Loss:
     cross-entropy against the uniform distribution, weighted by ``negative_weight``; with
     ``energy_weight``, also margins on every example's energy score (:class:`~digitnet.reject.EnergyMargin`).
     With ``negatives_as`` "class" the negatives are an eleventh class instead (:class:`~digitnet.reject.EleventhClass`,
-    for the network of :func:`build_training_network`). Validation keeps the recipe's loss, so it judges
-    the epochs as it would without negatives."""
+    for the network of :func:`build_training_network`), and ``energy_weight`` holds the log-odds of "a
+    digit" to margins (:class:`~digitnet.reject.LogOddsMargin`). Validation keeps the recipe's loss, so it
+    judges the epochs as it would without negatives."""
     if recipe.negatives_as == "class":  # (the recipe has checked that there are negatives)
+        if recipe.energy_weight:
+            return LogOddsMargin(recipe.negative_weight, recipe.label_smoothing, recipe.energy_weight)
         return EleventhClass(recipe.negative_weight, recipe.label_smoothing)
     if recipe.energy_weight:  # (without negatives: the digits' margin alone)
         return EnergyMargin(recipe.negative_weight, recipe.label_smoothing, recipe.energy_weight)
