@@ -80,7 +80,7 @@ def test_model_js_holds_the_networks_own_numbers(tmp_path):
             assert written[name]["dtype"] == "float32"
             np.testing.assert_array_equal(decoded(written[name]), array)  # bit for bit
             count += array.size
-    assert count == 80_554 + 2 * (16 + 32 + 128)  # the weights, and batch norm's running statistics
+    assert count == 147_754 + 2 * (16 + 32 + 256)  # the weights, and batch norm's running statistics
     assert member["layers"][0]["kernel_size"] == [5, 5] and member["layers"][1]["size"] == [2, 2]
 
 

@@ -122,7 +122,8 @@ def test_they_are_negatives_of_the_training_loss_of_a_28x28_pixel_recipe():
     from digitnet.reject import OutlierExposure
     from digitnet.train.build import build_network, build_trainer, build_training_loss
 
-    recipe = get_preset("default").with_overrides(negatives=0, fashion_negatives=10, negative_weight=0.5)
+    recipe = get_preset("default").with_overrides(negatives=0, fashion_negatives=10, negative_weight=0.5,
+                                                  negatives_as="uniform")
     assert isinstance(build_training_loss(recipe), OutlierExposure) and recipe.all_negatives == 10
     trainer = build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False)
     assert isinstance(trainer.loss, OutlierExposure) and trainer.loss.weight == 0.5

@@ -180,7 +180,7 @@ def test_energy_margins_are_a_setting_of_recipes_with_negatives():
     from digitnet.reject import EnergyMargin, OutlierExposure
     from digitnet.train.build import build_trainer, build_training_loss
 
-    recipe = get_preset("default").with_overrides(energy_weight=0.3, negative_weight=0.5)
+    recipe = get_preset("default").with_overrides(energy_weight=0.3, negative_weight=0.5, negatives_as="uniform")
     loss = build_training_loss(recipe)
     assert isinstance(loss, EnergyMargin) and (loss.energy_weight, loss.weight) == (0.3, 0.5)
     assert isinstance(build_trainer(recipe, build_network(recipe, seed=0), seed=0, progress=False).loss, EnergyMargin)
@@ -209,7 +209,8 @@ def test_negatives_as_a_class_train_an_eleventh_output():
     training = build_training_network(recipe, seed=0)
     assert (training.n_outputs, build_network(recipe, seed=0).n_outputs) == (11, 10)
     assert isinstance(build_trainer(recipe, training, seed=0, progress=False).loss, EleventhClass)
-    assert build_training_network(get_preset("default"), seed=0).n_outputs == 10
+    assert build_training_network(get_preset("default").with_overrides(negatives_as="uniform"), seed=0).n_outputs \
+        == 10
     margins = build_training_loss(recipe.with_overrides(energy_weight=0.2))  # held to margins on its log-odds
     assert isinstance(margins, LogOddsMargin) and (margins.energy_weight, margins.weight) == (0.2, 2)
     assert Recipe.from_dict(recipe.to_dict()) == recipe

@@ -45,7 +45,7 @@ def refusing(rule_model, tmp_path_factory):
 def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
     model = load_model(rule_model)
     rule = model.reject
-    assert isinstance(rule, RejectRule) and rule.score == "energy" and rule.accept == pytest.approx(0.997)
+    assert isinstance(rule, RejectRule) and rule.score == "energy" and rule.accept == pytest.approx(0.996)
     assert 0.05 <= rule.temperature <= 20 and math.isfinite(rule.threshold)
     assert model.temperature == rule.temperature
     metrics = model.metrics
@@ -54,24 +54,25 @@ def test_training_writes_the_rule_and_its_figures_into_the_model(rule_model):
     assert 0 <= metrics["test_refused"] < 0.5 and metrics["test_accuracy_accepted"] >= metrics["test_accuracy"]
     recipe = model.metadata["recipe"]
     assert (recipe["negatives"], recipe["fashion_negatives"], recipe["font_digits"], recipe["pen_digits"],
-            recipe["reject_accept"]) == (400, 100, 100, 100, 0.997)
+            recipe["reject_accept"]) == (400, 100, 100, 100, 0.996)
     assert model.dataset["train"] == 4000  # MNIST's digits only: the drawn pictures are in the recipe
 
 
 def test_the_rule_accepts_the_share_of_validation_digits_it_was_fitted_for(rule_model, mnist):
     model = load_model(rule_model)
     validation = mnist.head(4500, 0).train_images[-500:]
-    assert model.accepts(validation).mean() == pytest.approx(0.997, abs=0.004)
+    assert model.accepts(validation).mean() == pytest.approx(0.996, abs=0.004)
 
 
 def test_the_default_preset_has_the_proposed_reject_option():
     from digitnet.presets import get_preset
 
     recipe = get_preset("default")
-    assert (recipe.negatives, recipe.fashion_negatives, recipe.negative_weight, recipe.energy_weight,
-            recipe.font_digits, recipe.pen_digits, recipe.reject_accept,
-            recipe.reject_score) == (6000, 6000, 1.0, 0.1, 3000, 3000, 0.997, "energy")
-    assert "6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST negatives" in recipe.description
+    assert (recipe.negatives, recipe.fashion_negatives, recipe.negative_weight, recipe.negatives_as,
+            recipe.energy_weight, recipe.font_digits, recipe.pen_digits, recipe.reject_accept,
+            recipe.reject_score) == (6000, 6000, 1.0, "class", 0.1, 3000, 3000, 0.996, "energy")
+    assert "6,000 negatives (weight 1, as an eleventh class, energy margins 0.1), 6,000 Fashion-MNIST negatives" \
+        in recipe.description
 
 
 def test_every_other_preset_trains_on_its_plain_loss_without_a_rule():
@@ -99,8 +100,7 @@ def test_a_recipe_for_other_inputs_refuses_negatives():
 def test_negatives_as_a_class_need_negatives_and_a_foldable_network():
     from digitnet.presets import get_preset
 
-    default = get_preset("default")
-    assert default.negatives_as == "uniform"
+    default = get_preset("default").with_overrides(negatives_as="uniform")  # (the default's is "class")
     with pytest.raises(DigitnetError, match="there are none"):
         default.with_overrides(negatives_as="class", energy_weight=0, negatives=0, fashion_negatives=0)
     with pytest.raises(DigitnetError, match="none to learn from"):
@@ -139,7 +139,7 @@ def test_training_negatives_as_an_eleventh_class_keeps_ten_outputs_and_refuses_n
     model = load_model(trained.save(tmp_path / "class.npz"))
     assert model.network.n_outputs == 10 and model.metadata["recipe"]["negatives_as"] == "class"
     validation = mnist.head(4500, 0).train_images[-500:]
-    assert model.accepts(validation).mean() == pytest.approx(0.997, abs=0.004)
+    assert model.accepts(validation).mean() == pytest.approx(0.996, abs=0.004)
     fresh = make_negatives(200, seed=7)
     refused = 1 - model.accepts(fresh.images).mean()  # 31.5% after this one short epoch; 0.3% of the digits
     assert refused > 0.2
