@@ -111,11 +111,15 @@ def test_energy_margins_cost_nothing_on_the_right_side_and_squared_hinges_on_the
     assert repr(margins) == "EnergyMargin(weight=1, smoothing=0, energy_weight=0.4, margins=(8, 2.5))"
 
 
-def test_energy_margins_are_stable_and_check_their_settings():
-    z = np.array([[1e4, -1e4] + [0.0] * 8, [-1e4] * 10], dtype=np.float32)
+@pytest.mark.parametrize("kind, outputs", [(EnergyMargin, 10), (LogOddsMargin, 11)])
+def test_energy_margins_are_stable_and_check_their_settings(kind, outputs):
+    """Huge logits either way (for the log-odds, a "not a digit" output of +-1e4 too) give finite float32
+    gradients and no warning."""
+    z = np.array([[1e4, -1e4] + [0.0] * (outputs - 2), [-1e4] * outputs, [0.0] * (outputs - 1) + [1e4],
+                  [0.0] * (outputs - 1) + [-1e4]], dtype=np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        value, delta = EnergyMargin(1.0, 0.0, 0.1).loss_and_grad(z, np.array([0, NOT_A_DIGIT]))
+        value, delta = kind(1.0, 0.0, 0.1).loss_and_grad(z, np.array([0, NOT_A_DIGIT, 3, NOT_A_DIGIT]))
     assert np.isfinite(value) and np.isfinite(delta).all() and delta.dtype == np.float32
     for bad in ({"energy_weight": -0.1}, {"energy_weight": float("nan")}, {"margin_in": 1.0, "margin_out": 2.0},
                 {"margin_in": float("inf")}):

@@ -87,8 +87,8 @@ class Recipe:
     inputs: str = setting("pixels", "what the inputs are: pixels (scaled to [0, 1]) or features (used as they are)",
                           S.one_of(INPUT_KINDS), show=lambda v: f"{v} inputs")
     # -- the reject option ("not a digit", docs/reject.md): configuration only; train/ draws and fits
-    negatives: int = setting(0, "pictures that are not digits, drawn (seeded) and trained on as such by outlier "
-                             "exposure: the network learns to give them no confident answer (0: none)",
+    negatives: int = setting(0, "pictures that are not digits, drawn (seeded) and trained on as such (see "
+                             "`negatives_as`): the network learns to give them no confident answer (0: none)",
                              S.non_negative_int, show=lambda v: f"{v:,} negatives")
     fashion_negatives: int = setting(0, "pictures of clothes from Fashion-MNIST's training set (chosen by the seed), "
                                      "trained on as negatives beside the drawn ones (0: none; found in "
@@ -271,9 +271,9 @@ class Recipe:
         return joiner.join(self.show(name) for name in names if getattr(self, name))
 
     def reject_text(self) -> str:
-        """The reject option in words: ``6,000 negatives (weight 1, energy margins 0.1), 6,000 Fashion-MNIST
-        negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold accepting 99.7% of
-        validation digits`` (the weights are every negative's)."""
+        """The reject option in words: ``6,000 negatives (weight 1, as an eleventh class, energy margins
+        0.1), 6,000 Fashion-MNIST negatives, 3,000 font digits, 3,000 pen digits, energy score, threshold
+        accepting 99.6% of validation digits`` (the weights are every negative's)."""
         negatives = [self.show(name) for name in NEGATIVE_PICTURES if getattr(self, name)]
         digits = [self.show(name) for name in DIGIT_PICTURES if getattr(self, name)]
         margins = self.show("energy_weight") if self.energy_weight else ""

@@ -5,9 +5,9 @@
 - :mod:`.threshold`: the score that accepts a chosen share of validation digits;
 - :mod:`.rule`: :class:`RejectRule`, the three together, as a model file keeps them;
 - :mod:`.outlier_exposure`: the training loss that teaches a network to give non-digits low scores;
-- :mod:`.energy_margin`: outlier exposure plus margins on the energy score itself (the default's loss);
+- :mod:`.energy_margin`: outlier exposure plus margins on the energy score itself;
 - :mod:`.eleventh_class`: negatives as an eleventh class instead, folded back into ten outputs after training
-  (with margins on its log-odds, :class:`LogOddsMargin`);
+  (with margins on its log-odds, :class:`LogOddsMargin`: the default's loss);
 - :mod:`.committee`: what a committee's members add: their disagreement;
 - :mod:`.committee_rule`: :class:`CommitteeRule`, a committee's rule (its members' temperatures, one
   threshold, and optionally their disagreement);

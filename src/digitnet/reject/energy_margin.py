@@ -23,7 +23,7 @@ import numpy as np
 from digitnet.reject.outlier_exposure import NOT_A_DIGIT, OutlierExposure
 
 #: where digits' energies should be at least, and negatives' at most. Ten logits of 0 give
-#: log(10) = 2.3; the default network's validation digits score 12 (median) and 3.6 (the 0.3% lowest)
+#: log(10) = 2.3; the fourth round's default network's validation digits score 12 (median) and 3.6 (the 0.3% lowest)
 #: when trained by outlier exposure alone, its negatives 2.6 (median) and 4.1 (the 90th percentile).
 MARGIN_IN, MARGIN_OUT = 8.0, 2.5
 

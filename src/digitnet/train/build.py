@@ -3,8 +3,8 @@
 A :class:`~digitnet.presets.Recipe` is data: names and numbers, written down once and saved in every
 model file. This module is where those names become objects, so nothing else needs to know how: the
 layer descriptions become an ``nn.Network`` drawn from the seed, ``loss`` and ``label_smoothing`` its
-loss (``negatives``, ``fashion_negatives``, ``negative_weight`` and ``energy_weight`` the
-outlier-exposure loss it trains with), ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the
+loss (``negatives``, ``fashion_negatives``, ``negative_weight``, ``negatives_as`` and ``energy_weight``
+the loss it trains with on pictures that are not digits), ``optimizer``, ``lr``, ``momentum`` and ``weight_decay`` the
 optimiser over its parameters, and the schedule, epochs, batch size, patience, running average and
 augmentation the :class:`~digitnet.train.Trainer`. :func:`digitnet.train.run` builds through here, and
 so do the tutorials that take their own steps.

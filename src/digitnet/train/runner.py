@@ -14,9 +14,10 @@ files carry the same keys. The steps, in order:
    add to the training images the pictures that are not digits (drawn, and from Fashion-MNIST) and the
    digits drawn from fonts and by a pen (``reject_data.py``: seeded; the drawn ones cached);
 4. train with the recipe's :class:`~digitnet.train.Trainer`, keeping the weights of the epoch with the
-   lowest validation loss (with negatives, the loss is outlier exposure: see ``build.py``; validation
-   is on digits only, so it judges the epochs as before); an eleventh output is then folded into the
-   ten (``reject/eleventh_class.py``), so the model has the recipe's ten outputs whichever way it trained;
+   lowest validation loss (with negatives, the loss is outlier exposure or an eleventh class: see
+   ``build.py``; validation is on digits only, so it judges the epochs as before); an eleventh output
+   is then folded into the ten (``reject/eleventh_class.py``), so the model has the recipe's ten
+   outputs whichever way it trained;
 5. refuse a run that learned nothing (:func:`nothing_learned`): its kept weights classify no better than
    always answering the commonest class, as a run with far too high a learning rate does even when its
    loss stays a (huge) number. The caller gets :class:`~digitnet.train.TrainingFailed` instead of a
