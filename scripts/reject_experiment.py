@@ -111,6 +111,7 @@ def train(method: str = "uniform", negatives: int = 6000, weight: float = 1.0, s
                                                   negatives=negatives if trains_negatives else 0,
                                                   fashion_negatives=fashion if trains_negatives else 0,
                                                   font_digits=font_digits, pen_digits=pen_digits, energy_weight=0,
+                                                  negatives_as="uniform",  # its methods are its own (below)
                                                   layers=widened(widths) if widths else None)
     data = data or load_mnist(progress=False)
     if method == "class":

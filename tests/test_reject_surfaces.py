@@ -98,13 +98,22 @@ def test_a_recipe_for_other_inputs_refuses_negatives():
 
 
 def test_negatives_as_a_class_need_negatives_and_a_foldable_network():
+    """Without negatives (or at weight 0) there is nothing to train as a class: the default's network
+    then trains with its ten outputs and its plain loss, so turning the negatives off is all it takes.
+    A network the eleventh output cannot be folded out of, or a score that cannot see it, is refused."""
+    from digitnet.nn.losses import SoftmaxCrossEntropy
     from digitnet.presets import get_preset
+    from digitnet.reject import EnergyMargin
+    from digitnet.train.build import build_training_loss, build_training_network
 
+    plain = get_preset("default").with_overrides(negatives=0, fashion_negatives=0, font_digits=0, pen_digits=0,
+                                                 energy_weight=0, reject_accept=0)
+    assert plain.negatives_as == "class" and plain.extra_outputs == 0 and "eleventh" not in plain.description
+    assert type(build_training_loss(plain)) is SoftmaxCrossEntropy
+    assert build_training_network(plain, seed=0).n_outputs == 10
+    unweighted = get_preset("default").with_overrides(negative_weight=0)
+    assert unweighted.extra_outputs == 0 and isinstance(build_training_loss(unweighted), EnergyMargin)
     default = get_preset("default").with_overrides(negatives_as="uniform")  # (the default's is "class")
-    with pytest.raises(DigitnetError, match="there are none"):
-        default.with_overrides(negatives_as="class", energy_weight=0, negatives=0, fashion_negatives=0)
-    with pytest.raises(DigitnetError, match="none to learn from"):
-        default.with_overrides(negatives_as="class", energy_weight=0, negative_weight=0)
     with pytest.raises(DigitnetError, match="ignores the eleventh"):
         default.with_overrides(negatives_as="class", energy_weight=0, reject_score="max_probability")
     after_logits = (*default.layers[:-1], {"type": "tanh"}, default.layers[-1])  # a layer the fold cannot see through

@@ -99,7 +99,8 @@ class Recipe:
                                      show=lambda v: f"negative weight {v:g}")
     negatives_as: str = setting("uniform", "what training asks of a negative: 'uniform' (outlier exposure: the "
                                 "same probability for every digit) or 'class' (an eleventh output, 'not a digit', "
-                                "trained as a class and folded into the ten after training)",
+                                "trained as a class and folded into the ten after training; without negatives, or "
+                                "at weight 0, there is none to train)",
                                 S.one_of(NEGATIVE_TARGETS),
                                 show=lambda v: "negatives as an eleventh class" if v == "class" else
                                 "negatives aimed at the uniform distribution")
@@ -167,16 +168,12 @@ class Recipe:
         if wanted and LOSSES[self.loss].name != "cross_entropy":
             raise DigitnetError(f"`{wanted[0]}` works with the softmax cross-entropy, not {self.loss}",
                                 parameter=wanted[0])
-        if self.negatives_as == "class":
+        if self.extra_outputs:
             self._check_eleventh_output()
 
     def _check_eleventh_output(self) -> None:
-        """An eleventh output needs negatives to learn from (with some weight), logits straight out of a
-        dense layer to fold it from, and a score that reads it (the softmax of ten folded logits does not)."""
-        if not self.all_negatives or not self.negative_weight:
-            raise DigitnetError("`negatives_as` class trains an eleventh output on the negatives, and there are none "
-                                "to learn from: give `negatives` or `fashion_negatives`, with a `negative_weight` "
-                                "above 0", parameter="negatives_as")
+        """An eleventh output needs logits straight out of a dense layer to fold it from, and a score that
+        reads it (the softmax of ten folded logits does not)."""
         if self.reject_accept and self.reject_score == "max_probability":
             raise DigitnetError("`negatives_as` class: the top probability of the ten folded outputs ignores the "
                                 "eleventh; score by `reject_score` energy (its log-odds) or max_logit",
@@ -247,8 +244,10 @@ class Recipe:
     @property
     def extra_outputs(self) -> int:
         """Outputs training adds to the recipe's network: one, "not a digit", when the negatives are a class
-        of their own (folded into the others after training)."""
-        return int(self.negatives_as == "class")
+        of their own (folded into the others after training) and there are some, with a weight. Without
+        them there is nothing to train as a class, and the network trains with its own outputs (so
+        ``--negatives 0 --fashion-negatives 0`` turns the default's negatives off, whatever they are)."""
+        return int(self.negatives_as == "class" and self.all_negatives > 0 and self.negative_weight > 0)
 
     @property
     def training_layers(self) -> tuple:
@@ -278,7 +277,7 @@ class Recipe:
         digits = [self.show(name) for name in DIGIT_PICTURES if getattr(self, name)]
         margins = self.show("energy_weight") if self.energy_weight else ""
         if negatives:  # the weights of every negative, drawn or not, said once, with the first
-            kind = ", as an eleventh class" if self.negatives_as == "class" else ""
+            kind = ", as an eleventh class" if self.extra_outputs else ""
             negatives[0] += f" (weight {self.negative_weight:g}{kind}{', ' * bool(margins)}{margins})"
         elif margins:  # the digits' margin alone
             negatives.append(margins)

@@ -41,7 +41,7 @@ def build_training_loss(recipe: Recipe) -> Loss:
     for the network of :func:`build_training_network`), and ``energy_weight`` holds the log-odds of "a
     digit" to margins (:class:`~digitnet.reject.LogOddsMargin`). Validation keeps the recipe's loss, so it
     judges the epochs as it would without negatives."""
-    if recipe.negatives_as == "class":  # (the recipe has checked that there are negatives)
+    if recipe.extra_outputs:  # negatives as a class of their own (there are some, with a weight)
         if recipe.energy_weight:
             return LogOddsMargin(recipe.negative_weight, recipe.label_smoothing, recipe.energy_weight)
         return EleventhClass(recipe.negative_weight, recipe.label_smoothing)
