@@ -60,7 +60,7 @@ def build_network(recipe: Recipe, seed: int | None = None, layers: tuple | None 
 
 def build_training_network(recipe: Recipe, seed: int | None = None) -> Network:
     """The network training steps: the recipe's, or, when it trains its negatives as a class
-    (``negatives_as`` "class"), the same with one more output, "not a digit" (:attr:`Recipe.training_layers`),
+    (:attr:`Recipe.extra_outputs`), the same with one more output, "not a digit" (:attr:`Recipe.training_layers`),
     which :func:`~digitnet.reject.fold_eleventh_output` folds back into the others after training."""
     return build_network(recipe, seed, recipe.training_layers)
 
