@@ -76,9 +76,18 @@ def test_wilson_interval_narrows_with_the_sample_and_mirrors():
 Z_95_SQUARED = 1.959963984540054 ** 2
 
 
-@pytest.mark.parametrize("k, n", [(-1, 10), (11, 10), (0, 0), (1.5, 10)])
+@pytest.mark.parametrize("k, n", [(-1, 10), (11, 10), (0, 0), (1.5, 10), (True, 10), (3, np.float64(300))])
 def test_wilson_interval_refuses_what_is_not_a_share(k, n):
     from digitnet.metrics.intervals import wilson_interval
 
     with pytest.raises(ValueError, match="whole numbers"):
         wilson_interval(k, n)
+
+
+def test_wilson_interval_takes_numpy_counts_and_refuses_a_bad_z():
+    from digitnet.metrics.intervals import wilson_interval
+
+    assert wilson_interval(np.int64(3), np.int32(300)) == wilson_interval(3, 300)
+    for z in (0.0, -1.96, float("nan")):
+        with pytest.raises(ValueError, match="z must be a positive number"):
+            wilson_interval(3, 300, z)

@@ -11,6 +11,7 @@ counted, which is just when a few hundred pictures are measured against a bound 
 from __future__ import annotations
 
 import math
+import operator
 
 #: z of a two-sided 95% interval of the normal distribution
 Z_95 = 1.959963984540054
@@ -18,8 +19,16 @@ Z_95 = 1.959963984540054
 
 def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
     """The Wilson score interval (low, high) of the share ``k`` of ``n`` (95% for the default ``z``)."""
-    if not (isinstance(n, int) and n > 0 and isinstance(k, int) and 0 <= k <= n):
+    try:  # whole numbers, NumPy's too; not True or 1.5
+        if isinstance(k, bool) or isinstance(n, bool):
+            raise TypeError
+        k, n = operator.index(k), operator.index(n)
+    except TypeError:
+        raise ValueError(f"a share needs whole numbers 0 <= k <= n and n > 0, got k={k!r}, n={n!r}") from None
+    if not 0 <= k <= n or n <= 0:
         raise ValueError(f"a share needs whole numbers 0 <= k <= n and n > 0, got k={k!r}, n={n!r}")
+    if not (math.isfinite(z) and z > 0):
+        raise ValueError(f"z must be a positive number (1.96 for a 95% interval), got {z!r}")
     p, z2 = k / n, z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)

@@ -5,8 +5,9 @@ users, so ``digitnet serve`` calls :func:`tune_for_serving` and nothing else doe
 
 - One image through the network is a few small matrix products. OpenBLAS splits even those over
   every core, and its threads then spin waiting for more work: with two cores, most of the server's
-  CPU time went to that spinning (server CPU per request about a third with one thread, in
-  benchmarks/load_test.py). Two pictures are read at once by two worker threads anyway. A thread
+  CPU time went to that spinning (with one thread, the server's CPU per request under
+  benchmarks/load_test.py fell to about a third when this was measured; one request alone, measured by
+  benchmarks/request_cpu.py, takes about half). Two pictures are read at once by two worker threads anyway. A thread
   count set in the environment (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``) is left as it is.
 - A picture is decoded into buffers of tens of megabytes. glibc's ``malloc`` serves a block that large
   with its own ``mmap`` and returns it to the system when it is freed, but then raises that threshold
