@@ -19,14 +19,10 @@ Z_95 = 1.959963984540054
 
 def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
     """The Wilson score interval (low, high) of the share ``k`` of ``n`` (95% for the default ``z``)."""
-    try:  # whole numbers, NumPy's too; not True or 1.5
-        if isinstance(k, bool) or isinstance(n, bool):
-            raise TypeError
-        k, n = operator.index(k), operator.index(n)
-    except TypeError:
-        raise ValueError(f"a share needs whole numbers 0 <= k <= n and n > 0, got k={k!r}, n={n!r}") from None
-    if not 0 <= k <= n or n <= 0:
+    whole = all(hasattr(v, "__index__") and not isinstance(v, bool) for v in (k, n))  # NumPy's too; not 1.5
+    if not (whole and 0 <= k <= n and n > 0):
         raise ValueError(f"a share needs whole numbers 0 <= k <= n and n > 0, got k={k!r}, n={n!r}")
+    k, n = operator.index(k), operator.index(n)
     if not (math.isfinite(z) and z > 0):
         raise ValueError(f"z must be a positive number (1.96 for a 95% interval), got {z!r}")
     p, z2 = k / n, z * z

@@ -7,8 +7,9 @@ users, so ``digitnet serve`` calls :func:`tune_for_serving` and nothing else doe
   every core, and its threads then spin waiting for more work: with two cores, most of the server's
   CPU time went to that spinning (with one thread, the server's CPU per request under
   benchmarks/load_test.py fell to about a third when this was measured; one request alone, measured by
-  benchmarks/request_cpu.py, takes about half). Two pictures are read at once by two worker threads anyway. A thread
-  count set in the environment (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``) is left as it is.
+  benchmarks/request_cpu.py, takes about half). Two pictures are read at once by two worker threads
+  anyway. A thread count set in the environment (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``) is left
+  as it is.
 - A picture is decoded into buffers of tens of megabytes. glibc's ``malloc`` serves a block that large
   with its own ``mmap`` and returns it to the system when it is freed, but then raises that threshold
   to the freed block's size, so the next pictures' buffers come from its heaps (one per thread that
