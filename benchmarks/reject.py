@@ -31,7 +31,7 @@ import argparse
 import csv
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,7 @@ from digitnet.reject import (  # noqa: E402
     SCORES,
     CommitteeRule,
     RejectRule,
+    acceptance,
     choose_threshold,
     fit_temperature,
     mean_probabilities,
@@ -237,36 +238,60 @@ def print_targets(title: str, figs: dict[str, float]) -> bool:
 
 
 # -- comparisons -----------------------------------------------------------------------------------------
-#: the shares of validation digits ``--frontier`` tries a threshold at: 99.0% to 99.9% in steps of 0.05%
-FRONTIER_ACCEPTS = tuple(round(0.990 + 0.0005 * i, 4) for i in range(19))
+#: the targets a threshold moves besides the held-out one (not the ECE, nor the training time), and of
+#: them those about refusals alone
+MOVED_BY_THRESHOLD = tuple(key for _, key, *_ in TARGETS if key not in ("non_digits_refused", "ece_after",
+                                                                         "train_seconds"))
+REFUSAL_BOUNDS = ("fashion_refused", "mnist_refused", "handwriting_refused")
 
 
-#: the targets a threshold moves besides the held-out one; the first three are about refusals alone
-MOVED_BY_THRESHOLD = ("fashion_refused", "mnist_refused", "handwriting_refused", "mnist_accuracy_accepted",
-                      "handwriting_accuracy_accepted")
+def target_figures(figs: dict[str, float]) -> dict[str, float]:
+    """``outcome``'s figures with the MNIST test figures also under the names the targets use."""
+    return {**figs, "mnist_refused": figs["mnist_test_refused"],
+            "mnist_accuracy_accepted": figs["mnist_test_accuracy_accepted"]}
 
 
-def frontier(rule: RejectRule, sets, logits, accepts=FRONTIER_ACCEPTS,
-             keys=MOVED_BY_THRESHOLD) -> tuple[float, dict] | None:
-    """Of the thresholds accepting each share in ``accepts`` of the validation digits, the one that refuses
-    the most of the held-out non-digits while the targets named by ``keys`` (by default every other target
-    that a threshold moves) are met; (that share, its figures), or None when none meets them.
+def frontier(rule: RejectRule, sets, logits, bounds=(MOVED_BY_THRESHOLD, REFUSAL_BOUNDS)) -> list:
+    """For each group of target keys in ``bounds``: the threshold on the rule's score that refuses the most
+    of the held-out non-digits while those targets are met, as (threshold, the share of validation digits
+    it accepts, its figures), or None when no threshold meets them. Needs every set the targets name.
 
-    It compares networks by their trade-off curves rather than at one point of them: a network whose best
-    here is under 95% misses the held-out target whatever its threshold. It looks at the measuring sets to
-    choose, so it is a measure of the network, not a rule to use."""
-    bounds = [(key, kind, bound) for _, key, kind, bound, _ in TARGETS if key in keys]
-    val = rule.scores(logits["mnist_val"][:, :10])
-    best = None
-    for accept in accepts:
-        moved = replace(rule, threshold=choose_threshold(val, accept), accept=accept)
-        figs = outcome(sets, {k: rule_decider(moved)(z) for k, z in logits.items()})
-        figs["mnist_refused"], figs["mnist_accuracy_accepted"] = figs["mnist_test_refused"], \
-            figs["mnist_test_accuracy_accepted"]
-        if all(key in figs and meets(kind, figs[key], bound) for key, kind, bound in bounds) and \
-                (best is None or figs["non_digits_refused"] > best[1]["non_digits_refused"]):
-            best = (accept, figs)
+    Every threshold that matters is tried: the held-out refusals change only at a held-out picture's
+    score, and just above each is the lowest threshold refusing that many (so, of thresholds refusing as
+    many, the one refusing the fewest digits). It compares networks by their trade-off curves rather than
+    at one point of them: a network whose best here is under 95% misses the held-out target whatever its
+    threshold. It looks at the measuring sets to choose, so it measures a network; it is no rule to use."""
+    scores = {k: rule.scores(z[:, :10]) for k, z in logits.items()}
+    digits = {k: z[:, :10].argmax(axis=1) for k, z in logits.items()}
+    checks = [[(key, kind, bound) for _, key, kind, bound, _ in TARGETS if key in keys] for keys in bounds]
+    best: list = [None] * len(bounds)
+    for t in np.unique(np.nextafter(scores["non_digits"], np.inf)):  # ascending: the lowest of each count first
+        figs = target_figures(outcome(sets, {k: np.where(v >= t, digits[k], -1) for k, v in scores.items()}))
+        for i, check in enumerate(checks):
+            if all(meets(kind, figs[key], bound) for key, kind, bound in check) and \
+                    (best[i] is None or figs["non_digits_refused"] > best[i][2]["non_digits_refused"]):
+                best[i] = (float(t), acceptance(scores["mnist_val"], t), figs)
     return best
+
+
+def print_frontier(rule, sets, logits) -> dict:
+    """``--frontier``'s lines for one network, and what ``--json`` keeps of them."""
+    if isinstance(rule, CommitteeRule):
+        print("  (--frontier moves one network's threshold; a committee's file keeps its own)")
+        return {}
+    missing = sorted({"fashion", "handwriting", "non_digits"} - set(sets))
+    if missing:
+        print(f"  frontier: needs every measuring set ({', '.join(missing)} missing)")
+        return {}
+    found = dict(zip(("frontier", "frontier_refusals"), frontier(rule, sets, logits)))
+    for name, what in (("frontier", "every other target met"), ("frontier_refusals", "the refusal bounds alone "
+                                                                 "met (Fashion-MNIST, MNIST, handwriting)")):
+        best = found[name]
+        print(f"  frontier, {what}: " + ("no threshold" if best is None else
+              f"{best[2]['non_digits_refused']:.2%} of the held-out set refused at most, by a threshold of "
+              f"{best[0]:.3f} accepting {best[1]:.2%} of the validation digits (handwriting refused "
+              f"{best[2]['handwriting_refused']:.2%}, MNIST test {best[2]['mnist_refused']:.2%})"))
+    return {k: None if v is None else {"threshold": v[0], "accept": v[1], "figures": v[2]} for k, v in found.items()}
 
 
 def methods_table(model, sets, logits, accept: float) -> list[dict]:
@@ -449,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
                         "here accepts (default 0.997)")
     parser.add_argument("--methods", action="store_true", help="compare every score, with and without temperature")
     parser.add_argument("--frontier", action="store_true", help="also the most of the held-out set any threshold "
-                        "refuses with every other target met (compares networks, not thresholds)")
+                        "refuses with every other target met, and with the refusal bounds alone (compares "
+                        "networks, not thresholds)")
     parser.add_argument("--committee", action="store_true", help="also measure the models as one committee")
     parser.add_argument("--kinds", action="store_true", help="refusals of the non-digits by kind and by what is drawn")
     parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
@@ -492,8 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = (getattr(model, "metrics", None) or {}).get("train_seconds")
         if seconds is not None and not model.is_committee:  # measured where it was trained (alone, or it means little)
             figs["train_seconds"] = float(seconds)
-        figs["mnist_refused"] = figs["mnist_test_refused"]
-        figs["mnist_accuracy_accepted"] = figs["mnist_test_accuracy_accepted"]
+        figs = target_figures(figs)
         if not isinstance(rule, CommitteeRule):
             figs.update(calibration(rule, sets, logits))
         all_met &= print_targets(f"{path}: {rule}", figs)
@@ -520,25 +545,8 @@ def main(argv: list[str] | None = None) -> int:
             entry["drawn"] = {"all": figs["drawn_refused"], **{k: share for k, (_, share) in kinds.items()}}
             print(f"  {len(sets['drawn'].images):,} freshly drawn negatives refused: {figs['drawn_refused']:.2%}; "
                   "by kind: " + ", ".join(f"{k} {share:.1%}" for k, (_, share) in kinds.items()))
-        if args.frontier and isinstance(rule, CommitteeRule):
-            print("  (--frontier moves one network's threshold; a committee's file keeps its own)")
-        elif args.frontier:
-            best = frontier(rule, sets, logits)
-            if best is None:
-                print(f"  frontier: no threshold accepting {FRONTIER_ACCEPTS[0]:.1%}-{FRONTIER_ACCEPTS[-1]:.1%} of the "
-                      "validation digits meets every other target")
-            else:
-                accept, found = best
-                print(f"  frontier: the most of the held-out set a threshold refuses with every other target met is "
-                      f"{found['non_digits_refused']:.2%}, accepting {accept:.2%} of the validation digits "
-                      f"(handwriting refused {found['handwriting_refused']:.2%}, MNIST test "
-                      f"{found['mnist_refused']:.2%})")
-            entry["frontier"] = None if best is None else {"accept": best[0], "figures": best[1]}
-            refusals = frontier(rule, sets, logits, keys=MOVED_BY_THRESHOLD[:3])
-            if refusals is not None:  # where the accuracy targets are left aside
-                print(f"  (with the refusal bounds alone, accuracy aside: {refusals[1]['non_digits_refused']:.2%}, "
-                      f"accepting {refusals[0]:.2%})")
-            entry["frontier_refusals"] = None if refusals is None else {"accept": refusals[0], "figures": refusals[1]}
+        if args.frontier:
+            entry.update(print_frontier(rule, sets, logits))
         if args.methods:
             rows = methods_table(model, sets, logits, args.accept)
             print(f"\n  every method on {path}, thresholds accepting {args.accept:.1%} of validation digits:")

@@ -41,30 +41,43 @@ def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_t
     bench = load_benchmark(monkeypatch)
     from digitnet.reject import RejectRule
 
+    rule = RejectRule("energy", temperature=2.0)
+
+    def logits(scores, labels):
+        """Logits whose energy at T = 2 is ``scores`` + 10: the label's logit L, nine zeros, and
+        2 log(exp(L / 2) + 9) = score."""
+        z = np.zeros((len(scores), 10))
+        z[np.arange(len(scores)), labels if labels is not None else 0] = 2 * np.log(np.exp((scores + 10) / 2) - 9)
+        return z
+
     def picture_set(n, labelled=True):
         labels = np.arange(n) % 10 if labelled else None
         return bench.PictureSet(np.zeros((n, 28, 28), np.uint8), labels, [], np.zeros(n, bool))
 
-    def logits(scores, labels):  # the top logit, at the label's place, is the score ("max_logit")
-        z = np.zeros((len(scores), 10))
-        z[np.arange(len(scores)), labels if labels is not None else 0] = scores
-        return z
-
-    handwriting = np.full(300, 1000.0)
-    handwriting[:4] = [10, 10, 15, 18]  # a threshold over 18 refuses 4 of 300: over the 1% bound
-    scores = {"mnist_val": np.arange(2000) + 0.5,  # accepting a share a puts the threshold at floor((1-a)2000) + 0.5
-              "mnist_test": np.full(1000, 100.0), "fashion": np.full(1000, -5.0), "handwriting": handwriting,
-              "non_digits": np.arange(400) * 0.05}
-    sets = {k: picture_set(len(v), k in ("mnist_val", "mnist_test", "handwriting")) for k, v in scores.items()}
+    handwriting = np.full(300, 90.0)
+    handwriting[:4] = [10.02, 10.02, 15.02, 18.02]  # a threshold over 18 refuses 4 of 300: over the 1% bound
+    mnist_test = np.full(1000, 90.0)
+    mnist_test[:6] = [12.02] * 5 + [16.02]  # one over 16 refuses 6 of 1,000: over the 0.5% bound
+    scores = {"mnist_val": np.arange(2000) * 0.05, "mnist_test": mnist_test, "fashion": np.full(1000, -5.0),
+              "handwriting": handwriting, "non_digits": np.arange(400) * 0.05}
+    sets = {k: picture_set(len(v), k not in ("fashion", "non_digits")) for k, v in scores.items()}
     z = {k: logits(v, sets[k].labels) for k, v in scores.items()}
-    accept, figs = bench.frontier(RejectRule("max_logit", 1.0), sets, z)
-    assert accept == 0.9915  # threshold 17.5: 3 handwritten digits refused; at 99.1% (18.5) a fourth
-    assert figs["handwriting_refused"] == 0.01 and figs["non_digits_refused"] == 350 / 400
-    assert figs["mnist_refused"] == 0 and figs["fashion_refused"] == 1
 
-    wrong = np.array(sets["handwriting"].labels)
-    wrong[:20] = (wrong[:20] + 1) % 10  # 20 of 300 read wrong at every threshold: 93.3% right, under 96%
-    z["handwriting"] = logits(handwriting, wrong)
-    assert bench.frontier(RejectRule("max_logit", 1.0), sets, z) is None
-    accept, figs = bench.frontier(RejectRule("max_logit", 1.0), sets, z, keys=bench.MOVED_BY_THRESHOLD[:3])
-    assert accept == 0.9915 and figs["non_digits_refused"] == 350 / 400  # the refusal bounds alone: as before
+    every, refusals = bench.frontier(rule, sets, z)
+    threshold, accept, figs = every
+    assert 10 + 16.0 < threshold < 10 + 16.01  # in the rule's units (energy at T = 2, not at 1)
+    assert figs["non_digits_refused"] == 321 / 400  # 0, 0.05, ..., 16.0: above 16.02, a sixth MNIST digit
+    assert (figs["mnist_refused"], figs["handwriting_refused"], figs["fashion_refused"]) == (0.005, 3 / 300, 1)
+    assert accept == 1 - 321 / 2000  # the validation digits under it, scored as the held-out pictures are
+    assert refusals[2]["non_digits_refused"] == 321 / 400
+
+    wrong = np.array(sets["mnist_test"].labels)
+    wrong[-8:] = (wrong[-8:] + 1) % 10  # 8 of 1,000 read wrong at every threshold: 99.2% right, under 99.27%
+    z["mnist_test"] = logits(mnist_test, wrong)
+    every, refusals = bench.frontier(rule, sets, z)
+    assert every is None  # no threshold meets the accuracy target...
+    assert refusals[2]["non_digits_refused"] == 321 / 400  # ...and the refusal bounds alone do not ask it
+
+    z["non_digits"] = logits(np.repeat(np.arange(200) * 0.1 + 0.03, 2), None)  # pairs of equal scores: of the
+    threshold, _, figs = bench.frontier(rule, sets, z)[1]  # thresholds refusing as many, the lowest
+    assert figs["non_digits_refused"] == 320 / 400 and 10 + 15.93 < threshold < 10 + 15.94
