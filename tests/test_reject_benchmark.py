@@ -37,31 +37,40 @@ def test_each_share_is_printed_with_its_count_and_interval(monkeypatch, capsys):
     assert lines["MNIST test refused"].endswith("(set missing)")
 
 
-def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_targets_met(monkeypatch):
-    bench = load_benchmark(monkeypatch)
-    from digitnet.reject import RejectRule
+RULE_AT_T2 = ("energy", 2.0)
 
-    rule = RejectRule("energy", temperature=2.0)
 
-    def logits(scores, labels):
-        """Logits whose energy at T = 2 is ``scores`` + 10: the label's logit L, nine zeros, and
-        2 log(exp(L / 2) + 9) = score."""
-        z = np.zeros((len(scores), 10))
-        z[np.arange(len(scores)), labels if labels is not None else 0] = 2 * np.log(np.exp((scores + 10) / 2) - 9)
-        return z
+def logits(scores, labels):
+    """Logits whose energy at T = 2 is ``scores`` + 10: the label's logit L, nine zeros, and
+    2 log(exp(L / 2) + 9) = score."""
+    z = np.zeros((len(scores), 10))
+    z[np.arange(len(scores)), labels if labels is not None else 0] = 2 * np.log(np.exp((scores + 10) / 2) - 9)
+    return z
 
+
+def measured_sets(bench):
+    """Five sets, their logits and scores, scored so that the frontier is known: a threshold over 16.02 (+ 10)
+    refuses a sixth MNIST digit of 1,000 (over the 0.5% bound), one over 18.02 a fourth handwritten digit."""
     def picture_set(n, labelled=True):
         labels = np.arange(n) % 10 if labelled else None
         return bench.PictureSet(np.zeros((n, 28, 28), np.uint8), labels, [], np.zeros(n, bool))
 
     handwriting = np.full(300, 90.0)
-    handwriting[:4] = [10.02, 10.02, 15.02, 18.02]  # a threshold over 18 refuses 4 of 300: over the 1% bound
+    handwriting[:4] = [10.02, 10.02, 15.02, 18.02]
     mnist_test = np.full(1000, 90.0)
-    mnist_test[:6] = [12.02] * 5 + [16.02]  # one over 16 refuses 6 of 1,000: over the 0.5% bound
+    mnist_test[:6] = [12.02] * 5 + [16.02]
     scores = {"mnist_val": np.arange(2000) * 0.05, "mnist_test": mnist_test, "fashion": np.full(1000, -5.0),
               "handwriting": handwriting, "non_digits": np.arange(400) * 0.05}
     sets = {k: picture_set(len(v), k not in ("fashion", "non_digits")) for k, v in scores.items()}
-    z = {k: logits(v, sets[k].labels) for k, v in scores.items()}
+    return sets, {k: logits(v, sets[k].labels) for k, v in scores.items()}, scores
+
+
+def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_targets_met(monkeypatch):
+    bench = load_benchmark(monkeypatch)
+    from digitnet.reject import RejectRule
+
+    rule = RejectRule(*RULE_AT_T2)
+    sets, z, scores = measured_sets(bench)
 
     every, refusals = bench.frontier(rule, sets, z)
     threshold, accept, figs = every
@@ -73,7 +82,7 @@ def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_t
 
     wrong = np.array(sets["mnist_test"].labels)
     wrong[-8:] = (wrong[-8:] + 1) % 10  # 8 of 1,000 read wrong at every threshold: 99.2% right, under 99.27%
-    z["mnist_test"] = logits(mnist_test, wrong)
+    z["mnist_test"] = logits(scores["mnist_test"], wrong)
     every, refusals = bench.frontier(rule, sets, z)
     assert every is None  # no threshold meets the accuracy target...
     assert refusals[2]["non_digits_refused"] == 321 / 400  # ...and the refusal bounds alone do not ask it
@@ -81,3 +90,18 @@ def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_t
     z["non_digits"] = logits(np.repeat(np.arange(200) * 0.1 + 0.03, 2), None)  # pairs of equal scores: of the
     threshold, _, figs = bench.frontier(rule, sets, z)[1]  # thresholds refusing as many, the lowest
     assert figs["non_digits_refused"] == 320 / 400 and 10 + 15.93 < threshold < 10 + 15.94
+
+
+def test_frontier_prints_both_frontiers_and_says_when_it_cannot(monkeypatch, capsys):
+    bench = load_benchmark(monkeypatch)
+    from digitnet.reject import RejectRule
+
+    sets, z, _ = measured_sets(bench)
+    kept = bench.print_frontier(RejectRule(*RULE_AT_T2), sets, z)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("  frontier, every other target met: 80.25% of the held-out set refused at most")
+    assert lines[1].startswith("  frontier, the refusal bounds alone met") and "80.25%" in lines[1]
+    assert kept["frontier"]["figures"]["non_digits_refused"] == 321 / 400 and kept["frontier"]["accept"] == 0.8395
+    del sets["fashion"]
+    assert bench.print_frontier(RejectRule(*RULE_AT_T2), sets, z) == {}
+    assert capsys.readouterr().out == "  frontier: needs every measuring set (fashion missing)\n"
