@@ -7,6 +7,7 @@
     python benchmarks/reject.py MODEL --plots plots/reject           # reliability diagram, answer grids
     python benchmarks/reject.py MODEL --drawn 3000                   # fresh negatives of the training kinds
     python benchmarks/reject.py MODEL --frontier                     # the best threshold in hindsight
+    python benchmarks/reject.py MODEL --handwriting DIR DIR --non-digits DIR DIR   # sets of other seeds, pooled
 
 The sets (each made or found on first use):
 
@@ -17,6 +18,11 @@ The sets (each made or found on first use):
 - the held-out non-digits of ``benchmarks/non_digits/`` (400 pictures of letters, symbols and
   scribbles, seed 1), both through ``digitnet predict``'s preparation. A picture the preparation
   itself turns away ("no digit found") counts as refused, and is counted apart.
+
+Decide with other sets, report on these: every choice made by looking at the seed-1 sets (a threshold,
+a change to the preparation) is measured on them in hindsight. ``make reject-dev-sets`` draws
+development sets with seeds 0 and 2 (600 handwritten digits and 400 non-digits each, the same
+generators); ``--handwriting`` and ``--non-digits`` take several folders and pool them.
 
 A model file keeps its rule under ``"reject"`` in its description (``scripts/reject_experiment.py``
 writes it); for a model without one the rule is fitted here on the validation images, with
@@ -99,6 +105,23 @@ def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key
     return PictureSet(np.stack(images), labels, [r[name_key] for r in rows], np.array(refused))
 
 
+def pooled(parts: list[PictureSet]) -> PictureSet:
+    """Several sets of one kind as one (larger sets, narrower intervals)."""
+    labels = None if parts[0].labels is None else np.concatenate([p.labels for p in parts])
+    return PictureSet(np.concatenate([p.images for p in parts]), labels, [n for p in parts for n in p.names],
+                      np.concatenate([p.unprepared for p in parts]))
+
+
+def picture_sets(folders: list[Path], read) -> PictureSet:
+    """``read`` makes the seed-1 set when it is the only folder asked for and it is missing; a folder
+    among several must exist (it is a set of some other seed, which ``make reject-dev-sets`` draws)."""
+    for folder in folders:
+        if len(folders) > 1 and not (folder / "labels.csv").is_file():
+            raise SystemExit(f"error: {folder} has no labels.csv; draw the development sets first "
+                             "(make reject-dev-sets) or name only sets that exist")
+    return pooled([read(folder) for folder in folders])
+
+
 def handwriting_set(folder: Path) -> PictureSet:
     labels = folder / "labels.csv"
     if not labels.is_file():
@@ -137,8 +160,8 @@ def load_sets(args) -> dict[str, PictureSet]:
     else:
         print(f"note: no Fashion-MNIST in {args.fashion}; install it with scripts/apt-install.sh "
               "dataset-fashion-mnist (as root) or give --fashion DIR", file=sys.stderr)
-    sets["handwriting"] = handwriting_set(args.handwriting)
-    sets["non_digits"] = non_digit_set(args.non_digits)
+    sets["handwriting"] = picture_sets(args.handwriting, handwriting_set)
+    sets["non_digits"] = picture_sets(args.non_digits, non_digit_set)
     return sets
 
 
@@ -481,8 +504,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
                         f"drawn afresh by digitnet.negatives (seed {DRAWN_SEED}), by kind")
     parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
-    parser.add_argument("--handwriting", type=Path, default=Path("runs/handwriting"))
-    parser.add_argument("--non-digits", type=Path, default=Path("runs/non_digits"))
+    parser.add_argument("--handwriting", type=Path, nargs="+", default=[Path("runs/handwriting")],
+                        metavar="DIR", help="the handwriting set (several folders: pooled)")
+    parser.add_argument("--non-digits", type=Path, nargs="+", default=[Path("runs/non_digits")],
+                        metavar="DIR", help="the held-out non-digits (several folders: pooled)")
     parser.add_argument("--plots", type=Path, help="write the reliability diagram and answer grids here")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
@@ -497,7 +522,11 @@ def main(argv: list[str] | None = None) -> int:
         fresh = make_negatives(args.drawn, seed=DRAWN_SEED)
         sets["drawn"] = PictureSet(fresh.images, None, list(fresh.families), np.zeros(len(fresh), bool))
     print("sets: " + ", ".join(f"{k} {len(v.images):,}" for k, v in sets.items() if k != "mnist_val")
-          + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits\n")
+          + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits")
+    for name, folders in (("handwriting", args.handwriting), ("non_digits", args.non_digits)):
+        if len(folders) > 1:
+            print(f"  {name} pooled from " + ", ".join(map(str, folders)))
+    print()
     report, all_met = {}, True
     for path, model in zip(args.models, models):
         # a committee's logits: the mean of its members' (its file keeps one rule for them)
@@ -530,8 +559,10 @@ def main(argv: list[str] | None = None) -> int:
             print("  held-out non-digits refused, by kind: "
                   + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
             drawn = {}
-            with open(args.non_digits / "labels.csv", newline="", encoding="utf-8") as f:
-                whats = [r["kind"] + " " + r["what"] for r in csv.DictReader(f)]
+            whats = []
+            for folder in args.non_digits:
+                with open(folder / "labels.csv", newline="", encoding="utf-8") as f:
+                    whats += [r["kind"] + " " + r["what"] for r in csv.DictReader(f)]
             accepted = ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared)
             for w, a in zip(whats, accepted):
                 drawn.setdefault(w, [0, 0])

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -105,3 +106,24 @@ def test_frontier_prints_both_frontiers_and_says_when_it_cannot(monkeypatch, cap
     del sets["fashion"]
     assert bench.print_frontier(RejectRule(*RULE_AT_T2), sets, z) == {}
     assert capsys.readouterr().out == "  frontier: needs every measuring set (fashion missing)\n"
+
+
+def test_several_folders_are_pooled_and_a_missing_one_among_them_is_said(monkeypatch, tmp_path):
+    bench = load_benchmark(monkeypatch)
+
+    def one(n, label):
+        return bench.PictureSet(np.full((n, 28, 28), label, np.uint8), np.full(n, label), [str(label)] * n,
+                                np.arange(n) == 0)
+
+    made = {tmp_path / "a": one(2, 3), tmp_path / "b": one(3, 5)}
+    for folder in made:
+        folder.mkdir()
+        (folder / "labels.csv").write_text("file,digit\n")
+    both = bench.picture_sets(list(made), made.__getitem__)
+    assert both.labels.tolist() == [3, 3, 5, 5, 5] and both.names == ["3", "3", "5", "5", "5"]
+    assert both.images[:, 0, 0].tolist() == [3, 3, 5, 5, 5] and both.unprepared.tolist() == [1, 0, 1, 0, 0]
+    unlabelled = bench.pooled([bench.PictureSet(s.images, None, s.names, s.unprepared) for s in made.values()])
+    assert unlabelled.labels is None and len(unlabelled.images) == 5
+    with pytest.raises(SystemExit, match="has no labels.csv; draw the development sets first"):
+        bench.picture_sets([tmp_path / "a", tmp_path / "c"], made.__getitem__)
+    assert bench.picture_sets([tmp_path / "c"], lambda folder: one(1, 7)).labels.tolist() == [7]  # made, as alone
