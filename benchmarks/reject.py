@@ -20,7 +20,7 @@ The sets (each made or found on first use):
   itself turns away ("no digit found") counts as refused, and is counted apart.
 
 Decide with other sets, report on these: every choice made by looking at the seed-1 sets (a threshold,
-a change to the preparation) is measured on them in hindsight. ``make reject-dev-sets`` draws
+a change to the preparation) is measured on them in hindsight. ``make reject-dev`` draws
 development sets with seeds 0 and 2 (600 handwritten digits and 400 non-digits each, the same
 generators); ``--handwriting`` and ``--non-digits`` take several folders and pool them.
 
@@ -83,6 +83,10 @@ TARGETS = [
 ]
 
 
+#: where the seed-1 sets the targets are reported on are kept (drawn on first use)
+HANDWRITING, NON_DIGITS = Path("runs/handwriting"), Path("runs/non_digits")
+
+
 @dataclass
 class PictureSet:
     images: np.ndarray  # (N, 28, 28) uint8, what the network sees
@@ -112,14 +116,38 @@ def pooled(parts: list[PictureSet]) -> PictureSet:
                       np.concatenate([p.unprepared for p in parts]))
 
 
-def picture_sets(folders: list[Path], read) -> PictureSet:
-    """``read`` makes the seed-1 set when it is the only folder asked for and it is missing; a folder
-    among several must exist (it is a set of some other seed, which ``make reject-dev-sets`` draws)."""
+def picture_sets(folders: list[Path], read, default: Path) -> PictureSet:
+    """The sets in ``folders``, pooled. ``read`` draws the seed-1 set into ``default`` when it is missing;
+    any other folder must hold a set already (one of another seed would otherwise be filled with seed 1's)."""
     for folder in folders:
-        if len(folders) > 1 and not (folder / "labels.csv").is_file():
-            raise SystemExit(f"error: {folder} has no labels.csv; draw the development sets first "
-                             "(make reject-dev-sets) or name only sets that exist")
+        if folder != default and not (folder / "labels.csv").is_file():
+            raise SystemExit(f"error: {folder} has no labels.csv, so it is not a set yet; draw it first "
+                             "(make reject-dev draws the development sets into runs/dev/)")
     return pooled([read(folder) for folder in folders])
+
+
+def described(folders: list[Path], count: int, columns: tuple[str, ...]) -> list[str]:
+    """What each pooled picture is ("letter d", "Delphine.ttf 1"): ``columns`` of its folder's labels.csv,
+    in pooled order."""
+    whats = []
+    for folder in folders:
+        with open(folder / "labels.csv", newline="", encoding="utf-8") as f:
+            whats += [" ".join(r[c] for c in columns) for r in csv.DictReader(f)]
+    if len(whats) != count:
+        raise SystemExit(f"error: the labels.csv files of {', '.join(map(str, folders))} list {len(whats)} "
+                         f"pictures, the sets hold {count}")
+    return whats
+
+
+def tally(whats: list[str], hits: np.ndarray) -> list[tuple[str, int, int]]:
+    """(what, hits, pictures) for each thing with a hit, most hits first: which letters get through,
+    which fonts' digits are refused."""
+    seen: dict[str, list[int]] = {}
+    for w, hit in zip(whats, hits):
+        seen.setdefault(w, [0, 0])
+        seen[w][0] += int(hit)
+        seen[w][1] += 1
+    return [(w, h, n) for h, n, w in sorted(((h, n, w) for w, (h, n) in seen.items() if h), reverse=True)]
 
 
 def handwriting_set(folder: Path) -> PictureSet:
@@ -160,8 +188,8 @@ def load_sets(args) -> dict[str, PictureSet]:
     else:
         print(f"note: no Fashion-MNIST in {args.fashion}; install it with scripts/apt-install.sh "
               "dataset-fashion-mnist (as root) or give --fashion DIR", file=sys.stderr)
-    sets["handwriting"] = picture_sets(args.handwriting, handwriting_set)
-    sets["non_digits"] = picture_sets(args.non_digits, non_digit_set)
+    sets["handwriting"] = picture_sets(args.handwriting, handwriting_set, HANDWRITING)
+    sets["non_digits"] = picture_sets(args.non_digits, non_digit_set, NON_DIGITS)
     return sets
 
 
@@ -504,10 +532,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
                         f"drawn afresh by digitnet.negatives (seed {DRAWN_SEED}), by kind")
     parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
-    parser.add_argument("--handwriting", type=Path, nargs="+", default=[Path("runs/handwriting")],
-                        metavar="DIR", help="the handwriting set (several folders: pooled)")
-    parser.add_argument("--non-digits", type=Path, nargs="+", default=[Path("runs/non_digits")],
-                        metavar="DIR", help="the held-out non-digits (several folders: pooled)")
+    parser.add_argument("--handwriting", type=Path, nargs="+", default=[HANDWRITING], metavar="DIR",
+                        help=f"the handwriting set (default {HANDWRITING}, drawn there if missing; several "
+                        "folders are pooled; name the models first)")
+    parser.add_argument("--non-digits", type=Path, nargs="+", default=[NON_DIGITS], metavar="DIR",
+                        help=f"the held-out non-digits (default {NON_DIGITS}, drawn there if missing; several "
+                        "folders are pooled)")
     parser.add_argument("--plots", type=Path, help="write the reliability diagram and answer grids here")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
@@ -558,18 +588,13 @@ def main(argv: list[str] | None = None) -> int:
             kinds = by_kind(lambda _: answers["non_digits"], sets["non_digits"], logits["non_digits"])
             print("  held-out non-digits refused, by kind: "
                   + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
-            drawn = {}
-            whats = []
-            for folder in args.non_digits:
-                with open(folder / "labels.csv", newline="", encoding="utf-8") as f:
-                    whats += [r["kind"] + " " + r["what"] for r in csv.DictReader(f)]
+            whats = described(args.non_digits, len(sets["non_digits"].images), ("kind", "what"))
             accepted = ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared)
-            for w, a in zip(whats, accepted):
-                drawn.setdefault(w, [0, 0])
-                drawn[w][0] += 1
-                drawn[w][1] += int(a)
-            missed = sorted(((a, n, w) for w, (n, a) in drawn.items() if a), reverse=True)
-            print("  accepted as digits: " + ", ".join(f"{w} ({a}/{n})" for a, n, w in missed))
+            print("  accepted as digits: " + ", ".join(f"{w} ({h}/{n})" for w, h, n in tally(whats, accepted)))
+            digits = described(args.handwriting, len(sets["handwriting"].images), ("font", "digit"))
+            refused = (answers["handwriting"] < 0) | sets["handwriting"].unprepared
+            print("  handwritten digits refused, by font and digit: "
+                  + (", ".join(f"{w} ({h}/{n})" for w, h, n in tally(digits, refused)) or "none"))
             entry["by_kind"] = kinds
         if "drawn" in sets:  # how well the network learned its own kinds of negative, apart from new fonts and hands
             kinds = by_kind(lambda _: answers["drawn"], sets["drawn"], logits["drawn"])

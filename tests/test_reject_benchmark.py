@@ -108,7 +108,7 @@ def test_frontier_prints_both_frontiers_and_says_when_it_cannot(monkeypatch, cap
     assert capsys.readouterr().out == "  frontier: needs every measuring set (fashion missing)\n"
 
 
-def test_several_folders_are_pooled_and_a_missing_one_among_them_is_said(monkeypatch, tmp_path):
+def test_several_folders_are_pooled_and_a_folder_without_a_set_is_said(monkeypatch, tmp_path):
     bench = load_benchmark(monkeypatch)
 
     def one(n, label):
@@ -116,14 +116,41 @@ def test_several_folders_are_pooled_and_a_missing_one_among_them_is_said(monkeyp
                                 np.arange(n) == 0)
 
     made = {tmp_path / "a": one(2, 3), tmp_path / "b": one(3, 5)}
-    for folder in made:
+    for folder, kinds in zip(made, ("letter,d\nletter,v\n", "symbol,?\nscribble,arrow\nletter,D\n")):
         folder.mkdir()
-        (folder / "labels.csv").write_text("file,digit\n")
-    both = bench.picture_sets(list(made), made.__getitem__)
+        (folder / "labels.csv").write_text("kind,what\n" + kinds)
+    default = tmp_path / "seed1"
+    both = bench.picture_sets(list(made), made.__getitem__, default)
     assert both.labels.tolist() == [3, 3, 5, 5, 5] and both.names == ["3", "3", "5", "5", "5"]
     assert both.images[:, 0, 0].tolist() == [3, 3, 5, 5, 5] and both.unprepared.tolist() == [1, 0, 1, 0, 0]
     unlabelled = bench.pooled([bench.PictureSet(s.images, None, s.names, s.unprepared) for s in made.values()])
     assert unlabelled.labels is None and len(unlabelled.images) == 5
-    with pytest.raises(SystemExit, match="has no labels.csv; draw the development sets first"):
-        bench.picture_sets([tmp_path / "a", tmp_path / "c"], made.__getitem__)
-    assert bench.picture_sets([tmp_path / "c"], lambda folder: one(1, 7)).labels.tolist() == [7]  # made, as alone
+    # --kinds names each pooled picture from its own folder's labels.csv, in the pooled order
+    whats = bench.described(list(made), 5, ("kind", "what"))
+    assert whats == ["letter d", "letter v", "symbol ?", "scribble arrow", "letter D"]
+    with pytest.raises(SystemExit, match="list 5 pictures, the sets hold 6"):
+        bench.described(list(made), 6, ("kind", "what"))
+    assert bench.tally(whats + ["letter d"], np.array([1, 0, 1, 0, 0, 1], bool)) == [("letter d", 2, 2),
+                                                                                    ("symbol ?", 1, 1)]
+    # a folder without a set is not filled with the seed-1 set, alone or among others; the default is
+    for folders in ([tmp_path / "c"], [tmp_path / "a", tmp_path / "c"]):
+        with pytest.raises(SystemExit, match="c has no labels.csv, so it is not a set yet"):
+            bench.picture_sets(folders, made.__getitem__, default)
+    assert bench.picture_sets([default], lambda folder: one(1, 7), default).labels.tolist() == [7]
+
+
+def test_the_set_options_take_several_folders_after_the_models(monkeypatch, tmp_path):
+    bench = load_benchmark(monkeypatch)
+    seen = {}
+
+    def stop(args):
+        seen["args"] = args
+        raise SystemExit("stop here")
+
+    monkeypatch.setattr(bench, "load_model", lambda path: None)
+    monkeypatch.setattr(bench, "load_sets", stop)
+    with pytest.raises(SystemExit, match="stop here"):
+        bench.main(["m.npz", "n.npz", "--handwriting", "h0", "h2", "--non-digits", "d0", "d2"])
+    args = seen["args"]
+    assert args.models == [Path("m.npz"), Path("n.npz")]
+    assert args.handwriting == [Path("h0"), Path("h2")] and args.non_digits == [Path("d0"), Path("d2")]
