@@ -140,14 +140,14 @@ def described(folders: list[Path], count: int, columns: tuple[str, ...]) -> list
 
 
 def tally(whats: list[str], hits: np.ndarray) -> list[tuple[str, int, int]]:
-    """(what, hits, pictures) for each thing with a hit, most hits first: which letters get through,
-    which fonts' digits are refused."""
+    """(what, hits, pictures) for each thing with a hit, most hits first (then the largest share, then by
+    name): which letters get through, which fonts' digits are refused."""
     seen: dict[str, list[int]] = {}
     for w, hit in zip(whats, hits):
         seen.setdefault(w, [0, 0])
         seen[w][0] += int(hit)
         seen[w][1] += 1
-    return [(w, h, n) for h, n, w in sorted(((h, n, w) for w, (h, n) in seen.items() if h), reverse=True)]
+    return sorted(((w, h, n) for w, (h, n) in seen.items() if h), key=lambda t: (-t[1], t[2], t[0]))
 
 
 def handwriting_set(folder: Path) -> PictureSet:
@@ -229,10 +229,25 @@ def figures(decide, sets: dict[str, PictureSet], logits: dict[str, np.ndarray]) 
     return outcome(sets, {name: decide(logits[name]) for name in sets})
 
 
-def by_kind(decide, data: PictureSet, logits: np.ndarray) -> dict[str, tuple[int, float]]:
-    refused = (decide(logits) < 0) | data.unprepared
+def by_kind(answers: np.ndarray, data: PictureSet) -> dict[str, tuple[int, float]]:
+    """(pictures, share refused) for each kind in ``data.names``; ``answers`` are digits, -1 for refused."""
+    refused = (answers < 0) | data.unprepared
     names = np.array(data.names)
     return {k: (int((names == k).sum()), float(refused[names == k].mean())) for k in sorted(set(data.names))}
+
+
+def print_kinds(sets, answers, whats: list[str], digit_fonts: list[str]) -> dict:
+    """``--kinds``: the non-digits refused by kind, those accepted by what they show, and the handwritten
+    digits refused by font and digit (where a network's refusals of real digits gather)."""
+    kinds = by_kind(answers["non_digits"], sets["non_digits"])
+    accepted = tally(whats, ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared))
+    refused = tally(digit_fonts, (answers["handwriting"] < 0) | sets["handwriting"].unprepared)
+    print("  held-out non-digits refused, by kind: "
+          + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
+    print("  accepted as digits: " + (", ".join(f"{w} ({h}/{n})" for w, h, n in accepted) or "none"))
+    print("  handwritten digits refused, by font and digit: "
+          + (", ".join(f"{w} ({h}/{n})" for w, h, n in refused) or "none"))
+    return {"by_kind": kinds, "accepted_as_digits": accepted, "handwriting_refused_by_font": refused}
 
 
 #: the seed of ``--drawn``'s negatives: no model measured here trains on them (runs use seeds 0-2)
@@ -528,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
                         "refuses with every other target met, and with the refusal bounds alone (compares "
                         "networks, not thresholds)")
     parser.add_argument("--committee", action="store_true", help="also measure the models as one committee")
-    parser.add_argument("--kinds", action="store_true", help="refusals of the non-digits by kind and by what is drawn")
+    parser.add_argument("--kinds", action="store_true", help="refusals of the non-digits by kind and what is "
+                        "drawn, and of the handwritten digits by font and digit")
     parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
                         f"drawn afresh by digitnet.negatives (seed {DRAWN_SEED}), by kind")
     parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
@@ -557,6 +573,9 @@ def main(argv: list[str] | None = None) -> int:
         if len(folders) > 1:
             print(f"  {name} pooled from " + ", ".join(map(str, folders)))
     print()
+    if args.kinds:  # what each pooled picture is, for the tallies
+        whats = described(args.non_digits, len(sets["non_digits"].images), ("kind", "what"))
+        digit_fonts = described(args.handwriting, len(sets["handwriting"].images), ("font", "digit"))
     report, all_met = {}, True
     for path, model in zip(args.models, models):
         # a committee's logits: the mean of its members' (its file keeps one rule for them)
@@ -585,19 +604,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{figs['mnist_test_accuracy_all']:.2%} counting refusals as errors)")
         entry = {"rule": rule.to_dict(), "figures": figs}
         if args.kinds:
-            kinds = by_kind(lambda _: answers["non_digits"], sets["non_digits"], logits["non_digits"])
-            print("  held-out non-digits refused, by kind: "
-                  + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
-            whats = described(args.non_digits, len(sets["non_digits"].images), ("kind", "what"))
-            accepted = ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared)
-            print("  accepted as digits: " + ", ".join(f"{w} ({h}/{n})" for w, h, n in tally(whats, accepted)))
-            digits = described(args.handwriting, len(sets["handwriting"].images), ("font", "digit"))
-            refused = (answers["handwriting"] < 0) | sets["handwriting"].unprepared
-            print("  handwritten digits refused, by font and digit: "
-                  + (", ".join(f"{w} ({h}/{n})" for w, h, n in tally(digits, refused)) or "none"))
-            entry["by_kind"] = kinds
+            entry.update(print_kinds(sets, answers, whats, digit_fonts))
         if "drawn" in sets:  # how well the network learned its own kinds of negative, apart from new fonts and hands
-            kinds = by_kind(lambda _: answers["drawn"], sets["drawn"], logits["drawn"])
+            kinds = by_kind(answers["drawn"], sets["drawn"])
             entry["drawn"] = {"all": figs["drawn_refused"], **{k: share for k, (_, share) in kinds.items()}}
             print(f"  {len(sets['drawn'].images):,} freshly drawn negatives refused: {figs['drawn_refused']:.2%}; "
                   "by kind: " + ", ".join(f"{k} {share:.1%}" for k, (_, share) in kinds.items()))

@@ -130,8 +130,9 @@ def test_several_folders_are_pooled_and_a_folder_without_a_set_is_said(monkeypat
     assert whats == ["letter d", "letter v", "symbol ?", "scribble arrow", "letter D"]
     with pytest.raises(SystemExit, match="list 5 pictures, the sets hold 6"):
         bench.described(list(made), 6, ("kind", "what"))
-    assert bench.tally(whats + ["letter d"], np.array([1, 0, 1, 0, 0, 1], bool)) == [("letter d", 2, 2),
-                                                                                    ("symbol ?", 1, 1)]
+    hits = np.array([1, 0, 1, 0, 0, 1, 0, 1], bool)  # of each thing: hits, then pictures; most hits first
+    assert bench.tally(whats + ["letter d", "letter d", "letter D"], hits) == [
+        ("letter d", 2, 3), ("symbol ?", 1, 1), ("letter D", 1, 2)]
     # a folder without a set is not filled with the seed-1 set, alone or among others; the default is
     for folders in ([tmp_path / "c"], [tmp_path / "a", tmp_path / "c"]):
         with pytest.raises(SystemExit, match="c has no labels.csv, so it is not a set yet"):
@@ -154,3 +155,24 @@ def test_the_set_options_take_several_folders_after_the_models(monkeypatch, tmp_
     args = seen["args"]
     assert args.models == [Path("m.npz"), Path("n.npz")]
     assert args.handwriting == [Path("h0"), Path("h2")] and args.non_digits == [Path("d0"), Path("d2")]
+
+
+def test_kinds_tally_the_non_digits_accepted_and_the_handwritten_digits_refused(monkeypatch, capsys):
+    bench = load_benchmark(monkeypatch)
+    blank = np.zeros((4, 28, 28), np.uint8)
+    sets = {"non_digits": bench.PictureSet(blank, None, ["letter", "letter", "symbol", "letter"],
+                                           np.array([0, 0, 0, 1], bool)),
+            "handwriting": bench.PictureSet(blank, np.array([1, 1, 4, 4]), [], np.array([0, 0, 0, 1], bool))}
+    answers = {"non_digits": np.array([4, -1, 7, 4]),  # two letters taken for digits; the last unprepared
+               "handwriting": np.array([-1, -1, 4, 4])}  # both 1s refused; the last 4 unprepared
+    entry = bench.print_kinds(sets, answers, ["letter d", "letter d", "symbol ?", "letter v"],
+                              ["Delphine 1", "Delphine 1", "Kristi 4", "Kristi 4"])
+    out = capsys.readouterr().out
+    assert "refused, by kind: letter 66.7% of 3, symbol 0.0% of 1" in out
+    assert "accepted as digits: symbol ? (1/1), letter d (1/2)\n" in out
+    assert "by font and digit: Delphine 1 (2/2), Kristi 4 (1/2)\n" in out
+    assert entry["handwriting_refused_by_font"] == [("Delphine 1", 2, 2), ("Kristi 4", 1, 2)]
+    none = bench.print_kinds(sets, {"non_digits": np.full(4, -1), "handwriting": np.array([1, 1, 4, 4])},
+                             ["letter d"] * 4, ["Kristi 4"] * 4)
+    assert none["accepted_as_digits"] == [] and none["handwriting_refused_by_font"] == [("Kristi 4", 1, 4)]
+    assert "accepted as digits: none" in capsys.readouterr().out
