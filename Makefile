@@ -62,12 +62,10 @@ REJECT_PACKAGES = dataset-fashion-mnist $$($(BIN)/python benchmarks/handwriting/
 
 # "not a digit" (docs/reject.md): every target of the reject option measured on a model (REJECT_MODEL, default
 # models/default.npz, the one `make train` writes): Fashion-MNIST from Debian, the fonts of the handwriting
-# set and of the held-out non-digits (needs root), the two sets made (seed 1) if they are not there yet
+# set and of the held-out non-digits (needs root); the benchmark draws the two sets (seed 1) if they are not there yet
 REJECT_MODEL ?= models/default.npz
 reject-benchmark: install
 	scripts/apt-install.sh $(REJECT_PACKAGES)
-	test -d runs/handwriting || $(BIN)/python benchmarks/handwriting/make_digits.py --seed 1 --out runs/handwriting
-	test -d runs/non_digits || $(BIN)/python benchmarks/non_digits/make_non_digits.py --seed 1 --out runs/non_digits
 	$(BIN)/python benchmarks/reject.py $(REJECT_MODEL) --kinds --plots runs/reject/plots --json runs/reject/figures.json
 
 # the same on development sets (seeds 0 and 2: 1,200 handwritten digits and 800 non-digits, pooled), for choices

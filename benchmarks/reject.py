@@ -37,7 +37,7 @@ import argparse
 import csv
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -93,10 +93,17 @@ class PictureSet:
     labels: np.ndarray | None  # digits, or None for non-digits
     names: list[str]  # what each picture is (a kind, a letter...)
     unprepared: np.ndarray  # bool (N,): the preparation itself refused the picture
+    details: list[str] = field(default_factory=list)  # from labels.csv: "letter d", "Delphine.ttf 1" (--kinds)
+
+    def refused(self, answers: np.ndarray) -> np.ndarray:
+        """Which pictures ``answers`` (a digit each, -1 where the rule refuses) leave unread: the rule's
+        refusals and the pictures the preparation itself turned away."""
+        return (answers < 0) | self.unprepared
 
 
 # -- the sets ----------------------------------------------------------------------------------------------
-def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key: str) -> PictureSet:
+def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key: str,
+                 detail_keys: tuple[str, ...]) -> PictureSet:
     images, refused = [], []
     for row in rows:
         try:
@@ -106,14 +113,15 @@ def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key
             images.append(np.zeros((28, 28), np.uint8))
             refused.append(True)
     labels = np.array([int(r[label_key]) for r in rows]) if label_key else None
-    return PictureSet(np.stack(images), labels, [r[name_key] for r in rows], np.array(refused))
+    return PictureSet(np.stack(images), labels, [r[name_key] for r in rows], np.array(refused),
+                      [" ".join(r[k] for k in detail_keys) for r in rows])
 
 
 def pooled(parts: list[PictureSet]) -> PictureSet:
     """Several sets of one kind as one (larger sets, narrower intervals)."""
     labels = None if parts[0].labels is None else np.concatenate([p.labels for p in parts])
     return PictureSet(np.concatenate([p.images for p in parts]), labels, [n for p in parts for n in p.names],
-                      np.concatenate([p.unprepared for p in parts]))
+                      np.concatenate([p.unprepared for p in parts]), [d for p in parts for d in p.details])
 
 
 def picture_sets(folders: list[Path], read, default: Path) -> PictureSet:
@@ -126,27 +134,19 @@ def picture_sets(folders: list[Path], read, default: Path) -> PictureSet:
     return pooled([read(folder) for folder in folders])
 
 
-def described(folders: list[Path], count: int, columns: tuple[str, ...]) -> list[str]:
-    """What each pooled picture is ("letter d", "Delphine.ttf 1"): ``columns`` of its folder's labels.csv,
-    in pooled order."""
-    whats = []
-    for folder in folders:
-        with open(folder / "labels.csv", newline="", encoding="utf-8") as f:
-            whats += [" ".join(r[c] for c in columns) for r in csv.DictReader(f)]
-    if len(whats) != count:
-        raise SystemExit(f"error: the labels.csv files of {', '.join(map(str, folders))} list {len(whats)} "
-                         f"pictures, the sets hold {count}")
-    return whats
+def counted(names: list[str], hits: np.ndarray) -> dict[str, tuple[int, int]]:
+    """(hits, pictures) for each name."""
+    seen: dict[str, tuple[int, int]] = {}
+    for name, hit in zip(names, hits):
+        h, n = seen.get(name, (0, 0))
+        seen[name] = (h + int(hit), n + 1)
+    return seen
 
 
 def tally(whats: list[str], hits: np.ndarray) -> list[tuple[str, int, int]]:
     """(what, hits, pictures) for each thing with a hit, most hits first (then the largest share, then by
     name): which letters get through, which fonts' digits are refused."""
-    seen: dict[str, list[int]] = {}
-    for w, hit in zip(whats, hits):
-        seen.setdefault(w, [0, 0])
-        seen[w][0] += int(hit)
-        seen[w][1] += 1
+    seen = counted(whats, hits)
     return sorted(((w, h, n) for w, (h, n) in seen.items() if h), key=lambda t: (-t[1], t[2], t[0]))
 
 
@@ -159,7 +159,7 @@ def handwriting_set(folder: Path) -> PictureSet:
         make_digits.generate(folder, 300, 1, fonts)
     with open(labels, newline="") as f:
         rows = list(csv.DictReader(f))
-    return prepared_set(folder, rows, "digit", "digit")
+    return prepared_set(folder, rows, "digit", "digit", ("font", "digit"))
 
 
 def non_digit_set(folder: Path) -> PictureSet:
@@ -172,7 +172,7 @@ def non_digit_set(folder: Path) -> PictureSet:
         make_non_digits.generate(folder, 400, 1, fonts)
     with open(labels, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return prepared_set(folder, rows, None, "kind")
+    return prepared_set(folder, rows, None, "kind", ("kind", "what"))
 
 
 def load_sets(args) -> dict[str, PictureSet]:
@@ -210,7 +210,7 @@ def outcome(sets: dict[str, PictureSet], answers: dict[str, np.ndarray]) -> dict
     out = {}
     for name, digits in answers.items():
         data = sets[name]
-        refused = (digits < 0) | data.unprepared
+        refused = data.refused(digits)
         out[f"{name}_refused"] = float(refused.mean())
         out[f"{name}_count"] = len(digits)
         if data.labels is not None:
@@ -231,17 +231,16 @@ def figures(decide, sets: dict[str, PictureSet], logits: dict[str, np.ndarray]) 
 
 def by_kind(answers: np.ndarray, data: PictureSet) -> dict[str, tuple[int, float]]:
     """(pictures, share refused) for each kind in ``data.names``; ``answers`` are digits, -1 for refused."""
-    refused = (answers < 0) | data.unprepared
-    names = np.array(data.names)
-    return {k: (int((names == k).sum()), float(refused[names == k].mean())) for k in sorted(set(data.names))}
+    return {k: (n, h / n) for k, (h, n) in sorted(counted(data.names, data.refused(answers)).items())}
 
 
-def print_kinds(sets, answers, whats: list[str], digit_fonts: list[str]) -> dict:
+def print_kinds(sets, answers) -> dict:
     """``--kinds``: the non-digits refused by kind, those accepted by what they show, and the handwritten
     digits refused by font and digit (where a network's refusals of real digits gather)."""
-    kinds = by_kind(answers["non_digits"], sets["non_digits"])
-    accepted = tally(whats, ~((answers["non_digits"] < 0) | sets["non_digits"].unprepared))
-    refused = tally(digit_fonts, (answers["handwriting"] < 0) | sets["handwriting"].unprepared)
+    non_digits, handwriting = sets["non_digits"], sets["handwriting"]
+    kinds = by_kind(answers["non_digits"], non_digits)
+    accepted = tally(non_digits.details, ~non_digits.refused(answers["non_digits"]))
+    refused = tally(handwriting.details, handwriting.refused(answers["handwriting"]))
     print("  held-out non-digits refused, by kind: "
           + ", ".join(f"{k} {share:.1%} of {n}" for k, (n, share) in kinds.items()))
     print("  accepted as digits: " + (", ".join(f"{w} ({h}/{n})" for w, h, n in accepted) or "none"))
@@ -309,6 +308,8 @@ def print_targets(title: str, figs: dict[str, float]) -> bool:
 MOVED_BY_THRESHOLD = tuple(key for _, key, *_ in TARGETS if key not in ("non_digits_refused", "ece_after",
                                                                          "train_seconds"))
 REFUSAL_BOUNDS = ("fashion_refused", "mnist_refused", "handwriting_refused")
+#: the sets the targets are measured on (the validation digits only choose a rule's threshold)
+TARGET_SETS = ("fashion", "mnist_test", "handwriting", "non_digits")
 
 
 def target_figures(figs: dict[str, float]) -> dict[str, float]:
@@ -327,12 +328,12 @@ def frontier(rule: RejectRule, sets, logits, bounds=(MOVED_BY_THRESHOLD, REFUSAL
     many, the one refusing the fewest digits). It compares networks by their trade-off curves rather than
     at one point of them: a network whose best here is under 95% misses the held-out target whatever its
     threshold. It looks at the measuring sets to choose, so it measures a network; it is no rule to use."""
-    scores = {k: rule.scores(z[:, :10]) for k, z in logits.items()}
-    digits = {k: z[:, :10].argmax(axis=1) for k, z in logits.items()}
+    scores = {k: rule.scores(logits[k][:, :10]) for k in ("mnist_val", *TARGET_SETS)}
+    digits = {k: logits[k][:, :10].argmax(axis=1) for k in TARGET_SETS}
     checks = [[(key, kind, bound) for _, key, kind, bound, _ in TARGETS if key in keys] for keys in bounds]
     best: list = [None] * len(bounds)
     for t in np.unique(np.nextafter(scores["non_digits"], np.inf)):  # ascending: the lowest of each count first
-        figs = target_figures(outcome(sets, {k: np.where(v >= t, digits[k], -1) for k, v in scores.items()}))
+        figs = target_figures(outcome(sets, {k: np.where(scores[k] >= t, digits[k], -1) for k in TARGET_SETS}))
         for i, check in enumerate(checks):
             if all(meets(kind, figs[key], bound) for key, kind, bound in check) and \
                     (best[i] is None or figs["non_digits_refused"] > best[i][2]["non_digits_refused"]):
@@ -345,7 +346,7 @@ def print_frontier(rule, sets, logits) -> dict:
     if isinstance(rule, CommitteeRule):
         print("  (--frontier moves one network's threshold; a committee's file keeps its own)")
         return {}
-    missing = sorted({"fashion", "handwriting", "non_digits"} - set(sets))
+    missing = sorted(set(TARGET_SETS) - set(sets))
     if missing:
         print(f"  frontier: needs every measuring set ({', '.join(missing)} missing)")
         return {}
@@ -573,9 +574,6 @@ def main(argv: list[str] | None = None) -> int:
         if len(folders) > 1:
             print(f"  {name} pooled from " + ", ".join(map(str, folders)))
     print()
-    if args.kinds:  # what each pooled picture is, for the tallies
-        whats = described(args.non_digits, len(sets["non_digits"].images), ("kind", "what"))
-        digit_fonts = described(args.handwriting, len(sets["handwriting"].images), ("font", "digit"))
     report, all_met = {}, True
     for path, model in zip(args.models, models):
         # a committee's logits: the mean of its members' (its file keeps one rule for them)
@@ -604,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{figs['mnist_test_accuracy_all']:.2%} counting refusals as errors)")
         entry = {"rule": rule.to_dict(), "figures": figs}
         if args.kinds:
-            entry.update(print_kinds(sets, answers, whats, digit_fonts))
+            entry.update(print_kinds(sets, answers))
         if "drawn" in sets:  # how well the network learned its own kinds of negative, apart from new fonts and hands
             kinds = by_kind(answers["drawn"], sets["drawn"])
             entry["drawn"] = {"all": figs["drawn_refused"], **{k: share for k, (_, share) in kinds.items()}}

@@ -111,33 +111,46 @@ def test_frontier_prints_both_frontiers_and_says_when_it_cannot(monkeypatch, cap
 def test_several_folders_are_pooled_and_a_folder_without_a_set_is_said(monkeypatch, tmp_path):
     bench = load_benchmark(monkeypatch)
 
-    def one(n, label):
+    def one(n, label, details):
         return bench.PictureSet(np.full((n, 28, 28), label, np.uint8), np.full(n, label), [str(label)] * n,
-                                np.arange(n) == 0)
+                                np.arange(n) == 0, details)
 
-    made = {tmp_path / "a": one(2, 3), tmp_path / "b": one(3, 5)}
-    for folder, kinds in zip(made, ("letter,d\nletter,v\n", "symbol,?\nscribble,arrow\nletter,D\n")):
+    made = {tmp_path / "a": one(2, 3, ["letter d", "letter v"]),
+            tmp_path / "b": one(3, 5, ["symbol ?", "scribble arrow", "letter D"])}
+    for folder in made:
         folder.mkdir()
-        (folder / "labels.csv").write_text("kind,what\n" + kinds)
+        (folder / "labels.csv").write_text("file,digit\n")
     default = tmp_path / "seed1"
     both = bench.picture_sets(list(made), made.__getitem__, default)
     assert both.labels.tolist() == [3, 3, 5, 5, 5] and both.names == ["3", "3", "5", "5", "5"]
     assert both.images[:, 0, 0].tolist() == [3, 3, 5, 5, 5] and both.unprepared.tolist() == [1, 0, 1, 0, 0]
+    assert both.details == ["letter d", "letter v", "symbol ?", "scribble arrow", "letter D"]
     unlabelled = bench.pooled([bench.PictureSet(s.images, None, s.names, s.unprepared) for s in made.values()])
     assert unlabelled.labels is None and len(unlabelled.images) == 5
-    # --kinds names each pooled picture from its own folder's labels.csv, in the pooled order
-    whats = bench.described(list(made), 5, ("kind", "what"))
-    assert whats == ["letter d", "letter v", "symbol ?", "scribble arrow", "letter D"]
-    with pytest.raises(SystemExit, match="list 5 pictures, the sets hold 6"):
-        bench.described(list(made), 6, ("kind", "what"))
     hits = np.array([1, 0, 1, 0, 0, 1, 0, 1], bool)  # of each thing: hits, then pictures; most hits first
-    assert bench.tally(whats + ["letter d", "letter d", "letter D"], hits) == [
+    assert bench.tally(both.details + ["letter d", "letter d", "letter D"], hits) == [
         ("letter d", 2, 3), ("symbol ?", 1, 1), ("letter D", 1, 2)]
     # a folder without a set is not filled with the seed-1 set, alone or among others; the default is
     for folders in ([tmp_path / "c"], [tmp_path / "a", tmp_path / "c"]):
         with pytest.raises(SystemExit, match="c has no labels.csv, so it is not a set yet"):
             bench.picture_sets(folders, made.__getitem__, default)
-    assert bench.picture_sets([default], lambda folder: one(1, 7), default).labels.tolist() == [7]
+    assert bench.picture_sets([default], lambda folder: one(1, 7, []), default).labels.tolist() == [7]
+
+
+def test_a_set_read_from_its_folder_keeps_what_each_picture_shows(monkeypatch, tmp_path):
+    from PIL import Image, ImageDraw
+
+    bench = load_benchmark(monkeypatch)
+    drawn = Image.new("L", (80, 80), 255)
+    ImageDraw.Draw(drawn).line([(20, 10), (60, 70)], fill=0, width=8)
+    drawn.save(tmp_path / "0000-letter.png")
+    Image.new("L", (80, 80), 255).save(tmp_path / "0001-symbol.png")  # blank: the preparation refuses it
+    (tmp_path / "labels.csv").write_text("file,kind,what\n0000-letter.png,letter,d\n0001-symbol.png,symbol,?\n",
+                                         encoding="utf-8")
+    read = bench.non_digit_set(tmp_path)
+    assert read.names == ["letter", "symbol"] and read.details == ["letter d", "symbol ?"]
+    assert read.unprepared.tolist() == [False, True] and read.images[0].any() and read.labels is None
+    assert read.refused(np.array([7, 7])).tolist() == [False, True]
 
 
 def test_the_set_options_take_several_folders_after_the_models(monkeypatch, tmp_path):
@@ -161,18 +174,18 @@ def test_kinds_tally_the_non_digits_accepted_and_the_handwritten_digits_refused(
     bench = load_benchmark(monkeypatch)
     blank = np.zeros((4, 28, 28), np.uint8)
     sets = {"non_digits": bench.PictureSet(blank, None, ["letter", "letter", "symbol", "letter"],
-                                           np.array([0, 0, 0, 1], bool)),
-            "handwriting": bench.PictureSet(blank, np.array([1, 1, 4, 4]), [], np.array([0, 0, 0, 1], bool))}
+                                           np.array([0, 0, 0, 1], bool),
+                                           ["letter d", "letter d", "symbol ?", "letter v"]),
+            "handwriting": bench.PictureSet(blank, np.array([1, 1, 4, 4]), [], np.array([0, 0, 0, 1], bool),
+                                            ["Delphine 1", "Delphine 1", "Kristi 4", "Kristi 4"])}
     answers = {"non_digits": np.array([4, -1, 7, 4]),  # two letters taken for digits; the last unprepared
                "handwriting": np.array([-1, -1, 4, 4])}  # both 1s refused; the last 4 unprepared
-    entry = bench.print_kinds(sets, answers, ["letter d", "letter d", "symbol ?", "letter v"],
-                              ["Delphine 1", "Delphine 1", "Kristi 4", "Kristi 4"])
+    entry = bench.print_kinds(sets, answers)
     out = capsys.readouterr().out
     assert "refused, by kind: letter 66.7% of 3, symbol 0.0% of 1" in out
     assert "accepted as digits: symbol ? (1/1), letter d (1/2)\n" in out
     assert "by font and digit: Delphine 1 (2/2), Kristi 4 (1/2)\n" in out
     assert entry["handwriting_refused_by_font"] == [("Delphine 1", 2, 2), ("Kristi 4", 1, 2)]
-    none = bench.print_kinds(sets, {"non_digits": np.full(4, -1), "handwriting": np.array([1, 1, 4, 4])},
-                             ["letter d"] * 4, ["Kristi 4"] * 4)
-    assert none["accepted_as_digits"] == [] and none["handwriting_refused_by_font"] == [("Kristi 4", 1, 4)]
+    none = bench.print_kinds(sets, {"non_digits": np.full(4, -1), "handwriting": np.array([1, 1, 4, 4])})
+    assert none["accepted_as_digits"] == [] and none["handwriting_refused_by_font"] == [("Kristi 4", 1, 2)]
     assert "accepted as digits: none" in capsys.readouterr().out
