@@ -14,7 +14,8 @@ lines before and after; any difference in the arithmetic or in the order random 
 changes a hash.
 
 Seconds are left out of the history (they change every run), and so is the recipe's text, which is
-allowed to change. Compare runs at the same BLAS thread count (see scripts/check_saved_models.py).
+allowed to change. Compare runs on the same kind of machine: the same BLAS kernels and thread count (see
+scripts/check_saved_models.py).
 The data come from ``load_mnist()`` ($DIGITNET_DATA, the cache, or a download).
 """
 

@@ -20,21 +20,47 @@ def load_script():
     return module
 
 
+def rewritten(model: Path, folder: Path, change) -> Path:
+    """A copy of ``model`` in ``folder`` whose description ``change(meta)`` has edited."""
+    with np.load(model) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    meta_key = next(k for k in arrays if not k.startswith("param."))
+    meta = json.loads(arrays[meta_key].tobytes())
+    change(meta)
+    arrays[meta_key] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    folder.mkdir()
+    with open(folder / model.name, "wb") as f:
+        np.savez(f, **arrays)
+    return folder / model.name
+
+
 def test_a_fresh_model_reproduces_and_a_changed_history_does_not(mnist, tmp_path, capsys):
     model = tmp_path / "small-s3.npz"
     assert main(["train", "--layers", "784,8,10", "--epochs", "2", "--seed", "3", "--quiet", "--out", str(model)]) == 0
     check = load_script()
     assert check.main([str(model)]) == 0
     assert "same" in capsys.readouterr().out
-    with np.load(model) as archive:  # the same file, with its first epoch's saved loss nudged by one part in 1e12
-        arrays = {k: archive[k] for k in archive.files}
-    meta_key = next(k for k in arrays if not k.startswith("param."))
-    meta = json.loads(arrays[meta_key].tobytes())
-    meta["history"]["epochs"][0]["loss"] *= 1 + 1e-12
-    arrays[meta_key] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    with open(changed / "small-s3.npz", "wb") as f:
-        np.savez(f, **arrays)
-    assert check.main([str(changed)]) == 1
-    assert "DIFFERENT" in capsys.readouterr().out
+
+    def nudged(meta):  # the first epoch's saved loss off by one part in 1e12
+        meta["history"]["epochs"][0]["loss"] *= 1 + 1e-12
+
+    def elsewhere(meta):  # ... by a run on other kernels with another Pillow
+        nudged(meta)
+        meta["environment"].update(blas_kernels="Haswell" if meta["environment"]["blas_kernels"] != "Haswell"
+                                   else "Zen", pillow="10.0.0")
+
+    def unrecorded(meta):  # ... by a run that did not say where (files made before they recorded it)
+        nudged(meta)
+        del meta["environment"]
+
+    # the same machine: the code changed its arithmetic
+    assert check.main([str(rewritten(model, tmp_path / "changed", nudged).parent)]) == 1
+    assert "DIFFERENT, on a machine like the one it was trained on" in capsys.readouterr().out
+    # another machine, or one not recorded: it cannot tell, and says what differs
+    assert check.main([str(rewritten(model, tmp_path / "elsewhere", elsewhere))]) == 2
+    out = capsys.readouterr().out
+    assert "trained elsewhere" in out and "Pillow 10.0.0 there" in out and "BLAS kernels" in out
+    assert check.main([str(rewritten(model, tmp_path / "unrecorded", unrecorded))]) == 2
+    assert "does not say what it was trained with" in capsys.readouterr().out
+    # one that changed where nothing else did outweighs one that cannot tell
+    assert check.main([str(tmp_path / "elsewhere"), str(tmp_path / "changed")]) == 1

@@ -16,6 +16,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from digitnet.io import load_model
+    from digitnet.io.metadata import environment_text
 
     args.model = common.model_path(args.model, quiet=getattr(args, 'json', False))
     model = load_model(args.model)
@@ -50,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         print(f" (best epoch {metrics.get('best_epoch')} of {metrics['epochs_run']}, "
               f"{metrics.get('train_seconds')}s of training)", end="")
     print()
+    trained_with = environment_text(meta)
+    if trained_with:  # a seed repeats a model bit for bit only where these are the same
+        print(f"trained with {trained_with}")
     print(rule_text(model))
     print()
     print(network.summary())

@@ -98,10 +98,13 @@ HISTORY = mapping({"epochs": list_of(EPOCH), "best_epoch": COUNT, "stopped_early
                    "train_seconds": SECONDS})
 DATASET = mapping({"name": TEXT, "checksum": TEXT, "train": COUNT, "validation": COUNT, "test": COUNT,
                    "validation_from": TEXT, "fashion_checksum": TEXT})
+#: where it was trained (``digitnet.train.environment``): what a seed's last bits depend on besides the code
+ENVIRONMENT = mapping({"python": TEXT, "numpy": TEXT, "pillow": TEXT, "matplotlib": TEXT, "blas": TEXT,
+                       "blas_kernels": TEXT, "blas_threads": COUNT})
 #: what describes one trained network, alone or as a committee's member
 NETWORK_FIELDS: dict[str, Check] = {"recipe": RECIPE, "seed": COUNT, "metrics": METRICS, "history": HISTORY,
                                     "dataset": DATASET, "classes": list_of(TEXT), "created": TEXT,
-                                    "digitnet_version": TEXT, "reject": _reject_rule}
+                                    "digitnet_version": TEXT, "reject": _reject_rule, "environment": ENVIRONMENT}
 #: a whole file's description: one network's, or a committee's with each member's inside
 DESCRIPTION = mapping({**NETWORK_FIELDS, "seeds": list_of(COUNT),
                        "committee": mapping({"size": COUNT, "combination": TEXT}),

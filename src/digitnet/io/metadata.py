@@ -6,8 +6,9 @@ only values of the expected types (anything else counts as unknown, and text is 
 recipe is shown by the label and description the file recorded, which digitnet writes from the
 recipe's settings when it trains (``Recipe.to_dict``). This module reads the stored description only:
 it knows nothing of recipes, so a file from any version reads the same. :func:`recorded_history`
-keeps the well-formed epochs for learning curves, and :func:`note_other_data` warns when a model is
-used on data other than it was trained on.
+keeps the well-formed epochs for learning curves, :func:`note_other_data` warns when a model is
+used on data other than it was trained on, and :func:`environment_text` and
+:func:`environment_differences` read where it was trained (``digitnet.train.environment`` records it).
 """
 
 from __future__ import annotations
@@ -89,3 +90,44 @@ def note_other_data(meta: dict[str, Any], name: str, checksum: str | None, conse
     warnings.warn(f"this model was trained on '{about['dataset'] or 'another data set'}', not on '{name}' "
                   f"(their fingerprints differ); {consequence}", DataNote, stacklevel=2)
     return True
+
+
+
+#: the packages whose versions change what a run computes, as a model file's ``environment`` names them
+#: (NumPy's BLAS is recorded on its own: ``blas``, ``blas_kernels``, ``blas_threads``)
+ENVIRONMENT_PACKAGES = {"numpy": "NumPy", "pillow": "Pillow", "matplotlib": "matplotlib"}
+#: each key of a model file's ``environment`` and how it is said
+ENVIRONMENT_NAMES = {"python": "Python", **ENVIRONMENT_PACKAGES, "blas": "BLAS", "blas_kernels": "BLAS kernels",
+                     "blas_threads": "BLAS threads"}
+
+
+def _recorded(env) -> dict[str, str | None] | None:
+    """An ``environment`` (its types checked where the file was read: ``io/description.py``) as short
+    texts, None for what it does not say; None when there is none (files made before they recorded it)."""
+    if not isinstance(env, dict) or not env:
+        return None
+    return {key: None if env.get(key) is None else _text(str(env[key]), 60) for key in ENVIRONMENT_NAMES}
+
+
+def environment_text(meta: dict[str, Any]) -> str | None:
+    """Where the model was trained, in one line ("Python 3.11.7, NumPy 2.4.6, Pillow 13.0.0, matplotlib
+    3.11.2, openblas 0.3.31 (SkylakeX kernels, 2 threads)"), or None when the file does not say."""
+    env = _recorded(meta.get("environment"))
+    if env is None:
+        return None
+    parts = [f"{ENVIRONMENT_NAMES[key]} {env[key] or 'unknown'}" for key in ("python", *ENVIRONMENT_PACKAGES)]
+    detail = [f"{env['blas_kernels']} kernels" if env["blas_kernels"] else "",
+              f"{env['blas_threads']} threads" if env["blas_threads"] else ""]
+    detail = [d for d in detail if d]
+    return ", ".join([*parts, env["blas"] or "an unknown BLAS"]) + (f" ({', '.join(detail)})" if detail else "")
+
+
+def environment_differences(meta: dict[str, Any], here: dict[str, Any]) -> list[str] | None:
+    """What differs between where the model was trained and ``here`` (an environment as
+    ``digitnet.train.environment`` records it): "Pillow 12.1.0 there, 13.0.0 here", one text each; None
+    when the file does not say where it was trained."""
+    env, now = _recorded(meta.get("environment")), _recorded(here) or {}
+    if env is None:
+        return None
+    return [f"{name} {env[key] or 'unknown'} there, {now.get(key) or 'unknown'} here"
+            for key, name in ENVIRONMENT_NAMES.items() if env[key] != now.get(key)]

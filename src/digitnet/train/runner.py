@@ -54,6 +54,7 @@ from digitnet.nn.network import Network
 from digitnet.presets.recipe import EXTRA_PICTURES, Recipe
 from digitnet.reject import Decision, RejectRule, decide, fold_eleventh_output
 from digitnet.train.build import build_trainer, build_training_network, picture_shape
+from digitnet.train.environment import environment
 from digitnet.train.history import History
 from digitnet.train.reject_data import RejectSet, reject_set
 from digitnet.train.step import TrainingFailed, TrainingNote
@@ -272,4 +273,5 @@ def describe(recipe: Recipe, seed: int, data: Dataset, history: History, metrics
         "classes": [str(c) for c in class_names],
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "digitnet_version": __version__,
+        "environment": environment(),  # what else the last bits depend on (train/environment.py)
     }

@@ -1,0 +1,48 @@
+"""benchmarks/photographed_training.py (docs/reject.md, eleventh round): its photograph is a picture the
+preparation reads like a digit's, seeded, and ``--all`` photographs the share it says of every picture."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "photographed_training.py"
+
+
+@pytest.fixture
+def harness(monkeypatch):
+    spec = importlib.util.spec_from_file_location("photographed_training", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "photographed_training", module)  # (the pool's workers import it by name)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bar() -> np.ndarray:
+    mask = np.zeros((60, 40), np.float32)
+    mask[5:55, 16:24] = 1.0  # a thick upright stroke: a 1
+    return mask
+
+
+def test_a_photograph_is_prepared_like_a_digit_and_repeats_from_its_seed(harness):
+    first = harness.photograph(bar(), np.random.default_rng(3))
+    assert first.shape == (28, 28) and first.dtype == np.uint8
+    assert np.array_equal(first, harness.photograph(bar(), np.random.default_rng(3)))
+    rows, cols = np.nonzero(first > 64)  # MNIST's form: the ink fits a 20x20 box, taller than wide
+    assert rows.max() - rows.min() >= 15 and cols.max() - cols.min() < rows.max() - rows.min()
+    with pytest.raises(ValueError):
+        harness.photograph(np.zeros((10, 10)), np.random.default_rng(0))
+
+
+def test_photograph_share_changes_about_that_share_and_leaves_the_rest(harness):
+    rng = np.random.default_rng(0)
+    images = np.zeros((200, 28, 28), np.uint8)
+    images[:, 6:22, 12:16] = rng.integers(150, 256, (200, 16, 4))  # 200 ones, each its own grey
+    out = harness.photograph_share(images, 0.25, seed=1, salt=2)
+    changed = np.any(out != images, axis=(1, 2))
+    assert 25 <= changed.sum() <= 75 and out.dtype == np.uint8
+    assert np.array_equal(out, harness.photograph_share(images, 0.25, seed=1, salt=2))
