@@ -23,14 +23,16 @@ import argparse
 import dataclasses
 import io
 import math
+import multiprocessing
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 HERE = Path(__file__).resolve().parent
+#: workers forked from this process, so that they have this script's functions however it was loaded
+START = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 PAPERS = [(248, 247, 243), (238, 233, 212), (210, 210, 206), (232, 238, 248), (246, 236, 232)]
 INKS = [(15, 15, 20), (30, 45, 150), (60, 60, 66), (80, 40, 25)]
 BOARDS = [(35, 50, 40), (25, 25, 30), (20, 30, 55)]
@@ -151,7 +153,7 @@ def photograph_share(images: np.ndarray, share: float, seed: int, salt: int) -> 
     rng = np.random.default_rng([seed, salt])
     pick = np.flatnonzero(rng.random(len(images)) < share)
     jobs = [(images[i], int(s)) for i, s in zip(pick, rng.integers(0, 2**32, len(pick)))]
-    with Pool(2) as pool:
+    with START.Pool(2) as pool:
         done = pool.map(_photographed_or_kept, jobs, chunksize=256)
     out = images.copy()
     if len(pick):
@@ -202,6 +204,15 @@ def photograph_all(share: float, seed: int) -> None:
     runner.split, runner.reject_set = photographed_split, photographed_reject_set
 
 
+def mark_harness(how: str) -> None:
+    """Say in the model file that its pictures were photographed: it records the default recipe, which
+    alone would not make it again (``scripts/check_saved_models.py`` skips such files)."""
+    from digitnet.train import runner
+
+    describe = runner.describe
+    runner.describe = lambda *args, **kwargs: {**describe(*args, **kwargs), "harness": how}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,12 +230,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     train_args = [a for a in args.train_args if a != "--"]
     seed = args.photo_seed
-    if seed is None:
-        seed = int(train_args[train_args.index("--seed") + 1]) if "--seed" in train_args else 0
+    if seed is None:  # the run's own seed (digitnet train's parser reads it, so that it is read one way)
+        from digitnet.cli import build_parser
+
+        seed = build_parser().parse_args(["train", *train_args]).seed or 0
     if args.drawn is not None:
         photograph_drawn(args.drawn, seed)
     else:
         photograph_all(args.all, seed)
+    mark_harness(f"benchmarks/photographed_training.py train --{'drawn' if args.drawn is not None else 'all'} "
+                 f"{args.drawn if args.drawn is not None else args.all} --photo-seed {seed}")
     from digitnet.cli import main as digitnet
 
     return digitnet(["train", *train_args])

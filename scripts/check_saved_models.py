@@ -58,6 +58,9 @@ def check(path: Path, ds) -> str | None:
     if not {"recipe", "seed", "history"} <= meta.keys() or not meta["history"].get("epochs"):
         print(f"{path}: skipped, it saves no recipe, seed and history (made by 'digitnet train' or reproduce?)")
         return None
+    if meta.get("harness"):
+        print(f"{path}: skipped, a research harness changed how it was trained ({str(meta['harness'])[:200]})")
+        return None
     if (meta.get("dataset") or {}).get("checksum") not in (None, ds.checksum):
         print(f"{path}: skipped, it was trained on other data than the MNIST found here")
         return None

@@ -64,3 +64,12 @@ def test_a_fresh_model_reproduces_and_a_changed_history_does_not(mnist, tmp_path
     assert "does not say what it was trained with" in capsys.readouterr().out
     # one that changed where nothing else did outweighs one that cannot tell
     assert check.main([str(tmp_path / "elsewhere"), str(tmp_path / "changed")]) == 1
+
+
+def test_a_file_a_research_harness_made_is_skipped(mnist, tmp_path, capsys):
+    """benchmarks/photographed_training.py records the default recipe, which alone would not make it again."""
+    model = tmp_path / "small-s3.npz"
+    assert main(["train", "--layers", "784,8,10", "--epochs", "1", "--seed", "3", "--quiet", "--out", str(model)]) == 0
+    marked = rewritten(model, tmp_path / "harness", lambda meta: meta.update(harness="photographed_training.py"))
+    assert load_script().main([str(marked)]) == 0
+    assert "skipped, a research harness changed how it was trained" in capsys.readouterr().out

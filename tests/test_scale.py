@@ -226,13 +226,9 @@ def _worker_running(client, key: str, timeout: float = 30) -> str:
 
 
 def _one_blas_thread():
-    """NumPy's BLAS on one thread, as on the workers (threadpoolctl comes with scikit-learn)."""
-    import contextlib
+    """NumPy's BLAS on one thread, as on the workers."""
+    from threadpoolctl import threadpool_limits
 
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
     return threadpool_limits(1)
 
 

@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
                    "mistakes, sample images and first-layer weights into DIR")
     common.add_recipe_args(p)
     p.add_argument("--seed", type=common.seed, default=0, help="random seed: the same seed gives the same model "
-                   "(default 0)")
+                   "on the same kind of machine (`digitnet info` shows what it was trained with; default 0)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
     p.add_argument("--committee", type=common.positive_int, metavar="N",

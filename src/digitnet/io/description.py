@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from digitnet.errors import DigitnetError
+from digitnet.io.metadata import ENVIRONMENT_NAMES
 
 #: a check takes a value and says what is wrong with it (None when nothing is), reading nested fields
 #: through ``field`` so that their names reach the message
@@ -99,8 +100,7 @@ HISTORY = mapping({"epochs": list_of(EPOCH), "best_epoch": COUNT, "stopped_early
 DATASET = mapping({"name": TEXT, "checksum": TEXT, "train": COUNT, "validation": COUNT, "test": COUNT,
                    "validation_from": TEXT, "fashion_checksum": TEXT})
 #: where it was trained (``digitnet.train.environment``): what a seed's last bits depend on besides the code
-ENVIRONMENT = mapping({"python": TEXT, "numpy": TEXT, "pillow": TEXT, "matplotlib": TEXT, "blas": TEXT,
-                       "blas_kernels": TEXT, "blas_threads": COUNT})
+ENVIRONMENT = mapping({key: COUNT if key == "blas_threads" else TEXT for key in ENVIRONMENT_NAMES})
 #: what describes one trained network, alone or as a committee's member
 NETWORK_FIELDS: dict[str, Check] = {"recipe": RECIPE, "seed": COUNT, "metrics": METRICS, "history": HISTORY,
                                     "dataset": DATASET, "classes": list_of(TEXT), "created": TEXT,

@@ -117,17 +117,18 @@ def environment_text(meta: dict[str, Any]) -> str | None:
         return None
     parts = [f"{ENVIRONMENT_NAMES[key]} {env[key] or 'unknown'}" for key in ("python", *ENVIRONMENT_PACKAGES)]
     detail = [f"{env['blas_kernels']} kernels" if env["blas_kernels"] else "",
-              f"{env['blas_threads']} threads" if env["blas_threads"] else ""]
+              f"{env['blas_threads']} thread{'' if env['blas_threads'] == '1' else 's'}" if env["blas_threads"] else ""]
     detail = [d for d in detail if d]
     return ", ".join([*parts, env["blas"] or "an unknown BLAS"]) + (f" ({', '.join(detail)})" if detail else "")
 
 
 def environment_differences(meta: dict[str, Any], here: dict[str, Any]) -> list[str] | None:
     """What differs between where the model was trained and ``here`` (an environment as
-    ``digitnet.train.environment`` records it): "Pillow 12.1.0 there, 13.0.0 here", one text each; None
-    when the file does not say where it was trained."""
+    ``digitnet.train.environment`` records it): "Pillow 12.1.0 there, 13.0.0 here", one text each, and
+    whatever either side does not know (unknown on both is not known to be the same); None when the file
+    does not say where it was trained."""
     env, now = _recorded(meta.get("environment")), _recorded(here) or {}
     if env is None:
         return None
-    return [f"{name} {env[key] or 'unknown'} there, {now.get(key) or 'unknown'} here"
-            for key, name in ENVIRONMENT_NAMES.items() if env[key] != now.get(key)]
+    return [f"{name} {env[key] or 'unknown'} there, {now.get(key) or 'unknown'} here"  # unknown is not the same
+            for key, name in ENVIRONMENT_NAMES.items() if env[key] is None or env[key] != now.get(key)]
