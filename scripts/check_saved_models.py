@@ -16,7 +16,7 @@ note.
 Bit for bit needs the same arithmetic as the training run, which the code alone does not fix: OpenBLAS
 chooses its kernels by the processor (SkylakeX, Haswell, Zen...) and splits some products differently
 with one thread than with two, so the sums come out in another order; and the drawn training pictures
-depend on the versions of NumPy, Pillow and matplotlib. Model files record these (their
+may depend on the versions of NumPy, Pillow and matplotlib. Model files record these (their
 ``environment``: ``digitnet info`` shows it), and when a first epoch differs this says which of them
 differ here, or that the file does not say: then the check cannot tell a change of code from a change
 of machine (exit status 2), and only a difference where everything recorded is the same says the code
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     ds = load_mnist(progress=False)
     results = [r for r in (check(f, ds) for f in files) if r is not None]
     print(f"{results.count(SAME)} of {len(results)} checked reproduce their first epoch bit for bit"
-          + (f"; {results.count(CANNOT_TELL)} differ where the machine or libraries differ too"
+          + (f"; {results.count(CANNOT_TELL)} differ, on another machine or one not recorded (cannot tell)"
              if CANNOT_TELL in results else ""))
     return 1 if DIFFERENT in results else 2 if CANNOT_TELL in results else 0
 

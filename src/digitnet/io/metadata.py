@@ -92,7 +92,6 @@ def note_other_data(meta: dict[str, Any], name: str, checksum: str | None, conse
     return True
 
 
-
 #: the packages whose versions change what a run computes, as a model file's ``environment`` names them
 #: (NumPy's BLAS is recorded on its own: ``blas``, ``blas_kernels``, ``blas_threads``)
 ENVIRONMENT_PACKAGES = {"numpy": "NumPy", "pillow": "Pillow", "matplotlib": "matplotlib"}
