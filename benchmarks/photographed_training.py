@@ -204,6 +204,13 @@ def photograph_all(share: float, seed: int) -> None:
     runner.split, runner.reject_set = photographed_split, photographed_reject_set
 
 
+def run_seed(train_args: list[str]) -> int:
+    """The seed ``digitnet train`` will run with (its own parser reads it, ``--seed 3`` or ``--seed=3``)."""
+    from digitnet.cli import build_parser
+
+    return build_parser().parse_args(["train", *train_args]).seed
+
+
 def mark_harness(how: str) -> None:
     """Say in the model file that its pictures were photographed: it records the default recipe, which
     alone would not make it again (``scripts/check_saved_models.py`` skips such files)."""
@@ -229,11 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         gap(args.model)
         return 0
     train_args = [a for a in args.train_args if a != "--"]
-    seed = args.photo_seed
-    if seed is None:  # the run's own seed (digitnet train's parser reads it, so that it is read one way)
-        from digitnet.cli import build_parser
-
-        seed = build_parser().parse_args(["train", *train_args]).seed or 0
+    seed = run_seed(train_args) if args.photo_seed is None else args.photo_seed
     if args.drawn is not None:
         photograph_drawn(args.drawn, seed)
     else:

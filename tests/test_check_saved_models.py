@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
-import json
 from pathlib import Path
 
-import numpy as np
-
 from digitnet.cli import main
+from digitnet.io import load_model, save_model
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "check_saved_models.py"
 
@@ -22,16 +21,11 @@ def load_script():
 
 def rewritten(model: Path, folder: Path, change) -> Path:
     """A copy of ``model`` in ``folder`` whose description ``change(meta)`` has edited."""
-    with np.load(model) as archive:
-        arrays = {k: archive[k] for k in archive.files}
-    meta_key = next(k for k in arrays if not k.startswith("param."))
-    meta = json.loads(arrays[meta_key].tobytes())
+    loaded = load_model(model)
+    meta = copy.deepcopy(loaded.metadata)
     change(meta)
-    arrays[meta_key] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     folder.mkdir()
-    with open(folder / model.name, "wb") as f:
-        np.savez(f, **arrays)
-    return folder / model.name
+    return save_model(loaded.network, folder / model.name, meta)
 
 
 def test_a_fresh_model_reproduces_and_a_changed_history_does_not(mnist, tmp_path, capsys):

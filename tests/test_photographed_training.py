@@ -77,6 +77,11 @@ def test_a_harness_run_says_so_in_its_file(harness, monkeypatch):
     assert runner.describe() == {"seed": 0, "harness": "photographed_training.py train --all 0.3"}
 
 
+def test_the_photographs_take_the_runs_own_seed(harness):
+    assert harness.run_seed(["--seed", "3", "--epochs", "1"]) == 3
+    assert harness.run_seed(["--seed=4"]) == 4 and harness.run_seed(["--epochs", "1"]) == 0
+
+
 def bar_image() -> np.ndarray:
     image = np.zeros((28, 28), np.uint8)
     image[4:24, 12:16] = 255

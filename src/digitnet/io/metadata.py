@@ -115,10 +115,10 @@ def environment_text(meta: dict[str, Any]) -> str | None:
     if env is None:
         return None
     parts = [f"{ENVIRONMENT_NAMES[key]} {env[key] or 'unknown'}" for key in ("python", *ENVIRONMENT_PACKAGES)]
-    detail = [f"{env['blas_kernels']} kernels" if env["blas_kernels"] else "",
-              f"{env['blas_threads']} thread{'' if env['blas_threads'] == '1' else 's'}" if env["blas_threads"] else ""]
-    detail = [d for d in detail if d]
-    return ", ".join([*parts, env["blas"] or "an unknown BLAS"]) + (f" ({', '.join(detail)})" if detail else "")
+    kernels, threads = env["blas_kernels"], env["blas_threads"]
+    detail = ", ".join(([f"{kernels} kernels"] if kernels else [])
+                       + ([f"{threads} thread{'' if threads == '1' else 's'}"] if threads else []))
+    return ", ".join([*parts, env["blas"] or "an unknown BLAS"]) + (f" ({detail})" if detail else "")
 
 
 def environment_differences(meta: dict[str, Any], here: dict[str, Any]) -> list[str] | None:
