@@ -329,7 +329,13 @@ def frontier(rule: RejectRule, sets, logits, bounds=(MOVED_BY_THRESHOLD, REFUSAL
     at one point of them: a network whose best here is under 95% misses the held-out target whatever its
     threshold. It looks at the measuring sets to choose, so it measures a network; it is no rule to use."""
     scores = {k: rule.scores(logits[k][:, :10]) for k in ("mnist_val", *TARGET_SETS)}
-    digits = {k: logits[k][:, :10].argmax(axis=1) for k in TARGET_SETS}
+    return score_frontier(scores, {k: logits[k][:, :10].argmax(axis=1) for k in TARGET_SETS}, sets, bounds)
+
+
+def score_frontier(scores: dict[str, np.ndarray], digits: dict[str, np.ndarray], sets,
+                   bounds=(MOVED_BY_THRESHOLD, REFUSAL_BOUNDS)) -> list:
+    """:func:`frontier` for any score of each set's pictures (higher: more like a digit) and the digits
+    answered where accepted; ``scores`` also has the validation digits' (``"mnist_val"``)."""
     checks = [[(key, kind, bound) for _, key, kind, bound, _ in TARGETS if key in keys] for keys in bounds]
     best: list = [None] * len(bounds)
     for t in np.unique(np.nextafter(scores["non_digits"], np.inf)):  # ascending: the lowest of each count first
