@@ -93,6 +93,21 @@ def test_the_frontier_is_the_threshold_refusing_most_non_digits_with_the_other_t
     assert figs["non_digits_refused"] == 320 / 400 and 10 + 15.93 < threshold < 10 + 15.94
 
 
+def test_a_committees_frontier_is_that_of_its_mean_energy(monkeypatch):
+    bench = load_benchmark(monkeypatch)
+    from digitnet.reject import RejectRule
+
+    sets, z, scores = measured_sets(bench)
+    single = bench.frontier(RejectRule(*RULE_AT_T2), sets, z)
+    twins = bench.committee_frontier([z, z], [2.0, 2.0], sets)  # two members alike: one network's frontier
+    assert [b[0] for b in twins] == [b[0] for b in single] and [b[2] for b in twins] == [b[2] for b in single]
+    # a second member scoring every picture 2 higher: the mean is 1 higher, and so is each threshold
+    higher = {k: logits(v + 2, sets[k].labels) for k, v in scores.items()}
+    shifted = bench.committee_frontier([z, higher], [2.0, 2.0], sets)
+    for ours, theirs in zip(shifted, single):
+        assert ours[0] == pytest.approx(theirs[0] + 1, abs=1e-9) and ours[2] == theirs[2]
+
+
 def test_frontier_prints_both_frontiers_and_says_when_it_cannot(monkeypatch, capsys):
     bench = load_benchmark(monkeypatch)
     from digitnet.reject import RejectRule
