@@ -7,6 +7,7 @@
     python benchmarks/reject.py A.npz B.npz C.npz --committee --frontier   # and its best threshold in hindsight
     python benchmarks/reject.py MODEL --plots plots/reject           # reliability diagram, answer grids
     python benchmarks/reject.py MODEL --drawn 3000                   # fresh negatives of the training kinds
+    python benchmarks/reject.py MODEL --numbers 400                  # numbers of two and three digits
     python benchmarks/reject.py MODEL --frontier                     # the best threshold in hindsight
     python benchmarks/reject.py MODEL --handwriting DIR DIR --non-digits DIR DIR   # sets of other seeds, pooled
 
@@ -176,6 +177,25 @@ def non_digit_set(folder: Path) -> PictureSet:
     return prepared_set(folder, rows, None, "kind", ("kind", "what"))
 
 
+def numbers_set(count: int) -> PictureSet:
+    """``--numbers``: numbers of two and three digits, photographed as the handwriting set's digits are
+    (seed :data:`NUMBERS_SEED`), through the preparation; named by their length."""
+    fonts = make_digits.find_fonts()
+    if len(fonts) < make_digits.MIN_FONTS:
+        raise SystemExit(make_digits.missing_fonts_message(fonts))
+    images, refused, names, details = [], [], [], []
+    for data, number, font in make_non_digits.numbers(count, NUMBERS_SEED, fonts):
+        try:
+            images.append(prepare(data).image)
+            refused.append(False)
+        except NoDigitError:
+            images.append(np.zeros((28, 28), np.uint8))
+            refused.append(True)
+        names.append(f"{len(number)} digits")
+        details.append(f"{font} {number}")
+    return PictureSet(np.stack(images), None, names, np.array(refused), details)
+
+
 def load_sets(args) -> dict[str, PictureSet]:
     mnist = load_mnist(progress=False)
     n_val = 5000
@@ -250,8 +270,19 @@ def print_kinds(sets, answers) -> dict:
     return {"by_kind": kinds, "accepted_as_digits": accepted, "handwriting_refused_by_font": refused}
 
 
+def print_refused_by_kind(name: str, what: str, sets, answers) -> dict[str, float]:
+    """``--drawn``'s and ``--numbers``'s line: the share of set ``name`` refused, and of each kind in it."""
+    refused = sets[name].refused(answers[name])
+    kinds = by_kind(answers[name], sets[name])
+    print(f"  {len(refused):,} {what} refused: {refused.mean():.2%}; by kind: "
+          + ", ".join(f"{k} {share:.1%}" for k, (_, share) in kinds.items()))
+    return {"all": float(refused.mean()), **{k: share for k, (_, share) in kinds.items()}}
+
+
 #: the seed of ``--drawn``'s negatives: no model measured here trains on them (runs use seeds 0-2)
 DRAWN_SEED = 4242
+#: the seed of ``--numbers``'s pictures
+NUMBERS_SEED = 2424
 
 
 def rule_decider(rule: RejectRule, digit_outputs: int = 10):
@@ -572,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
                         "drawn, and of the handwritten digits by font and digit")
     parser.add_argument("--drawn", type=int, default=0, metavar="N", help="also the refusals of N negatives "
                         f"drawn afresh by digitnet.negatives (seed {DRAWN_SEED}), by kind")
+    parser.add_argument("--numbers", type=int, default=0, metavar="N", help="also the refusals of N photographed "
+                        f"numbers of two and three digits in the handwriting set's fonts (seed {NUMBERS_SEED})")
     parser.add_argument("--fashion", type=Path, default=FASHION, help=f"Fashion-MNIST folder (default {FASHION})")
     parser.add_argument("--handwriting", type=Path, nargs="+", default=[HANDWRITING], metavar="DIR",
                         help=f"the handwriting set (default {HANDWRITING}, drawn there if missing; several "
@@ -582,8 +615,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plots", type=Path, help="write the reliability diagram and answer grids here")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
-    if args.drawn < 0:
-        parser.error(f"--drawn takes a number of pictures, 0 or more, not {args.drawn}")
+    for option in ("drawn", "numbers"):
+        if getattr(args, option) < 0:
+            parser.error(f"--{option} takes a number of pictures, 0 or more, not {getattr(args, option)}")
     try:
         models = [load_model(path) for path in args.models]
     except DigitnetError as err:
@@ -592,6 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.drawn:  # negatives of the kinds training draws, afresh: decided for every model as every set is
         fresh = make_negatives(args.drawn, seed=DRAWN_SEED)
         sets["drawn"] = PictureSet(fresh.images, None, list(fresh.families), np.zeros(len(fresh), bool))
+    if args.numbers:  # several digits in one picture: a reader of one digit should not take one of them
+        sets["numbers"] = numbers_set(args.numbers)
     print("sets: " + ", ".join(f"{k} {len(v.images):,}" for k, v in sets.items() if k != "mnist_val")
           + f"; rules fitted on {len(sets['mnist_val'].images):,} validation digits")
     for name, folders in (("handwriting", args.handwriting), ("non_digits", args.non_digits)):
@@ -627,11 +663,10 @@ def main(argv: list[str] | None = None) -> int:
         entry = {"rule": rule.to_dict(), "figures": figs}
         if args.kinds:
             entry.update(print_kinds(sets, answers))
-        if "drawn" in sets:  # how well the network learned its own kinds of negative, apart from new fonts and hands
-            kinds = by_kind(answers["drawn"], sets["drawn"])
-            entry["drawn"] = {"all": figs["drawn_refused"], **{k: share for k, (_, share) in kinds.items()}}
-            print(f"  {len(sets['drawn'].images):,} freshly drawn negatives refused: {figs['drawn_refused']:.2%}; "
-                  "by kind: " + ", ".join(f"{k} {share:.1%}" for k, (_, share) in kinds.items()))
+        # how well the network learned its own kinds of negative, apart from new fonts and hands; and numbers
+        for name, what in (("drawn", "freshly drawn negatives"), ("numbers", "photographed numbers")):
+            if name in sets:
+                entry[name] = print_refused_by_kind(name, what, sets, answers)
         if args.frontier:
             entry.update(print_frontier(rule, sets, logits))
         if args.methods:

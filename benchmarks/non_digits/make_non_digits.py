@@ -20,10 +20,15 @@ are left out: refusing them would mean refusing digits. One seeded generator dra
     python benchmarks/non_digits/make_non_digits.py --out runs/non_digits --count 400 --seed 1
 
 writes the pictures and ``labels.csv`` (file, kind, what is drawn, font, conditions).
+
+:func:`numbers` photographs numbers of two and three digits in the handwriting fonts the same way (not
+part of the set: ``benchmarks/reject.py --numbers`` draws them afresh), for what one digit's reader
+makes of several.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import sys
 from pathlib import Path
@@ -227,6 +232,38 @@ def generate(out: Path, count: int, seed: int, fonts: dict[str, Path]) -> list[d
         rows.append({"file": path.name, "kind": kind, "what": what, "font": font, "format": ext, **conditions})
     make_digits.write_labels(out, rows)
     return rows
+
+
+def render_number(digits: str, font: Path, height: int, rng: np.random.Generator) -> Image.Image:
+    """``digits`` written one after another in one hand (a font), each as the handwriting set writes a
+    digit, with a gap of 5-30% of a digit's height between them and a margin of a third of it around
+    them (a number photographed whole: the preparation drops marks that touch the picture's edge, but
+    the largest), ``height`` pixels tall in all."""
+    size = max(8, round(height * 3 / 5))
+    glyphs = [make_digits.render_glyph(int(d), font, size, rng) for d in digits]
+    gap, margin = int(size * rng.uniform(0.05, 0.3)), (height - size) // 2
+    canvas = Image.new("L", (sum(g.width for g in glyphs) + gap * (len(glyphs) - 1) + 2 * margin, height), 0)
+    x = margin
+    for glyph in glyphs:
+        canvas.paste(glyph, (x, margin))
+        x += glyph.width + gap
+    return canvas
+
+
+def numbers(count: int, seed: int, fonts: dict[str, Path]) -> list[tuple[bytes, str, str]]:
+    """``count`` photographed numbers, of two and of three digits in turn, each in one of the handwriting
+    ``fonts`` in turn: (the picture's file, in the set's formats in turn; the number; the font)."""
+    rng = np.random.default_rng(seed)
+    names = sorted(fonts)
+    found = []
+    for i in range(count):
+        font = names[i % len(names)]
+        number = "".join(str(d) for d in rng.integers(0, 10, 2 + i % 2))
+        picture, _ = make_digits.photograph(lambda h: render_number(number, fonts[font], h, rng), rng)
+        file = io.BytesIO()
+        make_digits.save(picture, file, make_digits.FORMATS[i % len(make_digits.FORMATS)][1], rng)
+        found.append((file.getvalue(), number, font))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
