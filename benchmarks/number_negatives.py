@@ -1,11 +1,12 @@
 """Numbers as negatives (docs/reject.md, twelfth round): a research harness, not made.
 
 digitnet reads one digit. A picture of a number, "42", is not one, and the default network refuses most
-such pictures without ever having been shown one (``benchmarks/reject.py MODEL --numbers 600``: about
-86% of two-digit numbers, 98% of three-digit ones). This asks whether showing it numbers as negatives
-teaches "one digit only" without costing digits: a share of the drawn negatives is replaced by numbers
-of two or three digits, written by the negatives' own pen or in their own fonts (matplotlib's; the
-measuring sets' fonts are never used), side by side, put into MNIST's form as every drawn picture is.
+such pictures without ever having been shown one (``benchmarks/reject.py MODEL --numbers 600``). This
+asks whether showing it numbers as negatives teaches "one digit only" better, without costing digits: a
+share of the drawn negatives is replaced by numbers of two or three digits made of the digits the
+network learns to accept, written by the pen of ``negatives.pen_digits`` or in a face of
+``negatives.font_digits`` (matplotlib's; the measuring sets' fonts are never used), side by side, each
+put into MNIST's form as every drawn picture is.
 
     python benchmarks/number_negatives.py --share 0.1 -- --seed 0 --out runs/r12/numbers10_s0.npz
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import sys
 from pathlib import Path
 
@@ -90,11 +92,13 @@ def use_numbers(share: float, seed: int) -> None:
     from digitnet.train import runner
 
     reject_set = runner.reject_set
+    signature = inspect.signature(reject_set)
 
     def with_numbers(*args, **kwargs):
         drawn = reject_set(*args, **kwargs)
+        fashion = signature.bind(*args, **kwargs).arguments.get("fashion", 0)  # however the runner passes it
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2024,)))
-        images = replace_drawn(drawn.images, drawn.labels, kwargs.get("fashion", 0), share, rng)
+        images = replace_drawn(drawn.images, drawn.labels, fashion, share, rng)
         print(f"replaced {share:.0%} of the drawn negatives by numbers", flush=True)
         return dataclasses.replace(drawn, images=images)
 

@@ -212,8 +212,8 @@ def run_seed(train_args: list[str]) -> int:
 
 
 def mark_harness(how: str) -> None:
-    """Say in the model file that its pictures were photographed: it records the default recipe, which
-    alone would not make it again (``scripts/check_saved_models.py`` skips such files)."""
+    """Say in the model file which harness made it (``how``): it records the recipe it started from,
+    which alone would not make it again (``scripts/check_saved_models.py`` skips such files)."""
     from digitnet.train import runner
 
     describe = runner.describe

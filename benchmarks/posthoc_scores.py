@@ -4,7 +4,8 @@ harness, not made.
 Each score is computed from the network as it is, against the rule's energy (Liu et al. 2020):
 
 - **ODIN** (Liang et al. 2018), in its energy form: each picture is moved by ``eps * sign(dE/dx)``, the step
-  of size ``eps`` per pixel that raises its energy fastest, and scored again. The claim is that a picture
+  of size ``eps`` per pixel (pixels in [0, 1]: 0.004 is one grey level of 255) that raises its energy
+  fastest, and scored again. The claim is that a picture
   the network knows gains more energy from such a step than one it does not. It needs the gradient of
   the energy with respect to the pixels: a backward pass at prediction time.
 - **GradNorm** (Huang et al. 2021): how hard the cross-entropy against the uniform distribution would
@@ -44,13 +45,9 @@ PREDICTION_ONLY = ("batchnorm", "dropout")
 ENERGY = "energy (the rule's score)"
 
 
-def energy(z: np.ndarray, temperature: float) -> np.ndarray:
-    """T log sum exp(z / T) of the ten digit outputs: the rule's score."""
-    return temperature * F.logsumexp(z[:, :10].astype(np.float64) / temperature, axis=1)
-
-
 def energy_input_gradient(network, x: np.ndarray, temperature: float) -> np.ndarray:
-    """dE/dx for a batch ``x`` of the network's input, the network as it predicts.
+    """dE/dx for a batch ``x`` of the network's input, the network as it predicts, where E is the energy
+    of the ten digit outputs at ``temperature``, T log sum exp(z / T), whose gradient is softmax(z / T).
 
     The layers' own backward passes need what a training forward pass keeps, so every layer runs
     forward in training mode but batch norm and dropout, which run as they predict and are passed
@@ -86,8 +83,9 @@ def perturbed_logits(network, images: np.ndarray, eps: float, temperature: float
 
 
 def gradnorm(z: np.ndarray, h: np.ndarray, temperature: float) -> np.ndarray:
-    """log of the L1 norm of d(cross-entropy against uniform)/dW for the last dense layer: the gradient is
-    the outer product of its inputs ``h`` and ``p - u``, whose L1 norm is the product of theirs."""
+    """log of the L1 norm of d(cross-entropy against uniform)/dW for the last dense layer, but for a
+    constant: the gradient is the outer product of its inputs ``h`` and ``p - u``, divided by T, whose L1
+    norm is the product of theirs over T (the constant -log T moves no threshold's decisions)."""
     p = F.softmax(z[:, :10] / temperature)
     return np.log(np.abs(h).sum(axis=1)) + np.log(np.abs(p - 1.0 / p.shape[1]).sum(axis=1))
 
@@ -97,12 +95,13 @@ def scores_of(network, rule: RejectRule, sets, eps_values) -> tuple[dict[str, di
     logits = {k: bench.logits_of(network, v.images) for k, v in sets.items()}
     feats = {k: bench.features(network, v.images) for k, v in sets.items()}
     t = rule.temperature
-    found = {ENERGY: {k: energy(z, t) for k, z in logits.items()}}
+    energy = {k: rule.scores(z[:, :10]) for k, z in logits.items()}
+    found = {ENERGY: energy}
     for eps in eps_values:
-        found[f"ODIN, eps {eps:g}"] = {k: energy(perturbed_logits(network, v.images, eps, t), t)
+        found[f"ODIN, eps {eps:g}"] = {k: rule.scores(perturbed_logits(network, v.images, eps, t)[:, :10])
                                        for k, v in sets.items()}
     found["GradNorm"] = {k: gradnorm(logits[k], feats[k], t) for k in sets}
-    found["energy + log ||h||_1"] = {k: energy(logits[k], t) + np.log(np.abs(feats[k]).sum(axis=1)) for k in sets}
+    found["energy + log ||h||_1"] = {k: energy[k] + np.log(np.abs(feats[k]).sum(axis=1)) for k in sets}
     return found, {k: z[:, :10].argmax(axis=1) for k, z in logits.items()}
 
 
@@ -127,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         models = [load_model(path) for path in args.models]
     except DigitnetError as err:
         raise SystemExit(f"error: {err}")
-    if any(not isinstance(m.reject, RejectRule) or m.is_committee for m in models):
-        raise SystemExit("error: give single networks with a reject rule (digitnet train makes them)")
+    if any(not isinstance(m.reject, RejectRule) or m.is_committee or m.reject.score != "energy" for m in models):
+        raise SystemExit("error: give single networks with a reject rule on the energy (digitnet train makes them)")
     sets = bench.load_sets(args)
     if "fashion" not in sets:
         raise SystemExit("error: the frontier needs Fashion-MNIST (--fashion DIR)")

@@ -104,18 +104,25 @@ class PictureSet:
 
 
 # -- the sets ----------------------------------------------------------------------------------------------
-def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key: str,
-                 detail_keys: tuple[str, ...]) -> PictureSet:
+def prepared(sources) -> tuple[np.ndarray, np.ndarray]:
+    """Each picture (a path or a file's bytes) as ``digitnet predict`` prepares it, and whether the
+    preparation itself refused it ("no digit found"; its image is then blank)."""
     images, refused = [], []
-    for row in rows:
+    for source in sources:
         try:
-            images.append(prepare(folder / row["file"]).image)
+            images.append(prepare(source).image)
             refused.append(False)
         except NoDigitError:
             images.append(np.zeros((28, 28), np.uint8))
             refused.append(True)
+    return np.stack(images), np.array(refused)
+
+
+def prepared_set(folder: Path, rows: list[dict], label_key: str | None, name_key: str,
+                 detail_keys: tuple[str, ...]) -> PictureSet:
+    images, refused = prepared([folder / row["file"] for row in rows])
     labels = np.array([int(r[label_key]) for r in rows]) if label_key else None
-    return PictureSet(np.stack(images), labels, [r[name_key] for r in rows], np.array(refused),
+    return PictureSet(images, labels, [r[name_key] for r in rows], refused,
                       [" ".join(r[k] for k in detail_keys) for r in rows])
 
 
@@ -183,17 +190,10 @@ def numbers_set(count: int) -> PictureSet:
     fonts = make_digits.find_fonts()
     if len(fonts) < make_digits.MIN_FONTS:
         raise SystemExit(make_digits.missing_fonts_message(fonts))
-    images, refused, names, details = [], [], [], []
-    for data, number, font in make_non_digits.numbers(count, NUMBERS_SEED, fonts):
-        try:
-            images.append(prepare(data).image)
-            refused.append(False)
-        except NoDigitError:
-            images.append(np.zeros((28, 28), np.uint8))
-            refused.append(True)
-        names.append(f"{len(number)} digits")
-        details.append(f"{font} {number}")
-    return PictureSet(np.stack(images), None, names, np.array(refused), details)
+    drawn = make_non_digits.numbers(count, NUMBERS_SEED, fonts)
+    images, refused = prepared([data for data, _, _ in drawn])
+    return PictureSet(images, None, [f"{len(number)} digits" for _, number, _ in drawn], refused,
+                      [f"{font} {number}" for _, number, font in drawn])
 
 
 def load_sets(args) -> dict[str, PictureSet]:
@@ -687,7 +687,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * args.accept:g}% of validation digits:")  # 99.55%, not a rounded 99.6%
         print_table(rows)
         report["committee"] = rows
-        if args.frontier and not set(TARGET_SETS) - set(sets):
+        missing = sorted(set(TARGET_SETS) - set(sets))
+        if args.frontier and missing:
+            print(f"  committee's frontier: needs every measuring set ({', '.join(missing)} missing)")
+        elif args.frontier:
             print("  committee: mean energy, the best threshold in hindsight:")
             report["committee_frontier"] = report_frontier(committee_frontier(member_logits, temps, sets))
     if args.json:

@@ -3,23 +3,15 @@ preparation reads like a digit's, seeded, and ``--all`` photographs the share it
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "photographed_training.py"
+from benchmark_scripts import load_script
 
 
 @pytest.fixture
 def harness(monkeypatch):
-    spec = importlib.util.spec_from_file_location("photographed_training", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "photographed_training", module)  # (the pool's workers import it by name)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(monkeypatch, "photographed_training.py")  # (the pool's workers import it by name)
 
 
 def bar() -> np.ndarray:

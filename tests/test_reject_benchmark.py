@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from benchmark_scripts import load_script
 
 
 def load_benchmark(monkeypatch):
-    for folder in ("", "handwriting", "non_digits"):  # as the script puts them on its own path
-        monkeypatch.syspath_prepend(str(BENCHMARKS / folder))
-    spec = importlib.util.spec_from_file_location("reject_benchmark", BENCHMARKS / "reject.py")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "reject_benchmark", module)  # (its dataclass looks itself up there)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(monkeypatch, "reject.py", "reject_benchmark")
 
 
 def test_each_share_is_printed_with_its_count_and_interval(monkeypatch, capsys):

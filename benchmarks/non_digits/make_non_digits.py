@@ -251,17 +251,18 @@ def render_number(digits: str, font: Path, height: int, rng: np.random.Generator
 
 
 def numbers(count: int, seed: int, fonts: dict[str, Path]) -> list[tuple[bytes, str, str]]:
-    """``count`` photographed numbers, of two and of three digits in turn, each in one of the handwriting
-    ``fonts`` in turn: (the picture's file, in the set's formats in turn; the number; the font)."""
+    """``count`` photographed numbers, of two and of three digits in turn, each pair of them in the next of
+    the handwriting ``fonts`` and the next of the set's file formats (so that both lengths meet every
+    font and format alike): (the picture's file; the number; the font)."""
     rng = np.random.default_rng(seed)
     names = sorted(fonts)
     found = []
     for i in range(count):
-        font = names[i % len(names)]
+        font = names[i // 2 % len(names)]
         number = "".join(str(d) for d in rng.integers(0, 10, 2 + i % 2))
         picture, _ = make_digits.photograph(lambda h: render_number(number, fonts[font], h, rng), rng)
         file = io.BytesIO()
-        make_digits.save(picture, file, make_digits.FORMATS[i % len(make_digits.FORMATS)][1], rng)
+        make_digits.save(picture, file, make_digits.FORMATS[i // 2 % len(make_digits.FORMATS)][1], rng)
         found.append((file.getvalue(), number, font))
     return found
 
