@@ -5,12 +5,13 @@ Each score is computed from the network as it is, against the rule's energy (Liu
 
 - **ODIN** (Liang et al. 2018), in its energy form: each picture is moved by ``eps * sign(dE/dx)``, the step
   of size ``eps`` per pixel (pixels in [0, 1]: 0.004 is one grey level of 255) that raises its energy
-  fastest, and scored again. The claim is that a picture
-  the network knows gains more energy from such a step than one it does not. It needs the gradient of
-  the energy with respect to the pixels: a backward pass at prediction time.
+  fastest, and scored again. The claim is that a picture the network knows gains more energy from such
+  a step than one it does not. It needs the gradient of the energy with respect to the pixels: a
+  backward pass at prediction time.
 - **GradNorm** (Huang et al. 2021): how hard the cross-entropy against the uniform distribution would
-  pull on the last dense layer's weights, the L1 norm of its gradient, which is ``||p - u||_1 ||h||_1``
-  for probabilities ``p``, the uniform ``u`` and that layer's inputs ``h``; as a logarithm.
+  pull on the last dense layer's weights, the L1 norm of its gradient, which is ``||p - u||_1 ||h||_1 / T``
+  for probabilities ``p`` at temperature ``T``, the uniform ``u`` and that layer's inputs ``h``; as a
+  logarithm, without the constant ``-log T``.
 - **energy + log ||h||_1**: the energy, raised for pictures whose features are large.
 
     python benchmarks/posthoc_scores.py MODEL... [--eps 0.001 0.005 0.02] [--handwriting DIR...]

@@ -1,6 +1,7 @@
 """benchmarks/posthoc_scores.py (docs/reject.md, twelfth round): the energy's gradient with respect to the
 pixels, which ODIN's step follows, checked against finite differences through every kind of layer the
-default network has, with batch norm and dropout as they predict; and GradNorm's closed form."""
+default network has, with batch norm and dropout as they predict; and GradNorm's formula, against finite
+differences of the loss it is the gradient of."""
 
 from __future__ import annotations
 
