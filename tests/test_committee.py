@@ -9,10 +9,10 @@ from digitnet.cli import main
 from digitnet.errors import DigitnetError
 from digitnet.io import load_model, save_model
 from digitnet.io.committee_file import save_committee
-from digitnet.io.model_file import META_KEY
 from digitnet.nn import Network
 from digitnet.nn.committee import Committee
 from digitnet.presets.recipe import Recipe
+from tampering import rewrite_description
 
 
 def members(n=3, sizes=(12, 8, 3)):
@@ -60,17 +60,6 @@ def test_a_committee_file_round_trips_and_says_it_is_a_committee(tmp_path, rng):
     assert load_model(single).metadata["format_version"] == 1  # one network's files did not change
 
 
-def rewrite(path, change):
-    import json
-
-    with np.load(path, allow_pickle=False) as f:
-        arrays = {k: f[k] for k in f.files}
-    meta = json.loads(arrays[META_KEY].tobytes())
-    change(meta, arrays)
-    arrays[META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez(path, **arrays)
-
-
 @pytest.mark.parametrize("change, message", [
     (lambda meta, arrays: meta.update(members=meta["members"][:1]), "2 to 100 member"),
     (lambda meta, arrays: meta.update(members="all of them"), "gives members as the text 'all of them', not a list"),
@@ -82,7 +71,7 @@ def rewrite(path, change):
 ])
 def test_damaged_committee_files_are_refused(tmp_path, change, message):
     path = save_committee(Committee(members()), tmp_path / "c.npz")
-    rewrite(path, change)
+    rewrite_description(path, change)
     with pytest.raises(DigitnetError, match=message):
         load_model(path)
 

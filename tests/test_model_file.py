@@ -16,6 +16,7 @@ from digitnet.errors import DigitnetError
 from digitnet.io import load_model, save_model
 from digitnet.io.model_file import META_KEY
 from digitnet.nn import Network
+from tampering import rewrite_arrays, rewrite_description
 
 
 @pytest.fixture
@@ -36,36 +37,27 @@ def test_round_trip_gives_identical_predictions(model_path, rng):
     assert loaded.network.get_config() == net.get_config()
 
 
-def rewrite(path, change):
-    """Rewrite the archive with ``change(arrays)`` applied, as a tamperer would."""
-    with np.load(path, allow_pickle=False) as f:
-        arrays = {k: f[k] for k in f.files}
-    change(arrays)
-    with open(path, "wb") as out:
-        np.savez(out, **arrays)
-
-
-def meta_of(arrays):
-    return json.loads(arrays[META_KEY].tobytes())
-
-
-def set_meta(arrays, meta):
-    arrays[META_KEY] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
-
-
 @pytest.mark.parametrize("damage,message", [
     (lambda a: a.__setitem__("param.0.W", a["param.0.W"][:5]), "shape"),
     (lambda a: a.pop("param.3.b"), "missing"),
     (lambda a: a.__setitem__("param.0.b", np.full_like(a["param.0.b"], np.nan)), "finite"),
     (lambda a: a.__setitem__(META_KEY, np.frombuffer(b"{not json", np.uint8)), "JSON"),
     (lambda a: a.pop(META_KEY), "not a digitnet model"),
-    (lambda a: set_meta(a, {**meta_of(a), "format_version": 99}), "newer"),
-    (lambda a: set_meta(a, {**meta_of(a), "architecture": {**meta_of(a)["architecture"],
-                                                           "layers": [{"type": "os.system"}]}}), "unknown layer"),
 ])
 def test_damaged_files_are_refused(model_path, damage, message):
     _, path = model_path
-    rewrite(path, damage)
+    rewrite_arrays(path, damage)
+    with pytest.raises(DigitnetError, match=message):
+        load_model(path)
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda meta, a: meta.update(format_version=99), "newer"),
+    (lambda meta, a: meta["architecture"].update(layers=[{"type": "os.system"}]), "unknown layer"),
+])
+def test_damaged_descriptions_are_refused(model_path, damage, message):
+    _, path = model_path
+    rewrite_description(path, damage)
     with pytest.raises(DigitnetError, match=message):
         load_model(path)
 
