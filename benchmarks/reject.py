@@ -502,54 +502,62 @@ def committee_logits(models, sets) -> tuple[list[dict[str, np.ndarray]], list[fl
     return member_logits, [fit_temperature(z["mnist_val"], sets["mnist_val"].labels) for z in member_logits]
 
 
-def committee_frontier(member_logits, temps, sets) -> list:
+@dataclass
+class Combined:
+    """A committee's view of every set, worked out once: the mean of the members' probabilities (each at
+    its temperature) and of their energies, whether they all agree, and whether most of them do (no more
+    than half give another digit than the committee's)."""
+    probabilities: dict[str, np.ndarray]
+    energy: dict[str, np.ndarray]
+    unanimous: dict[str, np.ndarray]
+    majority: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, member_logits, temps) -> "Combined":
+        names = member_logits[0].keys()
+        probabilities = {k: mean_probabilities([z[k] for z in member_logits], temps) for k in names}
+        against = {k: np.sum([z[k].argmax(1) != probabilities[k].argmax(1) for z in member_logits], axis=0)
+                   for k in names}
+        return cls(probabilities, {k: mean_score([z[k] for z in member_logits], temps, "energy") for k in names},
+                   {k: unanimous([z[k] for z in member_logits]) for k in names},
+                   {k: against[k] <= 0.5 * len(member_logits) for k in names})
+
+    def answer(self, name: str) -> np.ndarray:
+        return self.probabilities[name].argmax(1)
+
+
+def committee_frontier(combined: Combined, sets) -> list:
     """:func:`frontier` for a committee's mean energy (each member at its own temperature), answering the
     digit of the mean probabilities: the best threshold in hindsight, as for one network."""
-    energy = {k: mean_score([z[k] for z in member_logits], temps, "energy") for k in ("mnist_val", *TARGET_SETS)}
-    answers = {k: mean_probabilities([z[k] for z in member_logits], temps).argmax(1) for k in TARGET_SETS}
-    return score_frontier(energy, answers, sets)
+    return score_frontier(combined.energy, {k: combined.answer(k) for k in TARGET_SETS}, sets)
 
 
-def committee_table(member_logits, temps, sets, accept: float) -> list[dict]:
+def committee_table(combined: Combined, sets, accept: float) -> list[dict]:
     """Several networks as a committee: their mean probabilities' top, their mean energy, and their
     mean energy with a refusal whenever they do not all agree."""
+    c = combined
 
-    def mean_prob(name):
-        return mean_probabilities([z[name] for z in member_logits], temps)
-
-    def mean_energy(name):
-        return mean_score([z[name] for z in member_logits], temps, "energy")
-
-    def agree(name):
-        return unanimous([z[name] for z in member_logits])
+    def kept(keep) -> dict[str, float]:  # the committee's answer where ``keep(set name)`` holds
+        return outcome(sets, {n: np.where(keep(n), c.answer(n), -1) for n in sets})
 
     rows = []
-    for label, score in (("committee: top mean probability", lambda n: mean_prob(n).max(1)),
-                         ("committee: mean energy", mean_energy)):
-        th = choose_threshold(score("mnist_val"), accept)
-        rows.append({"method": label, **outcome(sets, {n: np.where(score(n) >= th, mean_prob(n).argmax(1), -1)
-                                                       for n in sets})})
+    for label, score in (("committee: top mean probability", {n: p.max(1) for n, p in c.probabilities.items()}),
+                         ("committee: mean energy", c.energy)):
+        th = choose_threshold(score["mnist_val"], accept)
+        rows.append({"method": label, **kept(lambda n, score=score, th=th: score[n] >= th)})
     # unanimity first, then the energy threshold that keeps the total acceptance of validation digits
-    val_agree, val_energy = agree("mnist_val"), mean_energy("mnist_val")
+    val_agree = c.unanimous["mnist_val"]
     still = min(1.0, accept * len(val_agree) / max(1, val_agree.sum()))
-    th = choose_threshold(val_energy[val_agree], still) if val_agree.any() else np.inf
-    rows.append({"method": "committee: mean energy, and unanimous", **outcome(
-        sets, {n: np.where((mean_energy(n) >= th) & agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
-    rows.append({"method": "committee: unanimity alone", **outcome(
-        sets, {n: np.where(agree(n), mean_prob(n).argmax(1), -1) for n in sets})})
-
-    def majority(name):  # no more than half of the members give another digit than the committee
-        answer = mean_prob(name).argmax(1)
-        against = np.sum([z[name].argmax(1) != answer for z in member_logits], axis=0)
-        return against <= 0.5 * len(member_logits)
-
-    th = choose_threshold(mean_energy("mnist_val"), accept)
-    rows.append({"method": "committee: mean energy, and most members agree (digitnet's rule)", **outcome(
-        sets, {n: np.where((mean_energy(n) >= th) & majority(n), mean_prob(n).argmax(1), -1) for n in sets})})
-    rows.append({"method": "committee: most members agree, alone", **outcome(
-        sets, {n: np.where(majority(n), mean_prob(n).argmax(1), -1) for n in sets})})
+    th = choose_threshold(c.energy["mnist_val"][val_agree], still) if val_agree.any() else np.inf
+    rows.append({"method": "committee: mean energy, and unanimous",
+                 **kept(lambda n: (c.energy[n] >= th) & c.unanimous[n])})
+    rows.append({"method": "committee: unanimity alone", **kept(c.unanimous.__getitem__)})
+    th = choose_threshold(c.energy["mnist_val"], accept)
+    rows.append({"method": "committee: mean energy, and most members agree (digitnet's rule)",
+                 **kept(lambda n: (c.energy[n] >= th) & c.majority[n])})
+    rows.append({"method": "committee: most members agree, alone", **kept(c.majority.__getitem__)})
     rows.append({"method": "committee: share of images where the members do not all agree", **{
-        f"{n}_refused": float(np.mean(~agree(n))) for n in sets}})
+        f"{n}_refused": float(np.mean(~c.unanimous[n])) for n in sets}})
     return rows
 
 
@@ -682,7 +690,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if args.committee and len(models) > 1 or (args.committee and hasattr(models[0], "members")):
         member_logits, temps = committee_logits(models, sets)
-        rows = committee_table(member_logits, temps, sets, args.accept)
+        combined = Combined.of(member_logits, temps)
+        rows = committee_table(combined, sets, args.accept)
         print(f"committee of {len(member_logits)} networks, thresholds accepting "
               f"{100 * args.accept:g}% of validation digits:")  # 99.55%, not a rounded 99.6%
         print_table(rows)
@@ -692,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  committee's frontier: needs every measuring set ({', '.join(missing)} missing)")
         elif args.frontier:
             print("  committee: mean energy, the best threshold in hindsight:")
-            report["committee_frontier"] = report_frontier(committee_frontier(member_logits, temps, sets))
+            report["committee_frontier"] = report_frontier(committee_frontier(combined, sets))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=float))
     return 0 if all_met else 1

@@ -91,11 +91,12 @@ def test_a_committees_frontier_is_that_of_its_mean_energy(monkeypatch):
 
     sets, z, scores = measured_sets(bench)
     single = bench.frontier(RejectRule(*RULE_AT_T2), sets, z)
-    twins = bench.committee_frontier([z, z], [2.0, 2.0], sets)  # two members alike: one network's frontier
+    # two members alike: one network's frontier
+    twins = bench.committee_frontier(bench.Combined.of([z, z], [2.0, 2.0]), sets)
     assert [b[0] for b in twins] == [b[0] for b in single] and [b[2] for b in twins] == [b[2] for b in single]
     # a second member scoring every picture 2 higher: the mean is 1 higher, and so is each threshold
     higher = {k: logits(v + 2, sets[k].labels) for k, v in scores.items()}
-    shifted = bench.committee_frontier([z, higher], [2.0, 2.0], sets)
+    shifted = bench.committee_frontier(bench.Combined.of([z, higher], [2.0, 2.0]), sets)
     for ours, theirs in zip(shifted, single):
         assert ours[0] == pytest.approx(theirs[0] + 1, abs=1e-9) and ours[2] == theirs[2]
 
