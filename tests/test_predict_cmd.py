@@ -77,12 +77,27 @@ def test_exit_1_when_a_picture_cannot_be_read(small_model, pictures, tmp_path, c
     blank = tmp_path / "blank.png"
     Image.new("L", (50, 50), 255).save(blank)
     code, out, err = run(capsys, "predict", small_model, pictures / "one.png", broken, blank, tmp_path / "missing.png")
-    assert code == 1 and len(out.splitlines()) == 1
-    assert "broken.png: error:" in err and "damaged" in err
-    assert "blank.png: error: no digit found" in err and "does not exist" in err
-    assert "1 of 4 pictures read" in err and "Traceback" not in err
+    assert code == 1 and len(out.splitlines()) == 2
+    assert "broken.png: error:" in err and "damaged" in err and "does not exist" in err
+    assert "blank.png: not a digit (no digit found: the picture is blank" in out  # an answer, not an error
+    assert "2 of 4 pictures read (1 of them not digits)" in err and "Traceback" not in err
     code, out, _ = run(capsys, "predict", small_model, broken, "--json")
     assert code == 1 and "damaged" in json.loads(out)["results"][0]["error"]
+
+
+@pytest.mark.parametrize("naive", [False, True], ids=["prepared", "naive"])
+def test_a_blank_picture_is_not_a_digit_an_answer_with_exit_0(small_model, pictures, tmp_path, capsys, naive):
+    blank = tmp_path / "blank.png"
+    Image.new("L", (50, 50), 255).save(blank)
+    saved = tmp_path / "seen"
+    options = ["--save-28", saved, "--json"] + (["--naive"] if naive else [])
+    code, out, _ = run(capsys, "predict", small_model, blank, pictures / "one.png", *options)
+    report = json.loads(out)
+    assert code == 0 and report["read"] == 2 and report["refused"] == 1 and report["failed"] == 0
+    answer = report["results"][0]
+    assert answer["digit"] is None and answer["reason"].startswith("no digit found")
+    assert answer["probabilities"] is None and answer["score"] is None and "saved_28" not in answer
+    assert [p.name for p in saved.iterdir()] == ["one.28.png"]  # the blank picture never became a 28x28 image
 
 
 def test_ink_and_naive_options(small_model, pictures, capsys):

@@ -7,7 +7,8 @@ Each picture is prepared the way MNIST's digits were (see :mod:`digitnet.images`
 sees it; ``--save-28`` writes that 28x28 image so you can see why the network answered as it did.
 A model with a reject rule (the packaged one has) answers "not a digit" for a picture that does not
 look like one: ``photo.png: not a digit (its energy score ... is below the model's threshold ...)``,
-and ``"digit": null`` with a ``"reason"`` in ``--json``. That is an answer, not a failure: the exit
+and ``"digit": null`` with a ``"reason"`` in ``--json``; so does a blank picture, with any model
+(``not a digit (no digit found: the picture is blank ...)``). That is an answer, not a failure: the exit
 code is 0 when every picture was read (as a digit or as not a digit), 1 when some could not be (or
 their 28x28 images could not be saved: a full disk is said once, and the pictures are still read), 2
 for usage mistakes.
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         image = reading.pop("image")
         result = {"file": str(path), **reading}
-        if args.save_28 and unsaved is None:
+        if args.save_28 and unsaved is None and image is not None:  # a blank picture never became one
             try:
                 result["saved_28"] = str(save_28(image, args.save_28, path, saved_names))
             except WriteFailed as err:  # a full disk: said once, and the pictures are still read

@@ -1,7 +1,9 @@
 """What can go wrong with a picture, as :class:`DigitnetError` subclasses.
 
 The command line prints any of them as one line; the web server tells them apart to choose the HTTP
-status (a picture too large is 413, a picture without a digit is 422, anything unreadable is 400).
+status (a picture too large is 413, anything unreadable is 400). A picture without a digit is not a
+failure to read it: :func:`digitnet.images.reading.read_digit` answers it "not a digit" (``NoDigitError``
+says why), and ``prepare`` raises it for callers that want pictures of digits only.
 """
 
 from digitnet.errors import DigitnetError

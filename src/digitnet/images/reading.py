@@ -3,7 +3,9 @@
 
 ``digitnet predict`` and the web server both call :func:`read_digit`, so a picture gets the same
 answer whichever way it arrives. The model's reject rule decides (``digitnet.io.Model.decide``): a
-refused picture is an answer too, with ``"digit": None`` and a ``"reason"``.
+refused picture is an answer too, with ``"digit": None`` and a ``"reason"``. So is a blank picture
+(the preparation finds no ink: "no digit found"), refused before the network sees it, as the static
+page's ``readPicture`` refuses it: no digit in a picture is an answer, not a failure to read one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitnet.errors import DigitnetError
+from digitnet.images.errors import NoDigitError
 from digitnet.images.load import MAX_PIXELS, Source
 from digitnet.images.pipeline import naive, prepare
 
@@ -48,17 +51,23 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
     ``probability`` (calibrated), the ``next`` two guesses, all ten ``probabilities``, the ``score``
     (how much the picture looks like a digit, higher is more) and ``reason`` (None); a refused picture
     has ``digit`` and ``probability`` None, its ``reason``, and its three best guesses in ``next``. A
+    blank picture is refused by the preparation: ``reason`` says so, and ``next``, ``score``,
+    ``probabilities``, ``ink`` and ``image`` are empty (None), as the network never saw it. A
     committee's answer also says how many of its networks ``disagree`` with it.
 
     Prediction stores nothing on the network, so any number of threads may call this at once.
     """
     from digitnet.io.model import Model
 
-    if use_naive:
-        image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
-    else:
-        prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
-        image, ink_found = prepared.image, prepared.ink
+    try:
+        if use_naive:
+            image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
+        else:
+            prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
+            image, ink_found = prepared.image, prepared.ink
+    except NoDigitError as err:
+        return {"digit": None, "probability": None, "next": [], "reason": str(err), "score": None,
+                "probabilities": None, "ink": None, "image": None}
     model = model if isinstance(model, Model) else Model(model)
     decision = model.decide(image[None])
     probabilities = decision.probabilities[0]

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from digitnet.errors import DigitnetError
-from digitnet.images import INK_CHOICES, ImageTooLargeError, NoDigitError
+from digitnet.images import INK_CHOICES, ImageTooLargeError
 from digitnet.images.reading import read_digit
 from digitnet.io.jsonable import finite_only, json_default
 from digitnet.io.metadata import summary
@@ -116,7 +116,8 @@ class DigitReader:
     def _read(self, data: bytes, ink: str) -> dict[str, Any]:
         started = time.perf_counter()
         reading = read_digit(self.model, data, ink, name="the upload", max_pixels=self.max_pixels)
-        reading["image28"] = reading.pop("image").tolist()
+        image = reading.pop("image")
+        reading["image28"] = None if image is None else image.tolist()  # None: blank, refused before the network
         reading["milliseconds"] = round(1000 * (time.perf_counter() - started), 1)
         return reading
 
@@ -201,8 +202,6 @@ class Handler(ConnectionHandler):
             self._send_json(HTTPStatus.OK, self.server.reader.read(body, ink))
         except ImageTooLargeError as err:
             self.send_error_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(err))
-        except NoDigitError as err:
-            self.send_error_json(HTTPStatus.UNPROCESSABLE_ENTITY, str(err))
         except Busy as err:
             self.send_error_json(HTTPStatus.SERVICE_UNAVAILABLE, str(err), {"Retry-After": "1"})
         except DigitnetError as err:

@@ -230,8 +230,8 @@
     }
     if (mine !== generation) return;
     if (!response.ok) throw new Error(answer.error || `the server answered ${response.status}`);
-    const image28 = Uint8Array.from(answer.image28.flat());
-    show({ ...answer, image28 }, "read by the server");
+    // a blank picture is refused before the network sees it: no image28, no probabilities (as readPicture)
+    show(answer.image28 ? { ...answer, image28: Uint8Array.from(answer.image28.flat()) } : null, "read by the server");
     setStatus(answer.digit === null && answer.reason ? answer.reason : "");
   }
 
