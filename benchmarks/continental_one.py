@@ -9,7 +9,8 @@ measuring sets are not changed: their "^" stays a non-digit to refuse.
 
     python benchmarks/continental_one.py -- --seed 0 --out runs/r13/cont2_s0.npz
 
-runs ``digitnet train`` with the arguments after ``--``. The negatives are drawn afresh, never read
+runs ``digitnet train`` with the arguments after ``--`` (one network: ``--committee``'s members would
+train in other processes, without the changes, so it is refused). The negatives are drawn afresh, never read
 from or written to the user cache (its files are named by the code that draws them, which this
 changes at run time), and the model file says it was made by this harness
 (``scripts/check_saved_models.py`` skips it).
@@ -26,8 +27,9 @@ sys.path.insert(0, str(HERE))
 
 from photographed_training import mark_harness  # noqa: E402
 
-#: characters a continental 1 can look like, no longer drawn as negatives
-LIKE_A_CONTINENTAL_ONE = "^Λλ∧⋀˄ʌ"
+#: characters a continental 1 can look like, no longer drawn as negatives (the fonts' curly ⋏, ⊼ and
+#: Cyrillic Л, л stay)
+LIKE_A_CONTINENTAL_ONE = "^Λλ∧⋀"
 
 
 def longer_flag():
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in train_args):
         print(__doc__)
         return 0
+    if any(a.split("=")[0] == "--committee" for a in train_args):  # its members train in other processes,
+        print("continental_one.py: error: --committee is not for this harness: its members would train "
+              "without its changes; train each seed here instead", file=sys.stderr)
+        return 2
     leave_out_continental_ones()
     mark_harness("benchmarks/continental_one.py")
     from digitnet.cli import main as digitnet

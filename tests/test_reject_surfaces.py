@@ -333,6 +333,25 @@ def test_onnx_reproduces_the_calibrated_probabilities_the_score_and_the_decision
     assert json.loads(meta["reject"])["score"] == "energy"
 
 
+def test_a_blank_picture_is_refused_before_any_network_a_committees_answer_too(tmp_path):
+    from PIL import Image
+
+    from digitnet.images.reading import read_digit
+
+    members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]
+    rule = CommitteeRule("energy", (1.0, 2.0, 0.5), -1e6, None, 0.5)
+    committee = load_model(save_committee(Committee(members), tmp_path / "c.npz", {"reject": rule.to_dict()}))
+    bare = load_model(save_committee(Committee(members), tmp_path / "bare.npz"))  # no rule: no disagreement
+    lone = load_model(save_model(members[0], tmp_path / "one.npz"))
+    for model, extra in ((committee, {"disagree": None}), (bare, {}), (lone, {})):
+        answer = read_digit(model, encode(Image.new("L", (80, 80), 255)))
+        assert answer.pop("reason").startswith("no digit found")
+        assert answer == {"digit": None, "probability": None, "next": [], "score": None, "probabilities": None,
+                          "ink": None, "image": None, **extra}
+        drawn = read_digit(model, encode(draw_digit(7)))  # the same keys as an answer the networks gave
+        assert set(drawn) == set(answer) | {"reason"}
+
+
 def test_onnx_of_a_committee_reproduces_its_rule_with_disagreement(mnist, tmp_path):
     members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]
     images = mnist.test_images[:300]

@@ -52,13 +52,14 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
     (how much the picture looks like a digit, higher is more) and ``reason`` (None); a refused picture
     has ``digit`` and ``probability`` None, its ``reason``, and its three best guesses in ``next``. A
     blank picture is refused by the preparation: ``reason`` says so, and ``next``, ``score``,
-    ``probabilities``, ``ink`` and ``image`` are empty (None), as the network never saw it. A
+    ``probabilities``, ``ink`` and ``image`` (and a committee's ``disagree``) are empty, as no network saw it. A
     committee's answer also says how many of its networks ``disagree`` with it.
 
     Prediction stores nothing on the network, so any number of threads may call this at once.
     """
     from digitnet.io.model import Model
 
+    model = model if isinstance(model, Model) else Model(model)
     try:
         if use_naive:
             image, ink_found = naive(source, ink, name=name, max_pixels=max_pixels), None
@@ -66,9 +67,11 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
             prepared = prepare(source, ink, name=name, max_pixels=max_pixels)
             image, ink_found = prepared.image, prepared.ink
     except NoDigitError as err:
-        return {"digit": None, "probability": None, "next": [], "reason": str(err), "score": None,
-                "probabilities": None, "ink": None, "image": None}
-    model = model if isinstance(model, Model) else Model(model)
+        blank: dict = {"digit": None, "probability": None, "next": [], "reason": str(err), "score": None,
+                       "probabilities": None}
+        if model.is_committee and model.reject is not None:  # where a committee's answers say who disagrees
+            blank["disagree"] = None  # no network saw it
+        return {**blank, "ink": None, "image": None}
     decision = model.decide(image[None])
     probabilities = decision.probabilities[0]
     guesses = top_guesses(probabilities)
