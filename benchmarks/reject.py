@@ -66,8 +66,6 @@ from digitnet.reject import (  # noqa: E402
     acceptance,
     choose_threshold,
     fit_temperature,
-    mean_probabilities,
-    mean_score,
     unanimous,
 )
 
@@ -384,11 +382,17 @@ def print_frontier(rule, sets, logits) -> dict:
     if isinstance(rule, CommitteeRule):
         print("  (--frontier moves one network's threshold; a committee's file keeps its own)")
         return {}
-    missing = sorted(set(TARGET_SETS) - set(sets))
-    if missing:
-        print(f"  frontier: needs every measuring set ({', '.join(missing)} missing)")
+    if lacks_a_measuring_set(sets, "frontier"):
         return {}
     return report_frontier(frontier(rule, sets, logits))
+
+
+def lacks_a_measuring_set(sets, what: str) -> bool:
+    """Whether a set the frontier weighs is missing (Fashion-MNIST not installed, say); if so, says so."""
+    missing = sorted(set(TARGET_SETS) - set(sets))
+    if missing:
+        print(f"  {what}: needs every measuring set ({', '.join(missing)} missing)")
+    return bool(missing)
 
 
 def report_frontier(answers: list) -> dict:
@@ -514,13 +518,17 @@ class Combined:
 
     @classmethod
     def of(cls, member_logits, temps) -> "Combined":
-        names = member_logits[0].keys()
-        probabilities = {k: mean_probabilities([z[k] for z in member_logits], temps) for k in names}
-        against = {k: np.sum([z[k].argmax(1) != probabilities[k].argmax(1) for z in member_logits], axis=0)
-                   for k in names}
-        return cls(probabilities, {k: mean_score([z[k] for z in member_logits], temps, "energy") for k in names},
-                   {k: unanimous([z[k] for z in member_logits]) for k in names},
-                   {k: against[k] <= 0.5 * len(member_logits) for k in names})
+        """Through digitnet's own committee rule (no threshold: its disagreement test alone), so that these
+        are the figures of the committees digitnet makes."""
+        rule = CommitteeRule("energy", tuple(temps), disagreement=0.5)
+        combined = cls({}, {}, {}, {})
+        for name in member_logits[0]:
+            z = [member[name] for member in member_logits]
+            probabilities, energy = rule.probabilities(z), rule.scores(z)
+            combined.probabilities[name], combined.energy[name] = probabilities, energy
+            combined.unanimous[name] = unanimous(z)
+            combined.majority[name] = rule.accepts(energy, rule.against(z, probabilities.argmax(1)))
+        return combined
 
     def answer(self, name: str) -> np.ndarray:
         return self.probabilities[name].argmax(1)
@@ -696,10 +704,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * args.accept:g}% of validation digits:")  # 99.55%, not a rounded 99.6%
         print_table(rows)
         report["committee"] = rows
-        missing = sorted(set(TARGET_SETS) - set(sets))
-        if args.frontier and missing:
-            print(f"  committee's frontier: needs every measuring set ({', '.join(missing)} missing)")
-        elif args.frontier:
+        if args.frontier and not lacks_a_measuring_set(sets, "committee's frontier"):
             print("  committee: mean energy, the best threshold in hindsight:")
             report["committee_frontier"] = report_frontier(committee_frontier(combined, sets))
     if args.json:
