@@ -54,7 +54,11 @@ def parse_args(argv=None):
     p.add_argument("--ladder-json", type=Path, help="reproduce.json of a ladder run: its measured run times")
     p.add_argument("--ladder-models", type=Path, help="a ladder's models folder: the training times they record")
     p.add_argument("--json", type=Path, help="also write the figures here")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.train_images is not None and args.train_images <= 5000:
+        p.error(f"--train-images must be more than 5,000 (5,000 of them are kept for validation), "
+                f"got {args.train_images:,}")
+    return args
 
 
 def the_sweep(epochs: int):
@@ -81,21 +85,18 @@ def timed_sweep(search, pool) -> tuple[float, dict, float]:
 
 
 def one_blas_thread():
-    """A context in which NumPy's BLAS uses one thread (threadpoolctl), or None without threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
+    """A context in which NumPy's BLAS uses one thread, as each worker does."""
+    from threadpoolctl import threadpool_limits  # a dependency of digitnet's (train/environment.py)
+
     return threadpool_limits(1)
 
 
 def blas_threads() -> str:
-    try:
-        from threadpoolctl import threadpool_info
+    """NumPy's BLAS and its threads now, as a model file records them (``digitnet.train.environment``)."""
+    from digitnet.train.environment import environment
 
-        return ", ".join(f"{i['internal_api']} {i['num_threads']} threads" for i in threadpool_info()) or "unknown"
-    except ImportError:
-        return "unknown (threadpoolctl not installed)"
+    found = environment()
+    return f"{found['blas'] or 'unknown BLAS'}, threads: {found['blas_threads'] or 'unknown'}"
 
 
 def measure(args) -> dict:
@@ -112,12 +113,10 @@ def measure(args) -> dict:
     _LOADED.clear()  # every run pays for reading the data once, as a command does
     serial["default threads"], losses, per_trial["default threads"] = timed_sweep(search, TrialPool(None, data))
     print(f"  serially in this process ({blas_threads()}): {serial['default threads']:.1f} s", flush=True)
-    single = one_blas_thread()
-    if single is not None:
-        _LOADED.clear()
-        with single:
-            serial["one thread"], losses, per_trial["one thread"] = timed_sweep(search, TrialPool(None, data))
-        print(f"  serially in this process, one BLAS thread (as each worker): {serial['one thread']:.1f} s", flush=True)
+    _LOADED.clear()
+    with one_blas_thread():
+        serial["one thread"], losses, per_trial["one thread"] = timed_sweep(search, TrialPool(None, data))
+    print(f"  serially in this process, one BLAS thread (as each worker): {serial['one thread']:.1f} s", flush=True)
     started = time.perf_counter()
     with open_client(workers=workers) as client:
         client.wait_for_workers(workers)
@@ -132,11 +131,10 @@ def measure(args) -> dict:
     print(f"  one trial's training took {alone:.2f} s on average serially and {per_trial['cluster']:.2f} s on the "
           f"cluster ({per_trial['cluster'] / alone:.2f}x): above 1, the {workers} workers slowed each other "
           "(cores shared with other work, or memory bandwidth); at 1 the speed-up is the workers' number")
-    if single is not None:  # the same arithmetic (one BLAS thread) must give the same models, bit for bit
-        same = losses == parallel_losses
-        print(f"  the same validation losses trial by trial as the one-thread serial run: {'yes' if same else 'NO'}")
-        if not same:
-            raise SystemExit("the serial and parallel sweeps disagree: the comparison is void")
+    same = losses == parallel_losses  # the same arithmetic (one BLAS thread) must give the same models, bit for bit
+    print(f"  the same validation losses trial by trial as the one-thread serial run: {'yes' if same else 'NO'}")
+    if not same:
+        raise SystemExit("the serial and parallel sweeps disagree: the comparison is void")
     return {"trials": n, "workers": workers, "train_images": args.train_images,
             "serial_seconds": {k: round(v, 2) for k, v in serial.items()}, "cluster_seconds": round(parallel, 2),
             "cluster_startup_seconds": round(startup, 2), "speedup": round(best_serial / parallel, 3),
