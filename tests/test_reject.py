@@ -299,6 +299,32 @@ def test_the_rule_refuses_below_its_threshold_and_answers_the_top_digit_above():
     assert rule.accepts(z).tolist() == [True, False, True]
 
 
+@pytest.mark.parametrize("members", [1, 2])
+def test_whole_number_logits_are_answered_as_the_same_numbers_in_floats(members):
+    """Logits typed in as integers must not be divided by the temperature in integers (0.5 -> 0)."""
+    from digitnet.reject import CommitteeRule, decide
+
+    z = np.array([[1, 2, 3], [3, 0, 0]])
+    rule = RejectRule("energy", 0.5, 2.0) if members == 1 else CommitteeRule("energy", (0.5, 0.7), 2.0)
+    for chosen in (rule, None):
+        as_ints = decide([z] * members, chosen)
+        as_floats = decide([z.astype(np.float64)] * members, chosen)
+        np.testing.assert_allclose(as_ints.probabilities, as_floats.probabilities)
+        np.testing.assert_array_equal(as_ints.digits, as_floats.digits)
+    np.testing.assert_allclose(rule.probabilities(z if members == 1 else [z] * members).sum(axis=1), 1)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_the_figures_of_no_images_are_none_not_an_error(members):
+    from digitnet.reject import CommitteeRule, decide
+
+    rule = (RejectRule("energy", 1.2, 0.0) if members == 1
+            else CommitteeRule("energy", (1.2,) * members, 0.0, disagreement=0.5))
+    figures = decide([np.zeros((0, 10), np.float32)] * members, rule).figures(np.zeros(0, int))
+    assert figures == {"refused": 0.0, "accuracy_accepted": None, "ece_before": None, "ece_after": None,
+                       "disagreement": None}
+
+
 def test_a_fitted_rule_accepts_its_share_of_validation_digits_and_calibrates():
     gen = np.random.default_rng(1)
     z = gen.normal(0, 6, (4000, 10))

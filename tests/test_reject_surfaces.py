@@ -17,11 +17,13 @@ import pytest
 from digit_pictures import draw_digit, encode
 from digitnet.cli import main
 from digitnet.errors import DigitnetError
-from digitnet.io import load_model, save_model
+from digitnet.images.reading import read_digit
+from digitnet.io import Model, load_model, save_model
 from digitnet.io.committee_file import save_committee
 from digitnet.nn import Network
 from digitnet.nn.committee import Committee
-from digitnet.reject import CommitteeRule, RejectRule
+from digitnet.reject import CommitteeRule, Decision, RejectRule
+from digitnet.reject.decision import told_apart
 from reject_helpers import with_rule
 
 
@@ -172,6 +174,36 @@ def test_the_model_answers_with_calibrated_probabilities_scores_and_decisions(ru
     assert decision.reason(int(np.flatnonzero(decision.accepted)[0])) is None
 
 
+@pytest.mark.parametrize("score, threshold, shown", [
+    (3.1234, 5.160640936744171, ("3.12", "5.16")),
+    (5.15918, 5.160640936744171, ("5.159", "5.161")),  # 5.16 is below 5.16 would say nothing
+    (5.16064, 5.160640936744171, ("5.160640", "5.160641")),
+    (-0.5, -0.499999, ("-0.500000", "-0.499999")),
+])
+def test_a_refusal_writes_its_score_and_threshold_with_the_decimals_that_tell_them_apart(score, threshold, shown):
+    assert told_apart(score, threshold) == shown
+    decision = Decision(np.array([4]), np.full((1, 10), 0.1), np.array([False]), np.array([score]),
+                        RejectRule("energy", 1.0, threshold))
+    assert decision.reason(0) == f"its energy score {shown[0]} is below the model's threshold {shown[1]}"
+
+
+@pytest.mark.parametrize("rule", [None, RejectRule("energy", 1.08, 0.0)])
+def test_a_picture_is_answered_by_its_largest_logit_when_two_probabilities_tie(rule):
+    """Logits a rounding apart can give the same float32 probability; the picture's answer is still the
+    larger logit's, the digit Model.decide, ONNX and the page give, not the smaller digit of the tie."""
+    network = Network.from_sizes([784, 10], seed=0)
+    network.layers[0].params["W"][...] = 0
+    bias = network.layers[0].params["b"]
+    bias[...] = 0
+    bias[3] = np.float32(0.1)
+    bias[7] = np.nextafter(np.float32(0.1), np.float32(1.0))
+    model = Model(network, {"reject": rule.to_dict()} if rule else {})
+    answer = read_digit(model, encode(draw_digit(1)))
+    assert model.decide(answer["image"][None]).classes[0] == 7
+    assert answer["probabilities"][3] == answer["probabilities"][7]  # the tie the ranking must not settle
+    assert answer["digit"] == 7 and answer["next"][0]["digit"] == 3
+
+
 def test_a_model_without_a_rule_answers_as_its_network_and_never_refuses(small_model, mnist):
     model = load_model(small_model)
     images = mnist.test_images[:100]
@@ -238,6 +270,13 @@ def test_info_shows_the_rule(rule_model, small_model, capsys):
     assert "reject rule: not a digit when the energy score is below" in out and "temperature" in out
     assert main(["info", str(small_model)]) == 0
     assert "reject rule: none" in capsys.readouterr().out
+
+
+def test_info_says_a_rule_without_threshold_refuses_nothing_by_its_score(rule_model, tmp_path, capsys):
+    assert main(["info", str(with_rule(rule_model, tmp_path / "no_threshold.npz", threshold=None))]) == 0
+    out = capsys.readouterr().out
+    assert "reject rule: no threshold on the energy score (it refuses nothing by it); temperature" in out
+    assert "below none" not in out
 
 
 # -- the server ------------------------------------------------------------------------------------------

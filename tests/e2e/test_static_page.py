@@ -276,6 +276,26 @@ def test_the_models_reject_rule_refuses_in_the_page(browser, small_model, mnist,
     assert np.abs(probabilities - calibrated).max() < 1e-4  # still given when refused
 
 
+def test_a_score_just_below_the_threshold_is_written_as_python_writes_it(browser, small_model, mnist, tmp_path):
+    """Two decimals would read "5.16 is below 5.16": the page, like reject/decision.py, writes as many as
+    tell the score from the threshold, and the same reason as Python."""
+    network, metadata = network_in(small_model)
+    images = mnist.test_images[:200]
+    scores = energy(logits(network, images), 1.0)
+    thousandths = scores * 1000
+    # a picture whose score is far from where its third and second decimals round (the page's float64 and
+    # NumPy's float32 forward passes differ in the last bits) and reads as its threshold's with two decimals
+    far_from_rounding = np.abs(thousandths - np.round(thousandths * 2) / 2) > 0.05
+    fit = far_from_rounding & (np.round(scores, 2) == np.round(scores + 0.001, 2))
+    i = int(np.flatnonzero(fit)[0])
+    rule = {"score": "energy", "temperature": 1.0, "threshold": float(scores[i]) + 0.001}
+    open_page(browser, folder_url(export(network, tmp_path / "page", metadata={**metadata, "reject": rule})))
+    digits, _, reasons = read_many(browser, images[i:i + 1])
+    expected = Model(network, {"reject": rule}).decide(images[i:i + 1]).reason(0)
+    assert digits == [None] and reasons == [expected]
+    assert f"score {scores[i]:.3f} is below the model's threshold {scores[i] + 0.001:.3f}" in expected
+
+
 def test_a_committee_refuses_when_its_networks_disagree(browser, mnist, tmp_path):
     members = [Network.from_sizes([784, 16, 10], seed=s) for s in range(3)]  # untrained: they disagree a lot
     committee = Committee(members)

@@ -67,17 +67,18 @@ def rule_text(model) -> str:
     rule, metrics = model.reject, model.metrics
     if rule is None:
         return "reject rule: none (every picture gets a digit)"
-    threshold = "none" if rule.threshold == float("-inf") else f"{rule.threshold:.3f}"
     accept = f" (chosen to accept {rule.accept:.1%} of the validation digits)" if rule.accept else ""
+    whose = "the members' mean" if isinstance(rule, CommitteeRule) else "the"
+    score = f"{whose} {rule.score.replace('_', ' ')} score"
+    by_score = (f"no threshold on {score} (it refuses nothing by it)" if rule.threshold == float("-inf")
+                else f"not a digit when {score} is below {rule.threshold:.3f}{accept}")
     if isinstance(rule, CommitteeRule):
         temperatures = ", ".join(f"{t:.3f}" for t in rule.temperatures)
-        text = (f"reject rule: not a digit when the members' mean {rule.score.replace('_', ' ')} score is below "
-                f"{threshold}{accept}; temperatures {temperatures}")
+        text = f"reject rule: {by_score}; temperatures {temperatures}"
         if rule.disagreement is not None:
-            text += f"; also when more than {rule.disagreement:.0%} of the networks give another answer"
+            text += f"; not a digit when more than {rule.disagreement:.0%} of the networks give another answer"
     else:
-        text = (f"reject rule: not a digit when the {rule.score.replace('_', ' ')} score is below {threshold}{accept}; "
-                f"temperature {rule.temperature:.3f}")
+        text = f"reject rule: {by_score}; temperature {rule.temperature:.3f}"
     if metrics.get("test_refused") is not None:
         accuracy = metrics.get("test_accuracy_accepted")
         text += (f"\n  refuses {metrics['test_refused']:.2%} of the test images; accuracy on the others "

@@ -36,10 +36,14 @@ def check_digit_model(network, metadata: dict | None = None) -> None:
                     "pictures are prepared to look like MNIST's digits, so it may read them poorly")
 
 
-def top_guesses(probabilities: np.ndarray, k: int = 3) -> list[dict]:
-    """The ``k`` most probable digits, most probable first (ties: the smaller digit first)."""
-    order = np.argsort(-probabilities, kind="stable")[:k]
-    return [{"digit": int(d), "probability": float(probabilities[d])} for d in order]
+def top_guesses(probabilities: np.ndarray, k: int = 3, first: int | None = None) -> list[dict]:
+    """The ``k`` most probable digits, most probable first (ties: the smaller digit first); ``first``, the
+    model's answer, leads whatever its probability: two logits a rounding apart can have the same float32
+    probability, and the answer is the larger logit's (``Model.decide``'s, ONNX's, the page's)."""
+    order = np.argsort(-probabilities, kind="stable")
+    if first is not None:
+        order = np.concatenate([[first], order[order != first]])
+    return [{"digit": int(d), "probability": float(probabilities[d])} for d in order[:k]]
 
 
 def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False, name: str | None = None,
@@ -74,7 +78,7 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
         return {**blank, "ink": None, "image": None}
     decision = model.decide(image[None])
     probabilities = decision.probabilities[0]
-    guesses = top_guesses(probabilities)
+    guesses = top_guesses(probabilities, first=int(decision.classes[0]))
     score = None if decision.scores is None else float(decision.scores[0])
     answer: dict = {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:]}
     if not decision.accepted[0]:

@@ -24,7 +24,7 @@ import numpy as np
 
 from digitnet.errors import DigitnetError
 from digitnet.reject.committee import mean_probabilities, mean_score
-from digitnet.reject.rule import ACCEPT, RejectRule, shown
+from digitnet.reject.rule import ACCEPT, RejectRule, as_logits, shown
 from digitnet.reject.threshold import choose_threshold
 
 #: the keys a committee's rule has in a model file
@@ -80,7 +80,7 @@ class CommitteeRule:
         if len(member_logits) != self.size:
             raise DigitnetError(f"the committee's reject rule has {self.size} temperatures, for "
                                 f"{len(member_logits)} members")
-        return [np.asarray(z) for z in member_logits]
+        return [as_logits(z) for z in member_logits]
 
     def probabilities(self, member_logits: Sequence[np.ndarray]) -> np.ndarray:
         """The committee's calibrated probabilities: the mean of softmax(z_m / T_m)."""

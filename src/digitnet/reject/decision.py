@@ -24,7 +24,7 @@ import numpy as np
 
 from digitnet.nn import functional as F
 from digitnet.reject.committee_rule import CommitteeRule
-from digitnet.reject.rule import REFUSED, RejectRule
+from digitnet.reject.rule import REFUSED, RejectRule, as_logits
 from digitnet.reject.scores import energy
 
 Rule = Union[RejectRule, CommitteeRule]
@@ -66,23 +66,35 @@ class Decision:
 
         y = np.asarray(labels)
         accepted = self.accepted
-        after = expected_calibration_error(self.probabilities, y) if self.probabilities.shape[1] > 1 else None
-        before = (expected_calibration_error(self.uncalibrated, y) if self.uncalibrated is not None else after)
+        measurable = len(y) > 0 and self.probabilities.shape[1] > 1  # no images, or a yes/no output: no ECE
+        after = expected_calibration_error(self.probabilities, y) if measurable else None
+        before = (expected_calibration_error(self.uncalibrated, y) if measurable and self.uncalibrated is not None
+                  else after)
         return {"refused": float(np.mean(~accepted)) if len(y) else 0.0,
                 "accuracy_accepted": float(np.mean(self.classes[accepted] == y[accepted])) if accepted.any() else None,
                 "ece_before": before, "ece_after": after,
-                "disagreement": float(np.mean(self.against > 0)) if self.against is not None else None}
+                "disagreement": float(np.mean(self.against > 0)) if self.against is not None and len(y) else None}
 
     def reason(self, i: int) -> str | None:
         """Why image ``i`` was refused, in a few words (None when it was accepted)."""
         if self.accepted[i] or self.rule is None:
             return None
         if self.scores is not None and self.scores[i] < self.rule.threshold:
-            return (f"its {self.rule.score.replace('_', ' ')} score {self.scores[i]:.2f} is below the model's "
-                    f"threshold {self.rule.threshold:.2f}")
+            score, threshold = told_apart(float(self.scores[i]), self.rule.threshold)
+            return f"its {self.rule.score.replace('_', ' ')} score {score} is below the model's threshold {threshold}"
         members = self.rule.size if isinstance(self.rule, CommitteeRule) else 1
         against = int(self.against[i]) if self.against is not None else 0
         return f"{against} of {members} networks of the committee give another answer"
+
+
+def told_apart(score: float, threshold: float) -> tuple[str, str]:
+    """A score and the threshold it misses, with two decimals, or as many more as it takes for them not to
+    read the same ("5.16 is below 5.16" says nothing): 5.159 and 5.161, say. (``nn.js`` writes them alike.)"""
+    for decimals in range(2, 17):
+        shown = f"{score:.{decimals}f}", f"{threshold:.{decimals}f}"
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output=None) -> Decision:
@@ -93,7 +105,7 @@ def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output
     a committee's members in float64 as :class:`~digitnet.nn.committee.Committee` does, so they are
     ``predict_proba``'s to the bit; every image is accepted.
     """
-    members = [np.asarray(z) for z in member_logits]
+    members = [as_logits(z) for z in member_logits]
     dtype = members[0].dtype
     if rule is None:
         outputs = [output(z) if output is not None else F.softmax(z) for z in members]

@@ -33,6 +33,12 @@ def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
 
+def as_logits(z) -> np.ndarray:
+    """``z`` as an array of floats, kept in its own float type: whole-number logits (typed in by hand, say)
+    would otherwise be divided by the temperature in integers and their probabilities cast back to them."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
+
 #: the answer for an image that is refused, where a digit would be
 REFUSED = -1
 #: the default share of validation digits the threshold accepts
@@ -41,10 +47,11 @@ ACCEPT = 0.997
 
 @dataclass(frozen=True)
 class RejectRule:
-    """Refuse an image when ``score(logits / temperature) < threshold``.
+    """Refuse an image when ``score(logits, temperature) < threshold``.
 
-    ``score`` names a function of :data:`digitnet.reject.scores.SCORES`; ``temperature`` also gives the
-    calibrated probabilities; ``accept`` records the share of validation digits the threshold was
+    ``score`` names a function of :data:`digitnet.reject.scores.SCORES` (the energy T log sum exp(z / T),
+    the largest of softmax(z / T), or the largest logit, which no temperature changes); ``temperature``
+    also gives the calibrated probabilities; ``accept`` records the share of validation digits the threshold was
     chosen to accept (for readers; the decision uses only the threshold).
     """
 
@@ -91,13 +98,14 @@ class RejectRule:
 
     def decide(self, logits) -> tuple[np.ndarray, np.ndarray]:
         """(the digit of each image, or :data:`REFUSED`; each image's score)."""
-        z = np.asarray(logits)
+        z = as_logits(logits)
         scores = self.scores(z)
         return np.where(scores >= self.threshold, z.argmax(axis=1), REFUSED), scores
 
     def probabilities(self, logits) -> np.ndarray:
         """The calibrated probabilities, softmax(z / T)."""
-        return F.softmax(np.asarray(logits) / np.asarray(self.temperature, dtype=np.asarray(logits).dtype))
+        z = as_logits(logits)
+        return F.softmax(z / np.asarray(self.temperature, dtype=z.dtype))
 
     # -- in model files ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

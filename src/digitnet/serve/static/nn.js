@@ -234,6 +234,16 @@
     max_logit: (z) => Math.max(...z),
   };
 
+  // a score and the threshold it misses, with two decimals or as many more as it takes for them not to
+  // read the same ("5.16 is below 5.16" says nothing), as reject/decision.py's told_apart writes them
+  function toldApart(score, threshold) {
+    let shown = [score.toFixed(2), threshold.toFixed(2)];
+    for (let decimals = 3; shown[0] === shown[1] && decimals <= 16; decimals++) {
+      shown = [score.toFixed(decimals), threshold.toFixed(decimals)];
+    }
+    return shown;
+  }
+
   function refusal(model, reading) {
     const rule = model.reject;
     if (!rule) return null;
@@ -251,8 +261,8 @@
     }
     // the reasons in the words digitnet uses in Python (reject/decision.py), so both say the same
     if (rule.threshold !== null && score < rule.threshold) {
-      return { score, reason: `its ${rule.score.replace("_", " ")} score ${score.toFixed(2)} is below ` +
-                              `the model's threshold ${Number(rule.threshold).toFixed(2)}` };
+      const [shown, limit] = toldApart(score, Number(rule.threshold));
+      return { score, reason: `its ${rule.score.replace("_", " ")} score ${shown} is below the model's threshold ${limit}` };
     }
     if (rule.disagreement !== undefined && rule.disagreement !== null && reading.members.length > 1) {
       const against = reading.members.filter((m) => argmax(m.values) !== reading.digit).length;
