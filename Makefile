@@ -49,11 +49,13 @@ system-packages: install
 fashion-mnist:
 	scripts/apt-install.sh dataset-fashion-mnist
 
-# accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md);
-# the fonts its test digits are drawn with come from Debian (needs root)
+# accuracy on digits that are not from MNIST: MNIST-style preparation vs a naive resize (docs/handwriting.md), for
+# HANDWRITING_MODEL (default models/default.npz, the one `make train` writes; the README's row is the packaged model's,
+# HANDWRITING_MODEL=src/digitnet/models/default.npz); the fonts its test digits are drawn with come from Debian (needs root)
+HANDWRITING_MODEL ?= models/default.npz
 handwriting: install
 	scripts/apt-install.sh $$($(BIN)/python benchmarks/handwriting/make_digits.py --list-packages)
-	$(BIN)/python benchmarks/handwriting/measure.py models/default.npz
+	$(BIN)/python benchmarks/handwriting/measure.py $(HANDWRITING_MODEL)
 
 # what the reject option's measuring sets need from Debian: Fashion-MNIST, and the fonts of the handwriting set and
 # of the held-out non-digits

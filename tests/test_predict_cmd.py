@@ -79,10 +79,20 @@ def test_exit_1_when_a_picture_cannot_be_read(small_model, pictures, tmp_path, c
     code, out, err = run(capsys, "predict", small_model, pictures / "one.png", broken, blank, tmp_path / "missing.png")
     assert code == 1 and len(out.splitlines()) == 2
     assert "broken.png: error:" in err and "damaged" in err and "does not exist" in err
-    assert "blank.png: not a digit (no digit found: the picture is blank" in out  # an answer, not an error
+    # an answer, not an error
+    assert "blank.png: not a digit (no digit found: nothing stands out from the background" in out
     assert "2 of 4 pictures read (1 of them not digits)" in err and "Traceback" not in err
     code, out, _ = run(capsys, "predict", small_model, broken, "--json")
     assert code == 1 and "damaged" in json.loads(out)["results"][0]["error"]
+
+
+def test_a_picture_of_noise_all_over_is_not_a_digit_and_not_called_blank(small_model, tmp_path, capsys):
+    noise = tmp_path / "noise.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8)).save(noise)
+    code, out, _ = run(capsys, "predict", small_model, noise)
+    assert code == 0
+    assert out.strip().endswith("noise.png: not a digit (no digit found: nothing stands out from the background, "
+                                "which is blank or noise all over)")
 
 
 @pytest.mark.parametrize("naive", [False, True], ids=["prepared", "naive"])

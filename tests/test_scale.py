@@ -237,7 +237,7 @@ def test_without_dask_the_commands_say_how_to_get_it(monkeypatch, capsys, tiny_d
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if 'distributed' were not installed
     assert main(["sweep", *TINY, "--param", "lr", "0.1", "--data", str(tiny_data)]) == 2
-    assert "pip install 'digitnet[dask]'" in capsys.readouterr().err
+    assert "pip install 'digitnet[dask]' (in a checkout of digitnet: pip install '.[dask]')" in capsys.readouterr().err
     assert main(["sweep", *TINY, "--param", "lr", "0.1", "--serial", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "contradict" in capsys.readouterr().err
 

@@ -79,10 +79,10 @@ import math
 
 import numpy as np
 
-from digitnet.errors import DigitnetError
+from digitnet.errors import DigitnetError, install_hint
 
 #: how to get scikit-learn, the one thing this module needs beyond digitnet's core
-INSTALL = "pip install 'digitnet[sklearn]'"
+INSTALL = install_hint("sklearn")
 
 
 class ScikitLearnMissing(DigitnetError, ImportError):

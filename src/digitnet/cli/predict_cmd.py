@@ -8,7 +8,7 @@ sees it; ``--save-28`` writes that 28x28 image so you can see why the network an
 A model with a reject rule (the packaged one has) answers "not a digit" for a picture that does not
 look like one: ``photo.png: not a digit (its energy score ... is below the model's threshold ...)``,
 and ``"digit": null`` with a ``"reason"`` in ``--json``; so does a blank picture, with any model
-(``not a digit (no digit found: the picture is blank ...)``). That is an answer, not a failure: the exit
+(``not a digit (no digit found: nothing stands out ...)``). That is an answer, not a failure: the exit
 code is 0 when every picture was read (as a digit or as not a digit), 1 when some could not be (or
 their 28x28 images could not be saved: a full disk is said once, and the pictures are still read), 2
 for usage mistakes.

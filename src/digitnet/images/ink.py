@@ -114,7 +114,8 @@ def detect_ink(grey: np.ndarray, paper: np.ndarray) -> str:
     np.subtract(residual, floor, out=beyond)
     lighter = np.maximum(beyond, 0, out=beyond).sum()
     if max(darker, lighter) == 0:
-        raise NoDigitError("no digit found: the picture is blank, nothing stands out from the background")
+        raise NoDigitError("no digit found: nothing stands out from the background, "
+                           "which is blank or noise all over")
     return DARK if darker >= lighter else LIGHT
 
 

@@ -460,7 +460,7 @@
     }
     const dark = sum32(darker), light = sum32(lighter);
     if (Math.max(dark, light) === 0) {
-      throw new NoDigit("no digit found: the picture is blank, nothing stands out from the background");
+      throw new NoDigit("no digit found: nothing stands out from the background, which is blank or noise all over");
     }
     return dark >= light ? DARK : LIGHT;
   }
