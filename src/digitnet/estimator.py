@@ -40,8 +40,8 @@ What ``X`` is: pixels or features
   or a very faint 0-255 one. The model decides once, at ``fit``, and remembers it in ``pixel_range_``:
   if the training floats went above 1 ("0-255"), such a batch is read as 0-255 too (the estimator
   divides it by 255 and the network takes the result as it is), otherwise ("0-1") the network's rule
-  takes it as it is. Either way each value is scaled once, and a prediction never depends on which
-  other rows share its batch: one image alone gets the same answer as in a batch of a thousand.
+  takes it as it is. Either way each value is scaled once, and how it is scaled never depends on which
+  other rows share its batch: one image alone is read as in a batch of a thousand.
 - ``inputs="features"``: any real numbers (standardised tabular features, embeddings), used as they
   are, never rescaled; negative values are fine. Choose this for data that are not pixels.
 
