@@ -33,11 +33,13 @@ def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
 
+
 def as_logits(z) -> np.ndarray:
     """``z`` as an array of floats, kept in its own float type: whole-number logits (typed in by hand, say)
     would otherwise be divided by the temperature in integers and their probabilities cast back to them."""
     z = np.asarray(z)
     return z if z.dtype.kind == "f" else z.astype(np.float64)
+
 
 #: the answer for an image that is refused, where a digit would be
 REFUSED = -1
@@ -51,8 +53,8 @@ class RejectRule:
 
     ``score`` names a function of :data:`digitnet.reject.scores.SCORES` (the energy T log sum exp(z / T),
     the largest of softmax(z / T), or the largest logit, which no temperature changes); ``temperature``
-    also gives the calibrated probabilities; ``accept`` records the share of validation digits the threshold was
-    chosen to accept (for readers; the decision uses only the threshold).
+    also gives the calibrated probabilities; ``accept`` records the share of validation digits the
+    threshold was chosen to accept (for readers; the decision uses only the threshold).
     """
 
     score: str = "energy"
