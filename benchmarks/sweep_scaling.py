@@ -55,8 +55,9 @@ def parse_args(argv=None):
     p.add_argument("--ladder-models", type=Path, help="a ladder's models folder: the training times they record")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
-    if args.train_images is not None and args.train_images <= 5000:
-        p.error(f"--train-images must be more than 5,000 (5,000 of them are kept for validation), "
+    held_out = the_sweep(args.epochs).base.val_size
+    if args.train_images is not None and args.train_images <= held_out:
+        p.error(f"--train-images must be more than {held_out:,} ({held_out:,} of them are kept for validation), "
                 f"got {args.train_images:,}")
     return args
 

@@ -365,7 +365,7 @@ def test_the_command_says_how_to_install_onnx_when_it_is_missing(tmp_path, monke
     assert main(["export", str(model), str(tmp_path / "m.onnx")]) == 2
     err = capsys.readouterr().err
     assert err == "digitnet: error: writing ONNX files needs the onnx package; install it with: " \
-                  "pip install 'digitnet[onnx]' (in a checkout of digitnet: pip install '.[onnx]')\n"
+                  "pip install 'digitnet[onnx]'\n"
     assert not (tmp_path / "m.onnx").exists()
 
 

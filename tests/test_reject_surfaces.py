@@ -179,6 +179,9 @@ def test_the_model_answers_with_calibrated_probabilities_scores_and_decisions(ru
     (5.15918, 5.160640936744171, ("5.159", "5.161")),  # 5.16 is below 5.16 would say nothing
     (5.16064, 5.160640936744171, ("5.160640", "5.160641")),
     (-0.5, -0.499999, ("-0.500000", "-0.499999")),
+    (5.12, 5.125, ("5.12", "5.13")),  # an exact half rounds away from zero, as the page's toFixed does
+    (-0.0, 0.001, ("0.000", "0.001")),  # no sign on zero
+    (1e-20, 2e-20, ("1e-20", "2e-20")),  # too close for 16 decimals: in full
 ])
 def test_a_refusal_writes_its_score_and_threshold_with_the_decimals_that_tell_them_apart(score, threshold, shown):
     assert told_apart(score, threshold) == shown
@@ -202,6 +205,12 @@ def test_a_picture_is_answered_by_its_largest_logit_when_two_probabilities_tie(r
     assert model.decide(answer["image"][None]).classes[0] == 7
     assert answer["probabilities"][3] == answer["probabilities"][7]  # the tie the ranking must not settle
     assert answer["digit"] == 7 and answer["next"][0]["digit"] == 3
+
+
+def test_a_one_output_network_reads_a_picture_without_a_digit_of_its_own_for_class_1():
+    network = Network.from_sizes([784, 1], loss="cross_entropy", seed=0)
+    answer = read_digit(Model(network), encode(draw_digit(1)))
+    assert len(answer["probabilities"]) == 1 and answer["reason"] is None  # an answer, not an IndexError
 
 
 def test_a_model_without_a_rule_answers_as_its_network_and_never_refuses(small_model, mnist):

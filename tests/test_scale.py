@@ -237,7 +237,7 @@ def test_without_dask_the_commands_say_how_to_get_it(monkeypatch, capsys, tiny_d
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if 'distributed' were not installed
     assert main(["sweep", *TINY, "--param", "lr", "0.1", "--data", str(tiny_data)]) == 2
-    assert "pip install 'digitnet[dask]' (in a checkout of digitnet: pip install '.[dask]')" in capsys.readouterr().err
+    assert "pip install 'digitnet[dask]'" in capsys.readouterr().err
     assert main(["sweep", *TINY, "--param", "lr", "0.1", "--serial", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "contradict" in capsys.readouterr().err
 
@@ -408,3 +408,15 @@ def test_a_trial_record_that_is_no_record_is_refused(tiny_data, tmp_path, monkey
     assert main(command) == 2
     err = capsys.readouterr().err
     assert f"{record} is damaged" in err and "Traceback" not in err
+
+
+def test_the_scaling_benchmark_refuses_too_few_training_images_in_one_line(monkeypatch, capsys):
+    from benchmark_scripts import load_script
+
+    script = load_script(monkeypatch, "sweep_scaling.py")
+    with pytest.raises(SystemExit):
+        script.parse_args(["--train-images", "5000"])
+    err = capsys.readouterr().err
+    assert "--train-images must be more than 5,000 (5,000 of them are kept for validation), got 5,000" in err
+    assert script.parse_args(["--train-images", "5001"]).train_images == 5001
+    assert ", threads: " in script.blas_threads()

@@ -14,10 +14,3 @@ class DigitnetError(Exception):
     def __init__(self, message: str = "", parameter: str | None = None):
         super().__init__(message)
         self.parameter = parameter
-
-
-def install_hint(extra: str) -> str:
-    """How to install one of digitnet's optional extras (pyproject.toml's ``optional-dependencies``), said
-    for both ways people get digitnet: a package index, where the name finds it, and a checkout, where
-    ``pip install .`` installed it and the name alone would ask the index for someone else's package."""
-    return f"pip install 'digitnet[{extra}]' (in a checkout of digitnet: pip install '.[{extra}]')"

@@ -79,10 +79,10 @@ import math
 
 import numpy as np
 
-from digitnet.errors import DigitnetError, install_hint
+from digitnet.errors import DigitnetError
 
 #: how to get scikit-learn, the one thing this module needs beyond digitnet's core
-INSTALL = install_hint("sklearn")
+INSTALL = "pip install 'digitnet[sklearn]'"
 
 
 class ScikitLearnMissing(DigitnetError, ImportError):

@@ -37,6 +37,7 @@ from digitnet.nn.layers import (
     Softmax,
     Tanh,
 )
+from digitnet.reject.decision import told_apart
 
 READ_MANY = """(encoded) => {
     const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
@@ -294,6 +295,20 @@ def test_a_score_just_below_the_threshold_is_written_as_python_writes_it(browser
     expected = Model(network, {"reject": rule}).decide(images[i:i + 1]).reason(0)
     assert digits == [None] and reasons == [expected]
     assert f"score {scores[i]:.3f} is below the model's threshold {scores[i] + 0.001:.3f}" in expected
+
+
+PAIRS = [(3.1234, 5.160640936744171), (5.15918, 5.160640936744171), (5.12, 5.125), (-0.125, 0.0), (-0.0, 0.001),
+         (-0.5, -0.499999), (1e-20, 2e-20), (2.5e-5, float(np.nextafter(2.5e-5, 1))),
+         (1e-7, float(np.nextafter(1e-7, 1))), (float("-inf"), 5.0), (3.0, 1e300), (0.994999, 0.995),
+         (12.345, 12.3451), (123.0, 1e21), (-1e22, 4.0)]
+
+
+def test_the_page_writes_a_refusals_numbers_as_python_does(page):
+    """The same decimals, the same rounding of exact halves (5.125 -> 5.13), no sign on zero, tiny and
+    huge numbers in full: the reason on the page is the server's, character for character."""
+    shown = page.evaluate("""(pairs) => pairs.map(([s, t]) => window.digitnetNN.toldApart(
+        s === null ? -Infinity : s, t))""", [[None if math.isinf(s) else s, t] for s, t in PAIRS])
+    assert [tuple(x) for x in shown] == [told_apart(s, t) for s, t in PAIRS]
 
 
 def test_a_committee_refuses_when_its_networks_disagree(browser, mnist, tmp_path):

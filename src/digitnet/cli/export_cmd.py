@@ -7,8 +7,7 @@
 Nothing that exists is lost: the ONNX file may not be the model itself, nor any other model file, nor
 a file that is not an ONNX graph; the page's folder must be new, empty, or an earlier page
 (``digitnet.export.web.check_folder``). Both are checked before anything is read or written.
-Writing ONNX needs the optional ``onnx`` package (``pip install '.[onnx]'`` in a checkout, ``'digitnet[onnx]'``
-from a package index); the page needs nothing.
+Writing ONNX needs the optional ``onnx`` package (``pip install 'digitnet[onnx]'``); the page needs nothing.
 """
 
 from __future__ import annotations
@@ -26,8 +25,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("export", help="write a model as an ONNX file, or as a web page that runs it", description=(
         "Write a model file as an ONNX graph (opset 17) that gives the same probabilities as digitnet (its input "
         "is float32 pixels scaled to [0, 1], shaped (N, 784) or (N, 1, 28, 28) as the model was trained; its "
-        "outputs are 'probabilities' and 'label', and 'score' and 'is_digit' for a model with a reject rule; needs "
-        "digitnet's onnx extra), and/or, with --web DIR, "
+        "outputs are 'probabilities' and 'label', and 'score' and 'is_digit' for a model with a reject rule; needs: "
+        "pip install 'digitnet[onnx]'), and/or, with --web DIR, "
         "the drawing page as static files that run the network in any browser, from file:// or any web host."))
     p.add_argument("model", metavar="MODEL", nargs="?", help="a model file written by 'digitnet train' (default "
                    "with --web: the model packaged with digitnet)")

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from digitnet._version import __version__
-from digitnet.errors import DigitnetError, install_hint
+from digitnet.errors import DigitnetError
 from digitnet.io.atomic import atomic_write
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
 OPSET = 17
 #: the file format version that goes with opset 17; newer onnx packages would write a newer one by default
 IR_VERSION = 8
-INSTALL = install_hint("onnx")
+INSTALL = "pip install 'digitnet[onnx]'"
 INPUT, PROBABILITIES, LABEL, BATCH = "input", "probabilities", "label", "N"
 SCORE, IS_DIGIT = "score", "is_digit"
 

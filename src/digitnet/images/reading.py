@@ -78,7 +78,8 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
         return {**blank, "ink": None, "image": None}
     decision = model.decide(image[None])
     probabilities = decision.probabilities[0]
-    guesses = top_guesses(probabilities, first=int(decision.classes[0]))
+    answer_class = int(decision.classes[0])  # a one-output (yes/no) network's class 1 has no column of its own
+    guesses = top_guesses(probabilities, first=answer_class if answer_class < len(probabilities) else None)
     score = None if decision.scores is None else float(decision.scores[0])
     answer: dict = {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:]}
     if not decision.accepted[0]:

@@ -35,10 +35,10 @@ def shown(value: Any) -> str:
 
 
 def as_logits(z) -> np.ndarray:
-    """``z`` as an array of floats, kept in its own float type: whole-number logits (typed in by hand, say)
-    would otherwise be divided by the temperature in integers and their probabilities cast back to them."""
+    """``z`` as an array, whole numbers (and booleans) made float64: logits typed in by hand would otherwise be
+    divided by the temperature in integers and their probabilities cast back to them. Floats keep their type."""
     z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+    return z.astype(np.float64) if z.dtype.kind in "biu" else z
 
 
 #: the answer for an image that is refused, where a digit would be

@@ -12,7 +12,7 @@ import contextlib
 import os
 from typing import Iterator
 
-from digitnet.errors import DigitnetError, install_hint
+from digitnet.errors import DigitnetError
 
 #: environment of each local worker process: one BLAS/OpenMP thread (Dask's nanny sets the same by
 #: default; said here so it does not depend on a Dask configuration file)
@@ -24,8 +24,8 @@ def require_distributed():
     try:
         import distributed
     except ImportError:
-        raise DigitnetError(f"running on a Dask cluster needs the 'distributed' package: {install_hint('dask')} "
-                            "(or run without a cluster)") from None
+        raise DigitnetError("running on a Dask cluster needs the 'distributed' package: "
+                            "pip install 'digitnet[dask]' (or run without a cluster)") from None
     return distributed
 
 

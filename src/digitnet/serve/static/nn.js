@@ -235,13 +235,19 @@
   };
 
   // a score and the threshold it misses, with two decimals or as many more as it takes for them not to
-  // read the same ("5.16 is below 5.16" says nothing), as reject/decision.py's told_apart writes them
+  // read the same ("5.16 is below 5.16" says nothing), numbers too close for 16 decimals in full: as
+  // reject/decision.py's told_apart writes them (its fixed() writes numbers as toFixed and String do)
+  function fixed(x, decimals) {
+    if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+    return decimals === undefined ? String(x) : x.toFixed(decimals);
+  }
+
   function toldApart(score, threshold) {
-    let shown = [score.toFixed(2), threshold.toFixed(2)];
-    for (let decimals = 3; shown[0] === shown[1] && decimals <= 16; decimals++) {
-      shown = [score.toFixed(decimals), threshold.toFixed(decimals)];
+    for (let decimals = 2; decimals <= 16; decimals++) {
+      const shown = [fixed(score, decimals), fixed(threshold, decimals)];
+      if (shown[0] !== shown[1]) return shown;
     }
-    return shown;
+    return [fixed(score), fixed(threshold)];
   }
 
   function refusal(model, reading) {
@@ -310,5 +316,6 @@
     return { ...description, members };
   }
 
-  root.digitnetNN = { LAYERS, OUTPUTS, loadModel, forward, run, refusal, temperature, softmaxOf, logSumExp, argmax, scalePixels };
+  root.digitnetNN = { LAYERS, OUTPUTS, loadModel, forward, run, refusal, toldApart, temperature, softmaxOf, logSumExp, argmax,
+                      scalePixels };
 })(globalThis);
