@@ -15,7 +15,7 @@ from PIL import Image
 
 from digit_pictures import draw_digit, encode
 from digitnet.export.web import export_web, network_and_metadata
-from digitnet.images import prepare
+from digitnet.images import NoDigitError, prepare
 from digitnet.images.reading import read_digit
 from digitnet.io import Model, load_model
 from digitnet.models import packaged_model_path
@@ -167,6 +167,14 @@ def test_a_blank_drawing_is_no_digit(page):
     }""")
     assert answer["digit"] is None and answer["probabilities"] is None
     assert answer["reason"].startswith("no digit found")
+
+
+def test_a_picture_of_noise_all_over_is_refused_in_pythons_words(page):
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (120, 120), dtype=np.uint8))
+    answer = read_picture(page, noise)
+    with pytest.raises(NoDigitError) as python:
+        prepare(np.asarray(noise))
+    assert answer["digit"] is None and answer["image"] is None and answer["reason"] == str(python.value)
 
 
 # -- the same numbers as NumPy ----------------------------------------------------------------------------
