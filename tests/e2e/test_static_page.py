@@ -308,15 +308,30 @@ def test_a_score_just_below_the_threshold_is_written_as_python_writes_it(browser
 PAIRS = [(3.1234, 5.160640936744171), (5.15918, 5.160640936744171), (5.12, 5.125), (-0.125, 0.0), (-0.0, 0.001),
          (-0.5, -0.499999), (1e-20, 2e-20), (2.5e-5, float(np.nextafter(2.5e-5, 1))),
          (1e-7, float(np.nextafter(1e-7, 1))), (float("-inf"), 5.0), (3.0, 1e300), (0.994999, 0.995),
-         (12.345, 12.3451), (123.0, 1e21), (-1e22, 4.0)]
+         (12.345, 12.3451), (123.0, 1e21), (-1e22, 4.0), (-0.004, 0.0)]
+
+
+def close_pairs(n: int, seed: int = 0) -> list[tuple[float, float]]:
+    """Scores just below thresholds: short decimals a step apart (exact halves among them), neighbouring
+    doubles, and tiny to huge magnitudes."""
+    rng, pairs = np.random.default_rng(seed), []
+    for _ in range(n):
+        s = float(np.round(rng.uniform(-10, 10), rng.integers(0, 5)))
+        pairs.append((s, float(np.round(s + rng.choice([1e-3, 5e-3, 5e-4, 1e-6]), rng.integers(0, 7)))))
+        s = float(rng.uniform(-20, 20))
+        pairs.append((s, float(np.nextafter(s, 100)) if rng.random() < 0.3 else s + float(rng.random()) * 1e-3))
+        s = float(rng.uniform(-1, 1)) * 10.0 ** int(rng.integers(-25, 26))
+        pairs.append((s, s + abs(s) * float(rng.random()) * 1e-9 + 1e-300))
+    return [(s, t) for s, t in pairs if s < t]
 
 
 def test_the_page_writes_a_refusals_numbers_as_python_does(page):
-    """The same decimals, the same rounding of exact halves (5.125 -> 5.13), no sign on zero, tiny and
-    huge numbers in full: the reason on the page is the server's, character for character."""
+    """The same decimals, the same rounding of exact halves (5.125 -> 5.13), no sign on -0, tiny and huge
+    numbers in full: the reason on the page is the server's, character for character."""
+    pairs = PAIRS + close_pairs(1000)
     shown = page.evaluate("""(pairs) => pairs.map(([s, t]) => window.digitnetNN.toldApart(
-        s === null ? -Infinity : s, t))""", [[None if math.isinf(s) else s, t] for s, t in PAIRS])
-    assert [tuple(x) for x in shown] == [told_apart(s, t) for s, t in PAIRS]
+        s === null ? -Infinity : s, t))""", [[None if math.isinf(s) else s, t] for s, t in pairs])
+    assert [tuple(x) for x in shown] == [told_apart(s, t) for s, t in pairs]
 
 
 def test_a_committee_refuses_when_its_networks_disagree(browser, mnist, tmp_path):

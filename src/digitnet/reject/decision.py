@@ -103,16 +103,16 @@ def told_apart(score: float, threshold: float) -> tuple[str, str]:
 def fixed(x: float, decimals: int | None = None) -> str:
     """``x`` as JavaScript's ``x.toFixed(decimals)`` writes it: the exact binary value rounded half away
     from zero (Python's format rounds exact halves to even: 5.125 is 5.12 there, 5.13 here), no sign on
-    zero; without ``decimals``, the shortest text that reads back as ``x`` (JavaScript's ``String(x)``);
-    infinities as "inf" and "-inf"."""
+    -0 (but -0.004 is -0.00); without ``decimals``, the shortest text that reads back as ``x``
+    (JavaScript's ``String(x)``); infinities as "inf" and "-inf"."""
     if not math.isfinite(x):
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if decimals is None or abs(x) >= 1e21:  # JavaScript's toFixed writes these as String(x) too
         return _javascript_string(x)
     with localcontext() as context:
         context.prec = 800  # every digit of any double, rounded once (a stranger's file may hold 1e300)
-        text = str(Decimal(x + 0.0).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # -0.00 -> 0.00
+        rounded = Decimal(x + 0.0).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # -0.0 + 0.0: 0.0
+    return format(rounded, "f")  # never an exponent (str() writes 1E-7)
 
 
 def _javascript_string(x: float) -> str:
