@@ -23,7 +23,7 @@ from digitnet.io.committee_file import save_committee
 from digitnet.nn import Network
 from digitnet.nn.committee import Committee
 from digitnet.reject import CommitteeRule, Decision, RejectRule
-from digitnet.reject.decision import told_apart
+from digitnet.reject.wording import told_apart
 from reject_helpers import with_rule
 
 

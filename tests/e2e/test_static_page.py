@@ -37,7 +37,7 @@ from digitnet.nn.layers import (
     Softmax,
     Tanh,
 )
-from digitnet.reject.decision import told_apart
+from digitnet.reject.wording import told_apart
 
 READ_MANY = """(encoded) => {
     const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));

@@ -41,7 +41,7 @@ def top_guesses(probabilities: np.ndarray, k: int = 3, first: int | None = None)
     model's answer, leads whatever its probability: two logits a rounding apart can have the same float32
     probability, and the answer is the larger logit's (``Model.decide``'s, ONNX's, the page's)."""
     order = np.argsort(-probabilities, kind="stable")
-    if first is not None:
+    if first is not None and 0 <= first < len(probabilities):  # a yes/no network's class 1 has no column
         order = np.concatenate([[first], order[order != first]])
     return [{"digit": int(d), "probability": float(probabilities[d])} for d in order[:k]]
 
@@ -78,8 +78,7 @@ def read_digit(model, source: Source, ink: str = "auto", use_naive: bool = False
         return {**blank, "ink": None, "image": None}
     decision = model.decide(image[None])
     probabilities = decision.probabilities[0]
-    answer_class = int(decision.classes[0])  # a one-output (yes/no) network's class 1 has no column of its own
-    guesses = top_guesses(probabilities, first=answer_class if answer_class < len(probabilities) else None)
+    guesses = top_guesses(probabilities, first=int(decision.classes[0]))
     score = None if decision.scores is None else float(decision.scores[0])
     answer: dict = {"digit": guesses[0]["digit"], "probability": guesses[0]["probability"], "next": guesses[1:]}
     if not decision.accepted[0]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Sequence, Union
 
 import numpy as np
@@ -27,6 +26,7 @@ from digitnet.nn import functional as F
 from digitnet.reject.committee_rule import CommitteeRule
 from digitnet.reject.rule import REFUSED, RejectRule, as_logits
 from digitnet.reject.scores import energy
+from digitnet.reject.wording import told_apart
 
 Rule = Union[RejectRule, CommitteeRule]
 
@@ -86,52 +86,6 @@ class Decision:
         members = self.rule.size if isinstance(self.rule, CommitteeRule) else 1
         against = int(self.against[i]) if self.against is not None else 0
         return f"{against} of {members} networks of the committee give another answer"
-
-
-def told_apart(score: float, threshold: float) -> tuple[str, str]:
-    """A score and the threshold it misses, with two decimals, or as many more as it takes for them not to
-    read the same ("5.16 is below 5.16" says nothing): 5.159 and 5.161, say; numbers too close for 16
-    decimals in full. Written as ``nn.js`` writes them (JavaScript's ``toFixed``), so that the page and
-    Python give the same reason."""
-    for decimals in range(2, 17):
-        shown = fixed(score, decimals), fixed(threshold, decimals)
-        if shown[0] != shown[1]:
-            return shown
-    return fixed(score), fixed(threshold)
-
-
-def fixed(x: float, decimals: int | None = None) -> str:
-    """``x`` as JavaScript's ``x.toFixed(decimals)`` writes it: the exact binary value rounded half away
-    from zero (Python's format rounds exact halves to even: 5.125 is 5.12 there, 5.13 here), no sign on
-    -0 (but -0.004 is -0.00); without ``decimals``, the shortest text that reads back as ``x``
-    (JavaScript's ``String(x)``); infinities as "inf" and "-inf"."""
-    if not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    if decimals is None or abs(x) >= 1e21:  # JavaScript's toFixed writes these as String(x) too
-        return _javascript_string(x)
-    with localcontext() as context:
-        context.prec = 800  # every digit of any double, rounded once (a stranger's file may hold 1e300)
-        rounded = Decimal(x + 0.0).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # -0.0 + 0.0: 0.0
-    return format(rounded, "f")  # never an exponent (str() writes 1E-7)
-
-
-def _javascript_string(x: float) -> str:
-    """``String(x)`` in JavaScript: the shortest digits that read back as ``x`` (Python's ``repr`` finds the
-    same), in full from 1e-6 up to 1e21 and with an exponent outside (ECMAScript's Number::toString)."""
-    sign, digits, exponent = Decimal(repr(abs(x))).as_tuple()
-    text = "".join(map(str, digits)).rstrip("0") or "0"
-    k, n = len(text), len(digits) + int(exponent)  # the value is 0.text times 10**n
-    if text == "0":
-        body = "0"
-    elif k <= n <= 21:
-        body = text + "0" * (n - k)
-    elif 0 < n <= 21:
-        body = text[:n] + "." + text[n:]
-    elif -6 < n <= 0:
-        body = "0." + "0" * -n + text
-    else:
-        body = (text[0] + ("." + text[1:] if k > 1 else "") + f"e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}")
-    return ("-" if x < 0 else "") + body
 
 
 def decide(member_logits: Sequence[np.ndarray], rule: Rule | None = None, output=None) -> Decision:

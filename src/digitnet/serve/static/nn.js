@@ -236,7 +236,7 @@
 
   // a score and the threshold it misses, with two decimals or as many more as it takes for them not to
   // read the same ("5.16 is below 5.16" says nothing), numbers too close for 16 decimals in full: as
-  // reject/decision.py's told_apart writes them (its fixed() writes numbers as toFixed and String do)
+  // reject/wording.py's told_apart writes them (its fixed() writes numbers as toFixed and String do)
   function fixed(x, decimals) {
     if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     return decimals === undefined ? String(x) : x.toFixed(decimals);
